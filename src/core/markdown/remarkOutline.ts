@@ -1,0 +1,158 @@
+/**
+ * The reference outline engine: a full CommonMark + GFM parse with remark. It is slow
+ * (milliseconds per epic), so it serves as the fallback for documents the lean scanner
+ * declines, and as the oracle the scanner is tested against.
+ */
+import type { Code, Heading, List, ListItem, Paragraph, Root, RootContent } from 'mdast';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import type { Outline, OutlineCode, OutlineHeading, OutlineItem, OutlineParagraph } from './outline';
+
+// Building a processor resolves and freezes its plugins; doing that once keeps
+// per-document cost down to the parse itself.
+const processor = unified().use(remarkParse).use(remarkGfm).freeze();
+
+export function remarkOutline(text: string): Outline {
+  const root = processor.parse(text) as Root;
+  const headings: OutlineHeading[] = [];
+  const items: OutlineItem[] = [];
+  const code: OutlineCode[] = [];
+  const paragraphs: OutlineParagraph[] = [];
+  for (const node of root.children) {
+    switch (node.type) {
+      case 'heading':
+        headings.push(toHeading(text, node));
+        break;
+      case 'list':
+        for (const item of node.children) items.push(toItem(text, item, isOrdered(node)));
+        break;
+      case 'code':
+        // An indented code block has no fence and is not something plan files use.
+        if (isFenced(text, node)) code.push(toCode(node));
+        break;
+      case 'paragraph':
+        paragraphs.push({ line: startLine(node), endLine: endLine(node) });
+        break;
+      default:
+        break;
+    }
+  }
+  return { headings, items, code, paragraphs };
+}
+
+function toHeading(text: string, node: Heading): OutlineHeading {
+  const first = node.children[0];
+  const last = node.children[node.children.length - 1];
+  const from = first?.position?.start.offset;
+  const to = last?.position?.end.offset;
+  return {
+    depth: node.depth,
+    text: from === undefined || to === undefined ? '' : text.slice(from, to),
+    line: startLine(node),
+    column: columnOf(text, startOffset(node)),
+  };
+}
+
+function toItem(text: string, node: ListItem, ordered: boolean): OutlineItem {
+  const markerOffset = startOffset(node);
+  const checked = typeof node.checked === 'boolean' ? node.checked : null;
+  const children: OutlineItem[] = [];
+  for (const child of node.children) {
+    if (child.type === 'list') {
+      for (const grandchild of child.children) children.push(toItem(text, grandchild, isOrdered(child)));
+    }
+  }
+  const first = node.children[0];
+  let itemText = '';
+  let textColumn = columnOf(text, markerEnd(text, markerOffset));
+  if (first?.type === 'paragraph') {
+    const from = paragraphTextStart(text, first, checked !== null);
+    // Text that starts on a later line than the marker is not the item's line text: a
+    // range built from it would point at the wrong line.
+    if (from !== undefined && lineOf(text, from) === startLine(node)) {
+      const paragraphEnd = first.position?.end.offset ?? text.length;
+      let to = from;
+      while (to < paragraphEnd && text[to] !== '\n' && text[to] !== '\r') to++;
+      itemText = trimEndSpaces(text.slice(from, to));
+      textColumn = columnOf(text, from);
+    }
+  }
+  return {
+    line: startLine(node),
+    column: columnOf(text, markerOffset),
+    ordered,
+    checked,
+    text: itemText,
+    textColumn,
+    children,
+  };
+}
+
+/**
+ * Where the visible text of an item's first paragraph starts. With a GFM checkbox, remark
+ * sometimes moves the paragraph start past the checkbox and one space, and sometimes
+ * (when the text after the checkbox starts with markup) leaves it on the `[`; the first
+ * inline child is always past the checkbox, so start there and skip the remaining blanks.
+ */
+function paragraphTextStart(text: string, paragraph: Paragraph, hasCheckbox: boolean): number | undefined {
+  if (!hasCheckbox) return paragraph.position?.start.offset;
+  let from = paragraph.children[0]?.position?.start.offset;
+  if (from === undefined) return undefined;
+  while (text[from] === ' ' || text[from] === '\t') from++;
+  return from;
+}
+
+function isOrdered(list: List): boolean {
+  return list.ordered === true;
+}
+
+function toCode(node: Code): OutlineCode {
+  // micromark keeps CRLF inside code values; a CRLF twin of a file must outline the same.
+  const value = node.value.includes('\r') ? node.value.replace(/\r\n?/g, '\n') : node.value;
+  return { lang: node.lang ?? null, value, line: startLine(node), endLine: endLine(node) };
+}
+
+function isFenced(text: string, node: Code): boolean {
+  const c = text[startOffset(node)];
+  return c === '`' || c === '~';
+}
+
+/** The offset just past a list marker (`-`, `*`, `+`, or digits and `.`/`)`). */
+function markerEnd(text: string, offset: number): number {
+  let i = offset;
+  while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  return i + 1;
+}
+
+function trimEndSpaces(s: string): string {
+  let end = s.length;
+  while (end > 0 && (s[end - 1] === ' ' || s[end - 1] === '\t')) end--;
+  return s.slice(0, end);
+}
+
+function startOffset(node: RootContent | ListItem): number {
+  return node.position?.start.offset ?? 0;
+}
+
+function startLine(node: RootContent | ListItem): number {
+  return (node.position?.start.line ?? 1) - 1;
+}
+
+function endLine(node: RootContent): number {
+  return (node.position?.end.line ?? 1) - 1;
+}
+
+/** Columns are derived from offsets so that they count UTF-16 units whatever remark does with tabs. */
+function columnOf(text: string, offset: number): number {
+  let i = offset;
+  while (i > 0 && text[i - 1] !== '\n' && text[i - 1] !== '\r') i--;
+  return offset - i;
+}
+
+/** The 0-based line of an offset. */
+function lineOf(text: string, offset: number): number {
+  let line = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}

@@ -1,0 +1,182 @@
+/**
+ * The plan model: what AutoPM knows about PRDs, epics and tasks after reading the
+ * markdown. Lines and columns are 0-based everywhere in the core (as in the editor);
+ * the CLI prints 1-based lines.
+ */
+
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface Range {
+  readonly start: Position;
+  readonly end: Position;
+}
+
+export type Layout = 'single-file' | 'directory';
+
+/** The state of one task, normalised from every spelling found in the wild. */
+export type TaskState = 'open' | 'in-progress' | 'done';
+
+/** The normalised state of a PRD or an epic. */
+export type PlanState = 'not-started' | 'in-progress' | 'done';
+
+/** The derived state used for display and scheduling. */
+export type TaskDisplayState = 'done' | 'in-progress' | 'ready' | 'blocked';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export type DiagnosticCode =
+  | 'frontmatter-malformed'
+  | 'frontmatter-missing'
+  | 'status-unknown'
+  | 'task-duplicate-id'
+  | 'task-missing-title'
+  | 'dependency-cycle'
+  | 'dependency-dangling'
+  | 'dependency-self'
+  | 'mermaid-unknown-node'
+  | 'checklist-mismatch'
+  | 'checklist-missing-task'
+  | 'prd-unknown'
+  | 'epic-empty';
+
+export interface Diagnostic {
+  readonly path: string;
+  readonly range: Range;
+  readonly severity: Severity;
+  readonly code: DiagnosticCode;
+  readonly message: string;
+}
+
+export interface Section {
+  readonly heading: string;
+  /** 2 for `##`, 3 for `###`... */
+  readonly depth: number;
+  /** A stable key for well-known sections (`problem`, `users`, `stories`...), else undefined. */
+  readonly kind?: string;
+  /** From the heading line to the line before the next heading of the same or a higher level. */
+  readonly range: Range;
+}
+
+export interface Prd {
+  readonly kind: 'prd';
+  /** `PRD-001` when the document names one, else the file stem. */
+  readonly id: string;
+  readonly title: string;
+  /** The status as written (`Draft`, `backlog`...), or undefined. */
+  readonly status?: string;
+  readonly state: PlanState;
+  readonly created?: string;
+  readonly owner?: string;
+  readonly path: string;
+  /** Every metadata field, from frontmatter or bold key lines, keys lower-cased. */
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly sections: readonly Section[];
+  /** The title line. */
+  readonly range: Range;
+}
+
+export interface TaskGroup {
+  readonly name: string;
+  readonly range: Range;
+  readonly taskIds: readonly string[];
+}
+
+export interface Milestone {
+  /** `M1` */
+  readonly id: string;
+  /** `Day 2`, from `**M1 (Day 2):**`, if given. */
+  readonly when?: string;
+  readonly title: string;
+  /** Tasks the milestone names (`Tasks 1-4`, `T3`, `#12`), in that order. */
+  readonly taskIds: readonly string[];
+  readonly range: Range;
+}
+
+export interface Dependency {
+  /** The task that must be finished first. */
+  readonly from: string;
+  /** The task that waits for it. */
+  readonly to: string;
+  readonly source: 'mermaid' | 'bullet' | 'frontmatter';
+  readonly path: string;
+  readonly range: Range;
+}
+
+export interface Task {
+  /** `T3` in the single-file layout; the file's number (`001`, `1234`) in the directory layout. */
+  readonly id: string;
+  readonly epicId: string;
+  readonly title: string;
+  readonly state: TaskState;
+  /** The status as written, when it came from a field. */
+  readonly rawStatus?: string;
+  /** The linked GitHub issue number. */
+  readonly issue?: number;
+  readonly githubUrl?: string;
+  readonly group?: string;
+  readonly estimate?: string;
+  readonly agent?: string;
+  readonly priority?: string;
+  /** Task ids as written in the plan (normalised to this epic's id form). */
+  readonly dependsOn: readonly string[];
+  readonly conflictsWith: readonly string[];
+  readonly parallel?: boolean;
+  readonly path: string;
+  /** The task line (single-file) or the file's title/name line (directory). */
+  readonly range: Range;
+  /** Index in document order within the epic. */
+  readonly order: number;
+  /** Frontmatter of a task file (directory layout), as parsed. */
+  readonly fields?: Readonly<Record<string, unknown>>;
+}
+
+/** One line of the `## Tasks Created` checklist of a directory-layout `epic.md`. */
+export interface ChecklistEntry {
+  readonly taskId: string;
+  readonly checked: boolean;
+  readonly title: string;
+  readonly range: Range;
+}
+
+export interface Epic {
+  readonly kind: 'epic';
+  /** The folder name (directory layout) or the file stem (single-file layout). */
+  readonly id: string;
+  readonly title: string;
+  readonly layout: Layout;
+  /** `epic.md` or the single epic file. */
+  readonly path: string;
+  /** The folder holding the epic's files (directory layout). */
+  readonly dir?: string;
+  readonly status?: string;
+  readonly state: PlanState;
+  /** The PRD it is based on, as written (`PRD-001`, `task-api`). */
+  readonly prd?: string;
+  readonly start?: string;
+  readonly target?: string;
+  readonly github?: string;
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly groups: readonly TaskGroup[];
+  readonly tasks: readonly Task[];
+  readonly milestones: readonly Milestone[];
+  readonly dependencies: readonly Dependency[];
+  readonly checklist: readonly ChecklistEntry[];
+  readonly range: Range;
+}
+
+export interface PlanDocuments {
+  readonly prds: readonly Prd[];
+  readonly epics: readonly Epic[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function pos(line: number, column: number): Position {
+  return { line, column };
+}
+
+export function lineRange(line: number, startColumn = 0, endColumn = startColumn): Range {
+  return { start: { line, column: startColumn }, end: { line, column: endColumn } };
+}

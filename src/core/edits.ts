@@ -1,0 +1,477 @@
+/**
+ * Deterministic edits of plan files. Every function takes the file's current text and
+ * returns the smallest edits that make the change; every other byte (line endings,
+ * unknown keys, key order, comments, trailing spaces) stays as it was. Positions are
+ * found again in the text given, so a file that changed since it was indexed is never
+ * edited at stale offsets.
+ */
+import YAML from 'yaml';
+import type { Epic, Task, TaskState } from './model';
+import type { Frontmatter, FrontmatterKey } from './frontmatter';
+import { findFrontmatter } from './frontmatter';
+import { numericId } from './parse/common';
+import type { ParsedEpicFile } from './parse/directoryParser';
+import { parseEpicFile, parseTaskFile, resolveTaskRef } from './parse/directoryParser';
+import { parseSingleFileEpic } from './parse/singleFileEpicParser';
+import { checkboxMarkFor, directoryStatusFor } from './status';
+import { detectEol, joinPath, lineStartOffsets, splitLines } from './text';
+
+export interface TextEdit {
+  /** Offset into the text the edit was computed for. */
+  readonly offset: number;
+  /** How many characters it replaces. */
+  readonly length: number;
+  readonly newText: string;
+}
+
+export interface FileEdit {
+  readonly path: string;
+  readonly edits: readonly TextEdit[];
+}
+
+export interface FileCreate {
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface FileRename {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** A change to the plan: edits to existing files, new files and renames (renames last). */
+export interface PlanChange {
+  readonly edits: readonly FileEdit[];
+  readonly creates: readonly FileCreate[];
+  readonly renames: readonly FileRename[];
+}
+
+/** Why an edit cannot be made, in words for the person who asked for it. */
+export class PlanEditError extends Error {
+  override readonly name = 'PlanEditError';
+}
+
+/** Reads a plan file's current text (the open document's, when it is open). */
+export type ReadText = (path: string) => string;
+
+const NO_CHANGE: PlanChange = { edits: [], creates: [], renames: [] };
+
+/** Applies non-overlapping edits computed for `text`. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => a.offset - b.offset);
+  let out = '';
+  let at = 0;
+  for (const edit of sorted) {
+    if (edit.offset < at) throw new PlanEditError('Overlapping edits.');
+    out += text.slice(at, edit.offset) + edit.newText;
+    at = edit.offset + edit.length;
+  }
+  return out + text.slice(at);
+}
+
+function replaceRange(starts: readonly number[], line: number, start: number, end: number, newText: string): TextEdit {
+  return { offset: starts[line] + start, length: end - start, newText };
+}
+
+// ---------------------------------------------------------------------------------
+// Frontmatter fields
+
+/** A YAML scalar (or flow sequence) as it should be written: quoted only when it has to be. */
+export function formatYamlValue(value: string | number | boolean | null | readonly (string | number)[]): string {
+  if (Array.isArray(value)) return `[${value.map((v) => formatYamlValue(v)).join(', ')}]`;
+  if (value === null) return '';
+  return YAML.stringify(value, { lineWidth: 0 }).trimEnd();
+}
+
+/** Where a key's written value sits on its line: the scalar, without a trailing comment. */
+function valueSpan(line: string, key: FrontmatterKey): [start: number, end: number] {
+  const start = key.valueColumn;
+  const rest = line.slice(start);
+  if (rest.startsWith('"') || rest.startsWith("'")) {
+    const quote = rest[0];
+    for (let i = 1; i < rest.length; i++) {
+      if (quote === '"' && rest[i] === '\\') {
+        i++;
+        continue;
+      }
+      if (rest[i] === quote) {
+        if (quote === "'" && rest[i + 1] === "'") {
+          i++;
+          continue;
+        }
+        return [start, start + i + 1];
+      }
+    }
+    return [start, line.length];
+  }
+  const comment = rest.search(/\s#/);
+  const value = comment === -1 ? rest : rest.slice(0, comment);
+  return [start, start + value.trimEnd().length];
+}
+
+/**
+ * Sets one top-level frontmatter field. The value is written in place (a comment after it
+ * stays); a missing key is added as the block's last line. Returns [] when the field
+ * already has that value. Throws when the file has no frontmatter block to edit.
+ */
+export function setFrontmatterFieldEdits(text: string, key: string, value: string): TextEdit[] {
+  const fm = findFrontmatter(text);
+  if (!fm || fm.endLine === -1) throw new PlanEditError('The file has no closed frontmatter block to edit.');
+  const lines = splitLines(text);
+  const starts = lineStartOffsets(text);
+  const entry = fm.keys.find((k) => k.key === key);
+  if (!entry) {
+    const eol = detectEol(text);
+    return [{ offset: starts[fm.endLine], length: 0, newText: `${key}:${value === '' ? '' : ' ' + value}${eol}` }];
+  }
+  const line = lines[entry.line];
+  if (entry.endLine > entry.line) {
+    // A block value (a sequence on the following lines) becomes the new inline value.
+    const start = entry.valueColumn;
+    const endLine = entry.endLine;
+    const endOffset = starts[endLine] + lines[endLine].length;
+    const prefix = start === line.length && value !== '' && !line.endsWith(' ') ? ' ' : '';
+    return [{ offset: starts[entry.line] + start, length: endOffset - (starts[entry.line] + start), newText: prefix + value }];
+  }
+  const [start, end] = valueSpan(line, entry);
+  if (line.slice(start, end) === value) return [];
+  const prefix = start === line.length && value !== '' && !line.endsWith(' ') ? ' ' : '';
+  return [replaceRange(starts, entry.line, start, end, prefix + value)];
+}
+
+// ---------------------------------------------------------------------------------
+// Checkboxes
+
+/** The edit that sets the checkbox on a list item line (`- [ ]`, `1. [x]`, `* [-]`). */
+export function setCheckboxEdits(text: string, line: number, mark: ' ' | 'x' | '-'): TextEdit[] {
+  const lines = splitLines(text);
+  const starts = lineStartOffsets(text);
+  const match = /^(\s*(?:[-*+]|\d+[.)])\s+\[)([ xX-])\]/.exec(lines[line] ?? '');
+  if (!match) throw new PlanEditError(`Line ${line + 1} is not a checkbox line.`);
+  const current = match[2];
+  if (current === mark || (mark === 'x' && current === 'X')) return [];
+  return [replaceRange(starts, line, match[1].length, match[1].length + 1, mark)];
+}
+
+// ---------------------------------------------------------------------------------
+// Task state
+
+function findTask(epic: Epic, taskId: string): Task {
+  const task = epic.tasks.find((t) => t.id === taskId);
+  if (!task) throw new PlanEditError(`Epic ${epic.id} has no task ${taskId}.`);
+  return task;
+}
+
+function singleFileTaskLine(path: string, text: string, taskId: string): Task {
+  const { epic } = parseSingleFileEpic(path, text);
+  const task = epic.tasks.find((t) => t.id === taskId);
+  if (!task) throw new PlanEditError(`${path} has no task ${taskId}.`);
+  return task;
+}
+
+/** An ISO timestamp without milliseconds, as the command-line tools write it. */
+export function isoNow(date: Date = new Date()): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * Sets a task's state. Single-file layout: the task line's checkbox (`[ ]`, `[-]`,
+ * `[x]`). Directory layout: the task file's `status` and `updated`, the task's line in
+ * the `epic.md` checklist, and the epic's `progress` field when it has one.
+ */
+export function setTaskStateChange(epic: Epic, taskId: string, state: TaskState, read: ReadText, now: string): PlanChange {
+  const task = findTask(epic, taskId);
+  if (epic.layout === 'single-file') {
+    const text = read(epic.path);
+    const current = singleFileTaskLine(epic.path, text, taskId);
+    const edits = setCheckboxEdits(text, current.range.start.line, checkboxMarkFor(state));
+    return edits.length === 0 ? NO_CHANGE : { edits: [{ path: epic.path, edits }], creates: [], renames: [] };
+  }
+
+  const fileEdits: FileEdit[] = [];
+  const taskText = read(task.path);
+  const current = parseTaskFile(task.path, taskText);
+  // A status that already means the wanted state (`completed` for done) is left as written.
+  if (current.state !== state) {
+    const edits = setFrontmatterFieldEdits(taskText, 'status', directoryStatusFor(state));
+    const fm = findFrontmatter(taskText)!;
+    if (fm.keys.some((k) => k.key === 'updated')) edits.push(...setFrontmatterFieldEdits(taskText, 'updated', now));
+    fileEdits.push({ path: task.path, edits });
+  }
+
+  const epicEdits = epicFileEdits(epic, read, (file) => {
+    const edits: TextEdit[] = [];
+    const text = read(epic.path);
+    for (const entry of file.checklist) {
+      if (resolveTaskRef(entry.ref, epic.tasks) !== taskId) continue;
+      const wanted = state === 'done';
+      if (entry.checked !== wanted) edits.push(...setCheckboxEdits(text, entry.line, wanted ? 'x' : ' '));
+    }
+    const done = epic.tasks.filter((t) => (t.id === taskId ? state === 'done' : t.state === 'done')).length;
+    edits.push(...progressEdits(text, done, epic.tasks.length));
+    return edits;
+  });
+  if (epicEdits) fileEdits.push(epicEdits);
+  return { edits: fileEdits.filter((f) => f.edits.length > 0), creates: [], renames: [] };
+}
+
+function epicFileEdits(epic: Epic, read: ReadText, make: (file: ParsedEpicFile) => TextEdit[]): FileEdit | undefined {
+  let text: string;
+  try {
+    text = read(epic.path);
+  } catch {
+    // A directory epic may have task files but no epic.md: then there is nothing to keep in step.
+    return undefined;
+  }
+  const edits = make(parseEpicFile(epic.path, text));
+  return edits.length > 0 ? { path: epic.path, edits } : undefined;
+}
+
+/** `progress: 42%` kept in step, when the epic has that field. */
+function progressEdits(text: string, done: number, total: number): TextEdit[] {
+  const fm = findFrontmatter(text);
+  if (!fm || !fm.keys.some((k) => k.key === 'progress')) return [];
+  const percent = total === 0 ? 0 : Math.round((done / total) * 100);
+  return setFrontmatterFieldEdits(text, 'progress', `${percent}%`);
+}
+
+// ---------------------------------------------------------------------------------
+// Issues
+
+/**
+ * Links a task to a GitHub issue. Single-file layout: appends ` (#12)` to the task line
+ * (or corrects the number already there). Directory layout: sets `github` to the issue URL.
+ */
+export function attachIssueChange(epic: Epic, taskId: string, issue: number, issueUrl: string, read: ReadText): PlanChange {
+  const task = findTask(epic, taskId);
+  if (epic.layout === 'single-file') {
+    const text = read(epic.path);
+    const current = singleFileTaskLine(epic.path, text, taskId);
+    if (current.issue === issue) return NO_CHANGE;
+    const lines = splitLines(text);
+    const starts = lineStartOffsets(text);
+    const line = current.range.start.line;
+    const lineText = lines[line];
+    const existing = /\s*\((?:#(\d+)|\[#(\d+)\]\([^)\s]*\))\)\s*$/.exec(lineText);
+    const edit = existing
+      ? replaceRange(starts, line, existing.index, existing.index + existing[0].trimEnd().length, ` (#${issue})`)
+      : replaceRange(starts, line, lineText.trimEnd().length, lineText.trimEnd().length, ` (#${issue})`);
+    return { edits: [{ path: epic.path, edits: [edit] }], creates: [], renames: [] };
+  }
+  const text = read(task.path);
+  const edits = setFrontmatterFieldEdits(text, 'github', formatYamlValue(issueUrl));
+  return edits.length === 0 ? NO_CHANGE : { edits: [{ path: task.path, edits }], creates: [], renames: [] };
+}
+
+// ---------------------------------------------------------------------------------
+// New tasks
+
+export interface NewTask {
+  readonly title: string;
+  readonly estimate?: string;
+  /** Ids of tasks it depends on, in the epic's id form. */
+  readonly dependsOn?: readonly string[];
+  /** Single-file layout: the `###` group to add it to (the last group when absent or unknown). */
+  readonly group?: string;
+}
+
+/** Adds a task: a checkbox line (single-file) or a new numbered task file plus its checklist line. */
+export function appendTaskChange(epic: Epic, newTask: NewTask, read: ReadText, now: string): PlanChange & { readonly taskId: string } {
+  const title = newTask.title.replace(/\s+/g, ' ').trim();
+  if (title === '') throw new PlanEditError('A task needs a title.');
+  return epic.layout === 'single-file' ? appendSingleFileTask(epic, newTask, title, read) : appendTaskFile(epic, newTask, title, read, now);
+}
+
+function appendSingleFileTask(epic: Epic, newTask: NewTask, title: string, read: ReadText): PlanChange & { taskId: string } {
+  const text = read(epic.path);
+  const { epic: current } = parseSingleFileEpic(epic.path, text);
+  const lines = splitLines(text);
+  const starts = lineStartOffsets(text);
+  const eol = detectEol(text);
+  const number = Math.max(0, ...current.tasks.map((t) => numericId(t.id) ?? 0)) + 1;
+  const taskId = `T${number}`;
+
+  const inGroup = newTask.group !== undefined ? current.tasks.filter((t) => t.group === newTask.group) : [];
+  const anchor = (inGroup.length > 0 ? inGroup : current.tasks).at(-1);
+  const indent = anchor ? ' '.repeat(anchor.range.start.column) : '';
+  const body = [`${indent}- [ ] **Task ${number}:** ${title}`];
+  if (newTask.estimate) body.push(`${indent}  - **Estimate:** ${newTask.estimate}`);
+  if (newTask.dependsOn && newTask.dependsOn.length > 0) {
+    body.push(`${indent}  - **Depends on:** ${newTask.dependsOn.map((id) => `Task ${numericId(id) ?? id}`).join(', ')}`);
+  }
+
+  let insertLine: number;
+  let loose: boolean;
+  if (anchor) {
+    // The anchor task's block ends before the next heading or the next item at its indent or less.
+    const startLine = anchor.range.start.line;
+    let end = startLine;
+    for (let l = startLine + 1; l < lines.length; l++) {
+      const textLine = lines[l];
+      if (textLine.trim() === '') continue;
+      const indentOf = textLine.length - textLine.trimStart().length;
+      if (/^#{1,6}(\s|$)/.test(textLine.trimStart()) || indentOf <= anchor.range.start.column) break;
+      end = l;
+    }
+    insertLine = end + 1;
+    const previous = current.tasks[current.tasks.indexOf(anchor) - 1];
+    loose = previous !== undefined && lines[startLine - 1]?.trim() === '';
+  } else {
+    const heading = lines.findIndex((l) => /^##\s+tasks\b/i.test(l));
+    insertLine = heading === -1 ? lines.length : heading + 1;
+    loose = true;
+  }
+  const atEnd = insertLine >= lines.length;
+  const offset = atEnd ? text.length : starts[insertLine];
+  const needsLeadingBreak = atEnd && text.length > 0 && !text.endsWith('\n');
+  const block = (needsLeadingBreak ? eol : '') + (loose ? eol : '') + body.join(eol) + eol;
+  return { edits: [{ path: epic.path, edits: [{ offset, length: 0, newText: block }] }], creates: [], renames: [], taskId };
+}
+
+function appendTaskFile(epic: Epic, newTask: NewTask, title: string, read: ReadText, now: string): PlanChange & { taskId: string } {
+  const dir = epic.dir!;
+  // Local task numbers stay below the issue numbers that synced files are renamed to.
+  const local = epic.tasks.map((t) => t.id).filter((id) => /^\d{1,3}$/.test(id)).map(Number);
+  let number = Math.max(0, ...local) + 1;
+  const taken = new Set(epic.tasks.map((t) => numericId(t.id)));
+  while (taken.has(number)) number++;
+  const taskId = String(number).padStart(3, '0');
+  const path = joinPath(dir, `${taskId}.md`);
+  const deps = newTask.dependsOn ?? [];
+  const frontmatter = [
+    '---',
+    `name: ${formatYamlValue(title)}`,
+    'status: open',
+    `created: ${now}`,
+    `updated: ${now}`,
+    'github:',
+    `depends_on: ${formatYamlValue(deps)}`,
+    'parallel: true',
+    'conflicts_with: []',
+    ...(newTask.estimate ? [`estimate: ${formatYamlValue(newTask.estimate)}`] : []),
+    '---',
+  ];
+  let eol: '\n' | '\r\n' = '\n';
+  let epicText: string | undefined;
+  try {
+    epicText = read(epic.path);
+    eol = detectEol(epicText);
+  } catch {
+    epicText = undefined;
+  }
+  const content = [...frontmatter, '', `# Task: ${title}`, '', '## Description', '', '## Acceptance Criteria', '', '- [ ] ', ''].join(eol);
+  const edits: FileEdit[] = [];
+  if (epicText !== undefined) {
+    const file = parseEpicFile(epic.path, epicText);
+    const last = file.checklist.at(-1);
+    const textEdits: TextEdit[] = [];
+    if (last) {
+      const starts = lineStartOffsets(epicText);
+      const indent = ' '.repeat(last.column);
+      const offset = last.line + 1 < starts.length ? starts[last.line + 1] : epicText.length;
+      const lead = offset === epicText.length && !epicText.endsWith('\n') ? eol : '';
+      textEdits.push({ offset, length: 0, newText: `${lead}${indent}- [ ] ${taskId}.md - ${title}${eol}` });
+    }
+    const done = epic.tasks.filter((t) => t.state === 'done').length;
+    textEdits.push(...progressEdits(epicText, done, epic.tasks.length + 1));
+    if (textEdits.length > 0) edits.push({ path: epic.path, edits: textEdits });
+  }
+  return { edits, creates: [{ path, text: content }], renames: [], taskId };
+}
+
+// ---------------------------------------------------------------------------------
+// Rename after sync
+
+/**
+ * After the tasks of a directory epic become GitHub issues, `001.md` is renamed to
+ * `<issue>.md`. References to the old numbers are rewritten in every task file's
+ * `depends_on` and `conflicts_with` (and in the `epic.md` checklist), never elsewhere:
+ * a `001` in a task's prose stays as written.
+ */
+export function renameAfterSyncChange(epic: Epic, mapping: ReadonlyMap<string, number>, read: ReadText): PlanChange {
+  if (epic.layout !== 'directory') throw new PlanEditError('Only directory-layout epics keep one file per task.');
+  const byNumber = new Map<number, number>();
+  const renames: FileRename[] = [];
+  const existing = new Set(epic.tasks.map((t) => t.path));
+  for (const [taskId, issue] of mapping) {
+    const task = findTask(epic, taskId);
+    const n = numericId(task.id);
+    if (n === undefined || n === issue) continue;
+    byNumber.set(n, issue);
+    const to = joinPath(epic.dir!, `${issue}.md`);
+    if (existing.has(to) && !mapping.has(String(issue))) {
+      throw new PlanEditError(`Cannot rename ${task.path} to ${to}: that file already exists.`);
+    }
+    renames.push({ from: task.path, to });
+  }
+  if (renames.length === 0) return NO_CHANGE;
+
+  const edits: FileEdit[] = [];
+  for (const task of epic.tasks) {
+    const text = read(task.path);
+    const fm = findFrontmatter(text);
+    if (!fm) continue;
+    const textEdits = [...referenceEdits(text, fm, 'depends_on', byNumber), ...referenceEdits(text, fm, 'conflicts_with', byNumber)];
+    for (const synonym of ['dependencies', 'blocked_by']) textEdits.push(...referenceEdits(text, fm, synonym, byNumber));
+    if (textEdits.length > 0) edits.push({ path: task.path, edits: textEdits });
+  }
+  const epicEdits = epicFileEdits(epic, read, (file) => {
+    const text = read(epic.path);
+    const lines = splitLines(text);
+    const starts = lineStartOffsets(text);
+    const out: TextEdit[] = [];
+    for (const entry of file.checklist) {
+      const n = numericId(entry.ref);
+      const issue = n === undefined ? undefined : byNumber.get(n);
+      if (issue === undefined) continue;
+      const lineText = lines[entry.line];
+      const at = lineText.indexOf(entry.ref, entry.column);
+      if (at !== -1) out.push(replaceRange(starts, entry.line, at, at + entry.ref.length, String(issue)));
+    }
+    return out;
+  });
+  if (epicEdits) edits.push(epicEdits);
+  return { edits, creates: [], renames };
+}
+
+/** Rewrites the numbers of one list-valued key, token by token, in flow or block form. */
+function referenceEdits(text: string, fm: Frontmatter, key: string, byNumber: ReadonlyMap<number, number>): TextEdit[] {
+  const entry = fm.keys.find((k) => k.key === key);
+  if (!entry) return [];
+  const lines = splitLines(text);
+  const starts = lineStartOffsets(text);
+  const edits: TextEdit[] = [];
+  const token = /(^|[\s,[-])(["']?)(#?)(\d+)((?:\.md)?)\2(?=\s*(?:[,\]#]|$))/g;
+  for (let line = entry.line; line <= entry.endLine; line++) {
+    const from = line === entry.line ? entry.valueColumn : 0;
+    const region = lines[line].slice(from);
+    const comment = region.search(/(^|\s)#(?!\d)/);
+    const scan = comment === -1 ? region : region.slice(0, comment);
+    for (const match of scan.matchAll(token)) {
+      const issue = byNumber.get(Number(match[4]));
+      if (issue === undefined) continue;
+      const start = from + match.index + match[1].length + match[2].length + match[3].length;
+      edits.push(replaceRange(starts, line, start, start + match[4].length, String(issue)));
+    }
+  }
+  return edits;
+}
+
+/** Applies a change to texts held in memory (for tests and for the CLI's dry runs). */
+export function applyChange(files: Map<string, string>, change: PlanChange): void {
+  for (const fileEdit of change.edits) {
+    const text = files.get(fileEdit.path);
+    if (text === undefined) throw new PlanEditError(`No such file: ${fileEdit.path}`);
+    files.set(fileEdit.path, applyEdits(text, fileEdit.edits));
+  }
+  for (const create of change.creates) {
+    if (files.has(create.path)) throw new PlanEditError(`${create.path} already exists.`);
+    files.set(create.path, create.text);
+  }
+  for (const rename of change.renames) {
+    const text = files.get(rename.from);
+    if (text === undefined) throw new PlanEditError(`No such file: ${rename.from}`);
+    files.delete(rename.from);
+    files.set(rename.to, text);
+  }
+}

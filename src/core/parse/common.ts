@@ -1,0 +1,163 @@
+import type { Diagnostic, DiagnosticCode, Range, Severity } from '../model';
+import type { Outline, OutlineHeading } from '../markdown/outline';
+import type { Lines } from '../text';
+
+const KEY_CACHE = new Map<string, string>();
+
+/** Metadata keys are compared case-blind, with spaces, `-` and `_` alike: `Start Date` is `start_date`. */
+export function metadataKey(raw: string): string {
+  // A plan repeats a handful of keys thousands of times (`Estimate`, `Agent`, `status`).
+  let key = KEY_CACHE.get(raw);
+  if (key === undefined) {
+    key = raw.trim().toLowerCase().replace(/[\s_-]+/g, '_');
+    if (KEY_CACHE.size < 4096) KEY_CACHE.set(raw, key);
+  }
+  return key;
+}
+
+const BOLD_KEY = /^(?:\*\*|__)([^*_:][^*:]*?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(.*)$/;
+
+/** `**Status:** Draft` or `**Status**: Draft` → ['status', 'Draft']. */
+export function parseBoldKeyLine(text: string): [key: string, value: string] | undefined {
+  const match = BOLD_KEY.exec(text.trim());
+  if (!match) return undefined;
+  return [metadataKey(match[1]), match[2].trim()];
+}
+
+/** A task reference in prose: `Task 3`, `T3`, `#12`, `003`. */
+export interface TaskReference {
+  readonly kind: 'number' | 'issue';
+  readonly value: number;
+  readonly written: string;
+}
+
+const REFERENCE = /#(\d+)|\b(?:tasks?\s*|t)(\d+)(?:\s*(?:-|–|to)\s*(?:task\s*|t)?(\d+))?\b|\b(\d+)\b/gi;
+
+/** Task references in a depends-on value or a milestone: ranges (`Tasks 1-4`) are expanded. */
+export function parseTaskReferences(text: string, allowBareNumbers: boolean): TaskReference[] {
+  const refs: TaskReference[] = [];
+  for (const match of text.matchAll(REFERENCE)) {
+    if (match[1] !== undefined) {
+      refs.push({ kind: 'issue', value: Number(match[1]), written: match[0] });
+    } else if (match[2] !== undefined) {
+      const first = Number(match[2]);
+      const last = match[3] !== undefined ? Number(match[3]) : first;
+      // A range written backwards or absurdly long is a typo, not 10,000 references.
+      const end = last >= first && last - first <= 200 ? last : first;
+      for (let n = first; n <= end; n++) refs.push({ kind: 'number', value: n, written: match[0] });
+    } else if (allowBareNumbers && match[4] !== undefined) {
+      refs.push({ kind: 'number', value: Number(match[4]), written: match[0] });
+    }
+  }
+  return refs;
+}
+
+/** The numeric value of an id like `003`, `T3`, `#3`, `3.md`; undefined for other ids. */
+export function numericId(id: string): number | undefined {
+  const match = /^(?:t|task\s*|#)?0*(\d+)(?:\.md)?$/i.exec(id.trim());
+  return match ? Number(match[1]) : undefined;
+}
+
+/** A GitHub issue number from `#12`, `12` or an issue/pull URL. */
+export function issueNumberFrom(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+  if (typeof value !== 'string') return undefined;
+  const match = /(?:\/(?:issues|pull)\/|^#?)(\d+)\s*$/.exec(value.trim());
+  return match ? Number(match[1]) : undefined;
+}
+
+export function stringField(data: Readonly<Record<string, unknown>>, ...keys: string[]): string | undefined {
+  for (const key of keys) {
+    const value = data[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value === 'string') {
+      if (value.trim() !== '') return value.trim();
+    } else if (typeof value === 'number' || typeof value === 'boolean') {
+      return String(value);
+    }
+  }
+  return undefined;
+}
+
+/** A list-valued field: a YAML sequence, or a comma-separated string. */
+export function listField(data: Readonly<Record<string, unknown>>, ...keys: string[]): string[] {
+  for (const key of keys) {
+    const value = data[key];
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) return value.filter((v) => v !== null && v !== undefined).map((v) => String(v).trim()).filter((v) => v !== '');
+    if (typeof value === 'number') return [String(value)];
+    if (typeof value === 'string') return value.split(/[,\s]+/).map((v) => v.trim()).filter((v) => v !== '');
+  }
+  return [];
+}
+
+/** Frontmatter data with keys normalised like bold-key metadata. */
+export function normaliseKeys(data: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    const k = metadataKey(key);
+    if (!(k in out)) out[k] = value;
+  }
+  return out;
+}
+
+export function diagnostic(
+  path: string,
+  range: Range,
+  severity: Severity,
+  code: DiagnosticCode,
+  message: string,
+): Diagnostic {
+  return { path, range, severity, code, message };
+}
+
+/** The first heading of the given depth, if any. */
+export function firstHeading(outline: Outline, depth: number): OutlineHeading | undefined {
+  return outline.headings.find((h) => h.depth === depth);
+}
+
+/** The last line of the section a heading opens: the line before the next heading of the same or a higher level. */
+export function sectionEndLine(outline: Outline, index: number, lastLine: number): number {
+  const heading = outline.headings[index];
+  for (let i = index + 1; i < outline.headings.length; i++) {
+    if (outline.headings[i].depth <= heading.depth) return outline.headings[i].line - 1;
+  }
+  return lastLine;
+}
+
+/**
+ * Metadata from bold key lines (`**Status:** Draft`): each line of the top-level
+ * paragraphs and each top-level list item before the first `##` heading, and in a
+ * `## Metadata` section. The first value of a key wins.
+ */
+export function boldKeyMetadata(
+  outline: Outline,
+  lines: Lines,
+): { data: Record<string, unknown>; lineOf: Map<string, number> } {
+  const data: Record<string, unknown> = {};
+  const lineOf = new Map<string, number>();
+  const ranges: Array<[number, number]> = [];
+  const firstH2 = outline.headings.find((h) => h.depth === 2);
+  ranges.push([0, firstH2 ? firstH2.line - 1 : lines.count - 1]);
+  outline.headings.forEach((h, i) => {
+    if (h.depth === 2 && /^(metadata|details|info|document info)$/i.test(h.text.trim())) {
+      ranges.push([h.line + 1, sectionEndLine(outline, i, lines.count - 1)]);
+    }
+  });
+  const inRanges = (line: number) => ranges.some(([a, b]) => line >= a && line <= b);
+  const add = (text: string, line: number) => {
+    const kv = parseBoldKeyLine(text);
+    if (kv && !(kv[0] in data)) {
+      data[kv[0]] = kv[1];
+      lineOf.set(kv[0], line);
+    }
+  };
+  for (const p of outline.paragraphs) {
+    if (!inRanges(p.line)) continue;
+    for (let line = p.line; line <= p.endLine; line++) add(lines.at(line), line);
+  }
+  for (const item of outline.items) {
+    if (inRanges(item.line)) add(item.text, item.line);
+  }
+  return { data, lineOf };
+}

@@ -1,0 +1,327 @@
+import type { EpicAnalysis } from './analysis';
+import { analyzeEpic } from './analysis';
+import type { Diagnostic, Epic, PlanDocuments, Prd } from './model';
+import type { ParsedEpicFile, ParsedTaskFile } from './parse/directoryParser';
+import { assembleDirectoryEpic, isTaskFileName, parseEpicFile, parseTaskFile } from './parse/directoryParser';
+import { parsePrd } from './parse/prdParser';
+import { parseSingleFileEpic } from './parse/singleFileEpicParser';
+import { baseName, comparePaths, joinPath } from './text';
+import { sortDiagnostics, validateEpic } from './validate';
+
+/** The file access the index needs; the CLI passes Node's file system, the extension VS Code's. */
+export interface PlanFileSystem {
+  /** Entries of a folder, relative to the workspace; [] when it does not exist. */
+  readDirectory(path: string): Promise<ReadonlyArray<{ readonly name: string; readonly isDirectory: boolean }>>;
+  /** The file's text, or undefined when it does not exist (or is not a file). */
+  readFile(path: string): Promise<string | undefined>;
+}
+
+export const DEFAULT_PLAN_ROOTS: readonly string[] = ['prds', 'epics', '.claude/prds', '.claude/epics'];
+
+/** Folders that are never plans: history and archives kept beside the live files. */
+const SKIPPED_FOLDERS = /^(updates|archived|\.archived|archive|node_modules|\.git)$/i;
+const SKIPPED_FILES = /^(\d+-analysis|github-mapping|execution-status|readme)\.md$/i;
+
+type FileRole =
+  | { readonly kind: 'prd' }
+  | { readonly kind: 'single-epic' }
+  | { readonly kind: 'epic-md'; readonly dir: string }
+  | { readonly kind: 'task'; readonly dir: string };
+
+type Parsed =
+  | { readonly kind: 'prd'; readonly prd: Prd; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly kind: 'single-epic'; readonly epic: Epic; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly kind: 'epic-md'; readonly dir: string; readonly file: ParsedEpicFile }
+  | { readonly kind: 'task'; readonly dir: string; readonly file: ParsedTaskFile };
+
+interface CacheEntry {
+  /**
+   * The text the entry was parsed from. Comparing it with the new text is the content
+   * check: as exact as a hash, and free on a cold build, where a hash would have to be
+   * computed for every file only to be compared later.
+   */
+  readonly text: string;
+  readonly parsed: Parsed;
+}
+
+export interface IndexChange {
+  readonly added: readonly string[];
+  readonly changed: readonly string[];
+  readonly removed: readonly string[];
+  /** Ids of epics whose model changed (added, changed or removed). */
+  readonly epics: readonly string[];
+  /** Ids of PRDs whose model changed. */
+  readonly prds: readonly string[];
+}
+
+function rootKind(root: string): 'prds' | 'epics' | 'mixed' {
+  const last = baseName(root.replace(/\/+$/, '')).toLowerCase();
+  return last === 'prds' ? 'prds' : last === 'epics' ? 'epics' : 'mixed';
+}
+
+/**
+ * The plan files of one workspace folder, parsed once and cached by content.
+ * `build` scans the roots; `update` re-reads only the paths it is given; both report
+ * what changed. Epic analyses and validation are computed on demand and cached.
+ */
+export class PlanIndex {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly roles = new Map<string, FileRole>();
+  private readonly epics = new Map<string, Epic>();
+  private readonly epicDiagnostics = new Map<string, readonly Diagnostic[]>();
+  private readonly analyses = new Map<string, EpicAnalysis>();
+  private readonly validation = new Map<string, readonly Diagnostic[]>();
+  private prdList: Prd[] | undefined;
+  private epicList: Epic[] | undefined;
+  private readonly roots: readonly string[];
+
+  constructor(
+    private readonly fs: PlanFileSystem,
+    roots: readonly string[] = DEFAULT_PLAN_ROOTS,
+  ) {
+    this.roots = roots.map((r) => r.replace(/^\.\//, '').replace(/\/+$/, ''));
+  }
+
+  /** Where a path sits among the plan roots, or undefined when it is not a plan file. */
+  roleOf(path: string): FileRole | undefined {
+    if (!path.endsWith('.md')) return undefined;
+    for (const root of this.roots) {
+      if (!path.startsWith(root + '/')) continue;
+      const rest = path.slice(root.length + 1).split('/');
+      if (rest.slice(0, -1).some((part) => SKIPPED_FOLDERS.test(part))) return undefined;
+      const name = rest[rest.length - 1];
+      if (SKIPPED_FILES.test(name)) return undefined;
+      const kind = rootKind(root);
+      if (kind === 'prds') return { kind: 'prd' };
+      if (rest.length === 1) {
+        if (kind === 'epics') return { kind: 'single-epic' };
+        if (/^prd/i.test(name)) return { kind: 'prd' };
+        if (/^epic/i.test(name)) return { kind: 'single-epic' };
+        return undefined;
+      }
+      // Only the epic folder itself holds plan files; deeper folders are notes.
+      if (rest.length !== 2) return undefined;
+      const dir = joinPath(root, rest[0]);
+      if (name === 'epic.md') return { kind: 'epic-md', dir };
+      if (isTaskFileName(name)) return { kind: 'task', dir };
+      return undefined;
+    }
+    return undefined;
+  }
+
+  /** Scans every root. Unchanged files (same content hash) are not parsed again. */
+  async build(): Promise<IndexChange> {
+    const found: string[] = [];
+    for (const root of this.roots) await this.walk(root, found);
+    const seen = new Set(found);
+    const removed = [...this.cache.keys()].filter((p) => !seen.has(p));
+    return this.apply(found, removed);
+  }
+
+  /** Re-reads the given paths (files or folders, created, changed or deleted). */
+  async update(paths: readonly string[]): Promise<IndexChange> {
+    const files: string[] = [];
+    const removed: string[] = [];
+    for (const raw of paths) {
+      const path = raw.replace(/^\.\//, '').replace(/\/+$/, '');
+      if (this.roleOf(path)) {
+        files.push(path);
+        continue;
+      }
+      // A folder: created (walk it) or deleted (drop what was under it).
+      const before = files.length;
+      if (!path.endsWith('.md')) await this.walk(path, files);
+      if (files.length === before) {
+        for (const known of this.cache.keys()) if (known.startsWith(path + '/')) removed.push(known);
+      }
+    }
+    return this.apply(files, removed);
+  }
+
+  private async walk(dir: string, out: string[]): Promise<void> {
+    const entries = await this.fs.readDirectory(dir);
+    for (const entry of entries) {
+      const path = joinPath(dir, entry.name);
+      if (entry.isDirectory) {
+        if (!SKIPPED_FOLDERS.test(entry.name)) await this.walk(path, out);
+      } else if (this.roleOf(path)) {
+        out.push(path);
+      }
+    }
+  }
+
+  private async apply(paths: readonly string[], removedPaths: readonly string[]): Promise<IndexChange> {
+    const added: string[] = [];
+    const changed: string[] = [];
+    const removed: string[] = [];
+    const texts = await Promise.all(paths.map((p) => this.fs.readFile(p)));
+    const touched: string[] = [];
+    paths.forEach((path, i) => {
+      const text = texts[i];
+      if (text === undefined) {
+        if (this.cache.has(path)) removed.push(path);
+        return;
+      }
+      const previous = this.cache.get(path);
+      if (previous?.text === text) return;
+      const role = this.roleOf(path)!;
+      this.cache.set(path, { text, parsed: parseByRole(path, text, role) });
+      this.roles.set(path, role);
+      (previous ? changed : added).push(path);
+      touched.push(path);
+    });
+    for (const path of removedPaths) if (this.cache.has(path) && !removed.includes(path)) removed.push(path);
+
+    const epicIds = new Set<string>();
+    const prdIds = new Set<string>();
+    const dirty = new Set<string>();
+    const note = (path: string) => {
+      const role = this.roles.get(path);
+      const parsed = this.cache.get(path)?.parsed;
+      if (!role) return;
+      if (role.kind === 'prd') {
+        if (parsed?.kind === 'prd') prdIds.add(parsed.prd.id);
+        this.prdList = undefined;
+      } else if (role.kind === 'single-epic') {
+        dirty.add(path);
+      } else {
+        dirty.add(role.dir);
+      }
+    };
+    for (const path of removed) {
+      note(path);
+      const parsed = this.cache.get(path)?.parsed;
+      if (parsed?.kind === 'prd') prdIds.add(parsed.prd.id);
+      this.cache.delete(path);
+      this.roles.delete(path);
+    }
+    for (const path of touched) note(path);
+
+    if (dirty.size > 0) this.reassemble(dirty, epicIds);
+    if (prdIds.size > 0) this.validation.clear();
+    return { added, changed, removed, epics: [...epicIds].sort(), prds: [...prdIds].sort() };
+  }
+
+  /** Rebuilds the epics whose files changed; `key` is the single epic's path or the epic folder. */
+  private reassemble(keys: ReadonlySet<string>, epicIds: Set<string>): void {
+    const byDir = new Map<string, { epicFile?: ParsedEpicFile; tasks: ParsedTaskFile[] }>();
+    for (const key of keys) if (!key.endsWith('.md')) byDir.set(key, { tasks: [] });
+    if (byDir.size > 0) {
+      for (const entry of this.cache.values()) {
+        const parsed = entry.parsed;
+        if (parsed.kind !== 'epic-md' && parsed.kind !== 'task') continue;
+        const group = byDir.get(parsed.dir);
+        if (!group) continue;
+        if (parsed.kind === 'epic-md') group.epicFile = parsed.file;
+        else group.tasks.push(parsed.file);
+      }
+    }
+    for (const key of keys) {
+      const old = this.epics.get(key);
+      if (old) epicIds.add(old.id);
+      this.epics.delete(key);
+      this.epicDiagnostics.delete(key);
+      this.analyses.delete(key);
+      this.validation.delete(key);
+      if (key.endsWith('.md')) {
+        const parsed = this.cache.get(key)?.parsed;
+        if (parsed?.kind === 'single-epic') {
+          this.epics.set(key, parsed.epic);
+          this.epicDiagnostics.set(key, parsed.diagnostics);
+          epicIds.add(parsed.epic.id);
+        }
+      } else {
+        const group = byDir.get(key)!;
+        if (!group.epicFile && group.tasks.length === 0) continue;
+        const { epic, diagnostics } = assembleDirectoryEpic(key, group.epicFile, group.tasks);
+        const fileDiagnostics = [...(group.epicFile?.diagnostics ?? []), ...group.tasks.flatMap((t) => t.diagnostics)];
+        this.epics.set(key, epic);
+        this.epicDiagnostics.set(key, [...fileDiagnostics, ...diagnostics]);
+        epicIds.add(epic.id);
+      }
+    }
+    this.epicList = undefined;
+  }
+
+  get prds(): readonly Prd[] {
+    if (!this.prdList) {
+      this.prdList = [];
+      for (const entry of this.cache.values()) if (entry.parsed.kind === 'prd') this.prdList.push(entry.parsed.prd);
+      this.prdList.sort((a, b) => comparePaths(a.path, b.path));
+    }
+    return this.prdList;
+  }
+
+  /** Epics sorted by path. */
+  get allEpics(): readonly Epic[] {
+    if (!this.epicList) this.epicList = [...this.epics.values()].sort((a, b) => comparePaths(a.path, b.path));
+    return this.epicList;
+  }
+
+  epic(id: string): Epic | undefined {
+    return this.allEpics.find((e) => e.id === id);
+  }
+
+  private keyOf(epic: Epic): string {
+    return epic.layout === 'directory' ? epic.dir! : epic.path;
+  }
+
+  analysis(epic: Epic): EpicAnalysis {
+    const key = this.keyOf(epic);
+    let result = this.analyses.get(key);
+    if (!result || result.epic !== epic) {
+      result = analyzeEpic(epic);
+      this.analyses.set(key, result);
+    }
+    return result;
+  }
+
+  /** Analyses of every epic, in epic order. */
+  allAnalyses(): EpicAnalysis[] {
+    return this.allEpics.map((e) => this.analysis(e));
+  }
+
+  /** Every diagnostic: per file and per epic, sorted. */
+  diagnostics(): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    for (const entry of this.cache.values()) if (entry.parsed.kind === 'prd') out.push(...entry.parsed.diagnostics);
+    for (const epic of this.allEpics) {
+      const key = this.keyOf(epic);
+      out.push(...(this.epicDiagnostics.get(key) ?? []));
+      let checks = this.validation.get(key);
+      if (!checks) {
+        checks = validateEpic(this.analysis(epic), this.prds);
+        this.validation.set(key, checks);
+      }
+      out.push(...checks);
+    }
+    return sortDiagnostics(out);
+  }
+
+  /** Every plan file the index holds, relative to the workspace. */
+  get files(): readonly string[] {
+    return [...this.cache.keys()].sort();
+  }
+
+  documents(): PlanDocuments {
+    return { prds: this.prds, epics: this.allEpics, diagnostics: this.diagnostics() };
+  }
+}
+
+function parseByRole(path: string, text: string, role: FileRole): Parsed {
+  switch (role.kind) {
+    case 'prd': {
+      const { prd, diagnostics } = parsePrd(path, text);
+      return { kind: 'prd', prd, diagnostics };
+    }
+    case 'single-epic': {
+      const { epic, diagnostics } = parseSingleFileEpic(path, text);
+      return { kind: 'single-epic', epic, diagnostics };
+    }
+    case 'epic-md':
+      return { kind: 'epic-md', dir: role.dir, file: parseEpicFile(path, text) };
+    case 'task':
+      return { kind: 'task', dir: role.dir, file: parseTaskFile(path, text) };
+  }
+}
+

@@ -1,0 +1,84 @@
+import type { PlanState, TaskState } from './model';
+
+/** Normalises a status as written: lower case, runs of spaces, `_` and `-` become one `-`. */
+function canonical(raw: string): string {
+  return raw.trim().toLowerCase().replace(/[\s_-]+/g, '-');
+}
+
+const TASK_STATES: Readonly<Record<string, TaskState>> = {
+  open: 'open',
+  todo: 'open',
+  'to-do': 'open',
+  pending: 'open',
+  new: 'open',
+  ready: 'open',
+  draft: 'open',
+  planning: 'open',
+  planned: 'open',
+  backlog: 'open',
+  'not-started': 'open',
+  blocked: 'open',
+  'in-progress': 'in-progress',
+  inprogress: 'in-progress',
+  active: 'in-progress',
+  started: 'in-progress',
+  doing: 'in-progress',
+  wip: 'in-progress',
+  'in-review': 'in-progress',
+  review: 'in-progress',
+  closed: 'done',
+  done: 'done',
+  completed: 'done',
+  complete: 'done',
+  finished: 'done',
+  resolved: 'done',
+};
+
+/** The task state a status spelling means, or undefined when it is not one we know. */
+export function taskStateFromStatus(raw: string): TaskState | undefined {
+  return TASK_STATES[canonical(raw)];
+}
+
+const PLAN_STATES: Readonly<Record<string, PlanState>> = {
+  ...Object.fromEntries(
+    Object.entries(TASK_STATES).map(([k, v]) => [k, v === 'open' ? 'not-started' : v] as const),
+  ),
+  approved: 'not-started',
+  proposed: 'not-started',
+  idea: 'not-started',
+  implemented: 'done',
+  shipped: 'done',
+  released: 'done',
+  archived: 'done',
+  cancelled: 'done',
+  canceled: 'done',
+};
+
+/** The state a PRD or epic status means, or undefined when it is not one we know. */
+export function planStateFromStatus(raw: string): PlanState | undefined {
+  return PLAN_STATES[canonical(raw)];
+}
+
+/** What the directory layout writes for each task state. */
+export function directoryStatusFor(state: TaskState): string {
+  switch (state) {
+    case 'open':
+      return 'open';
+    case 'in-progress':
+      return 'in-progress';
+    case 'done':
+      return 'closed';
+  }
+}
+
+/** The checkbox mark the single-file layout uses for each task state. */
+export function checkboxMarkFor(state: TaskState): ' ' | 'x' | '-' {
+  switch (state) {
+    case 'open':
+      return ' ';
+    case 'in-progress':
+      return '-';
+    case 'done':
+      return 'x';
+  }
+}

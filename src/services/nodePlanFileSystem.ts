@@ -1,0 +1,32 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PlanFileSystem } from '../core/planIndex';
+
+/**
+ * The index's file access on Node, relative to one workspace folder.
+ *
+ * Reads are synchronous behind the async interface: for thousands of small files,
+ * `fs.promises.readFile` queues each through libuv's four-thread pool with several
+ * system calls, and measured eight times slower (about 1 s against 0.12 s for 11,100
+ * task files). The CLI has nothing else to do meanwhile; the extension reads through
+ * VS Code's own file system instead.
+ */
+export class NodePlanFileSystem implements PlanFileSystem {
+  constructor(private readonly root: string) {}
+
+  async readDirectory(path: string): Promise<Array<{ name: string; isDirectory: boolean }>> {
+    try {
+      return readdirSync(join(this.root, path), { withFileTypes: true }).map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
+    } catch {
+      return [];
+    }
+  }
+
+  async readFile(path: string): Promise<string | undefined> {
+    try {
+      return readFileSync(join(this.root, path), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,353 @@
+/**
+ * `autopm`: the plan model on the command line. Reads the plan files of a folder,
+ * prints status, the next task, diagnostics and graphs, and sets task states.
+ */
+import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { EpicAnalysis } from './core/analysis';
+import { nextTask, readyTasks } from './core/analysis';
+import type { PlanChange } from './core/edits';
+import { applyEdits, isoNow, PlanEditError, setTaskStateChange } from './core/edits';
+import { epicGraphJson, epicGraphMermaid } from './core/mermaid';
+import type { Epic, TaskState } from './core/model';
+import { DEFAULT_PLAN_ROOTS, PlanIndex } from './core/planIndex';
+import { epicProgress, prdProgress } from './core/progress';
+import { NodePlanFileSystem } from './services/nodePlanFileSystem';
+
+const USAGE = `Usage: autopm <command> [options]
+
+Commands:
+  status [dir] [--json]                 PRDs and epics with counts and progress
+  next [dir] [--json]                   the recommended task and why, and the ready set
+  validate [dir] [--json]               problems in the plan files (exit 1 on errors)
+  graph <epic> [dir] [--format mermaid|json]
+                                        an epic's dependency graph
+  set-status <epic>:<task> <open|in-progress|done> [dir]
+                                        set a task's state in its file(s)
+
+Options:
+  --roots <a,b,...>  plan folders, relative to dir (default: ${DEFAULT_PLAN_ROOTS.join(',')})
+  -h, --help         show this help
+  -v, --version      show the version`;
+
+class UsageError extends Error {}
+
+interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+async function loadIndex(dir: string, roots: readonly string[]): Promise<PlanIndex> {
+  if (!existsSync(dir)) throw new UsageError(`No such folder: ${dir}`);
+  const index = new PlanIndex(new NodePlanFileSystem(dir), roots);
+  await index.build();
+  return index;
+}
+
+function findEpic(index: PlanIndex, id: string): Epic {
+  const epics = index.allEpics;
+  const epic =
+    epics.find((e) => e.id === id) ??
+    epics.find((e) => e.id.toLowerCase() === id.toLowerCase()) ??
+    epics.find((e) => e.id.toLowerCase().startsWith(id.toLowerCase() + '-'));
+  if (!epic) {
+    const known = epics.map((e) => e.id).join(', ') || 'none';
+    throw new UsageError(`No epic "${id}". Epics: ${known}.`);
+  }
+  return epic;
+}
+
+/** Aligned columns for a terminal. */
+function table(rows: string[][]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd());
+}
+
+function countsOf(analysis: EpicAnalysis) {
+  return analysis.counts;
+}
+
+function statusCommand(index: PlanIndex, json: boolean, io: Io): number {
+  const analyses = index.allAnalyses();
+  const prds = index.prds.map((prd) => {
+    const progress = prdProgress(prd, index.allEpics);
+    return {
+      id: prd.id,
+      title: prd.title,
+      status: prd.status ?? null,
+      state: prd.state,
+      path: prd.path,
+      progress: progress.percent,
+      done: progress.done,
+      total: progress.total,
+      epics: progress.epicIds,
+    };
+  });
+  const epics = analyses.map((analysis) => {
+    const { epic } = analysis;
+    const progress = epicProgress(epic);
+    return {
+      id: epic.id,
+      title: epic.title,
+      status: epic.status ?? null,
+      state: epic.state,
+      layout: epic.layout,
+      path: epic.path,
+      prd: epic.prd ?? null,
+      progress: progress.percent,
+      counts: countsOf(analysis),
+      groups: progress.groups.map((g) => ({ name: g.name, done: g.done, total: g.total, progress: g.percent })),
+      milestones: progress.milestones.map((m) => ({
+        id: m.id,
+        title: m.title,
+        when: m.when ?? null,
+        tasks: m.taskIds,
+        done: m.done,
+        total: m.total,
+        progress: m.total === 0 ? null : m.percent,
+      })),
+    };
+  });
+  if (json) {
+    io.out(JSON.stringify({ prds, epics }, null, 2));
+    return 0;
+  }
+  if (prds.length === 0 && epics.length === 0) {
+    io.out('No plans found. AutoPM looks in: ' + DEFAULT_PLAN_ROOTS.join(', ') + '.');
+    return 0;
+  }
+  const lines: string[] = [];
+  if (prds.length > 0) {
+    lines.push('PRDs');
+    const rows = prds.map((p) => {
+      const counted = p.total > 0;
+      return ['  ' + p.id, p.title, p.status ?? '-', counted ? `${p.done}/${p.total}` : '', counted ? `${p.progress}%` : ''];
+    });
+    lines.push(...table(rows));
+  }
+  if (epics.length > 0) {
+    if (lines.length > 0) lines.push('');
+    lines.push('Epics');
+    lines.push(
+      ...table(
+        epics.map((e) => [
+          '  ' + e.id,
+          e.title,
+          e.status ?? '-',
+          `${e.counts.done}/${e.counts.total}`,
+          `${e.progress}%`,
+          `ready ${e.counts.ready}`,
+          `in progress ${e.counts.inProgress}`,
+          `blocked ${e.counts.blocked}`,
+        ]),
+      ),
+    );
+  }
+  io.out(lines.join('\n'));
+  return 0;
+}
+
+function nextCommand(index: PlanIndex, json: boolean, io: Io): number {
+  const analyses = index.allAnalyses();
+  const next = nextTask(analyses);
+  const ready = readyTasks(analyses);
+  const inProgress = analyses.reduce((n, a) => n + a.counts.inProgress, 0);
+  const blocked = analyses.reduce((n, a) => n + a.counts.blocked, 0);
+  const reason = next
+    ? next.reason
+    : `Nothing is ready: ${blocked} blocked, ${inProgress} in progress.`;
+  if (json) {
+    io.out(
+      JSON.stringify(
+        {
+          task: next
+            ? {
+                epic: next.epic.id,
+                id: next.task.task.id,
+                title: next.task.task.title,
+                path: next.task.task.path,
+                line: next.task.task.range.start.line + 1,
+              }
+            : null,
+          reason,
+          ready: ready.map((r) => ({ epic: r.epic.id, id: r.task.task.id })),
+        },
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  if (!next) {
+    io.out(reason);
+    return 0;
+  }
+  const t = next.task.task;
+  const lines = [`Next: ${t.id} ${t.title}  (${next.epic.id})`, `  ${t.path}:${t.range.start.line + 1}`, `  ${reason}`];
+  if (ready.length > 1) {
+    lines.push('', `Ready (${ready.length}):`);
+    lines.push(...table(ready.map((r) => ['  ' + r.epic.id, r.task.task.id, r.task.task.title])));
+  }
+  io.out(lines.join('\n'));
+  return 0;
+}
+
+function validateCommand(index: PlanIndex, json: boolean, io: Io): number {
+  const diagnostics = index.diagnostics();
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  if (json) {
+    io.out(
+      JSON.stringify(
+        {
+          diagnostics: diagnostics.map((d) => ({
+            path: d.path,
+            line: d.range.start.line + 1,
+            column: d.range.start.column + 1,
+            severity: d.severity,
+            code: d.code,
+            message: d.message,
+          })),
+        },
+        null,
+        2,
+      ),
+    );
+  } else if (diagnostics.length === 0) {
+    io.out(`No problems in ${index.files.length} plan files.`);
+  } else {
+    for (const d of diagnostics) {
+      io.out(`${d.path}:${d.range.start.line + 1}:${d.range.start.column + 1}  ${d.severity.padEnd(7)}  ${d.message}  [${d.code}]`);
+    }
+    const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+    io.out(`\n${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${diagnostics.length - errors - warnings} info.`);
+  }
+  return errors > 0 ? 1 : 0;
+}
+
+function graphCommand(index: PlanIndex, epicId: string, format: string, io: Io): number {
+  const analysis = index.analysis(findEpic(index, epicId));
+  if (format === 'json') io.out(JSON.stringify(epicGraphJson(analysis), null, 2));
+  else if (format === 'mermaid') io.out(epicGraphMermaid(analysis).trimEnd());
+  else throw new UsageError(`Unknown format "${format}": use mermaid or json.`);
+  return 0;
+}
+
+const STATES: Readonly<Record<string, TaskState>> = { open: 'open', 'in-progress': 'in-progress', done: 'done' };
+
+/** Writes a change to disk: edits first, then new files, then renames. */
+export function writeChange(dir: string, change: PlanChange): void {
+  for (const fileEdit of change.edits) {
+    const file = join(dir, fileEdit.path);
+    writeFileSync(file, applyEdits(readFileSync(file, 'utf8'), fileEdit.edits));
+  }
+  for (const create of change.creates) writeFileSync(join(dir, create.path), create.text, { flag: 'wx' });
+  for (const rename of change.renames) renameSync(join(dir, rename.from), join(dir, rename.to));
+}
+
+function setStatusCommand(index: PlanIndex, dir: string, target: string, stateName: string, io: Io): number {
+  const colon = target.lastIndexOf(':');
+  if (colon <= 0 || colon === target.length - 1) throw new UsageError(`Expected <epic>:<task>, got "${target}".`);
+  const state = STATES[stateName];
+  if (!state) throw new UsageError(`Unknown state "${stateName}": use open, in-progress or done.`);
+  const epic = findEpic(index, target.slice(0, colon));
+  const taskRef = target.slice(colon + 1);
+  const task =
+    epic.tasks.find((t) => t.id === taskRef) ??
+    epic.tasks.find((t) => t.id.toLowerCase() === taskRef.toLowerCase() || t.id === `T${taskRef}`);
+  if (!task) throw new UsageError(`Epic ${epic.id} has no task "${taskRef}". Tasks: ${epic.tasks.map((t) => t.id).join(', ')}.`);
+  const change = setTaskStateChange(epic, task.id, state, (path) => readFileSync(join(dir, path), 'utf8'), isoNow());
+  writeChange(dir, change);
+  const files = change.edits.map((e) => e.path);
+  io.out(
+    files.length === 0
+      ? `${epic.id}:${task.id} is already ${state}.`
+      : `${epic.id}:${task.id} ${task.state} → ${state}  (${files.join(', ')})`,
+  );
+  return 0;
+}
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        format: { type: 'string', default: 'mermaid' },
+        roots: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+    });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.version) {
+    io.out(VERSION);
+    return 0;
+  }
+  const [command, ...args] = positionals;
+  if (values.help || !command) {
+    io.out(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const roots = values.roots ? values.roots.split(',').map((r) => r.trim()).filter(Boolean) : DEFAULT_PLAN_ROOTS;
+  try {
+    switch (command) {
+      case 'status':
+      case 'next':
+      case 'validate': {
+        const dir = resolve(args[0] ?? '.');
+        const index = await loadIndex(dir, roots);
+        if (command === 'status') return statusCommand(index, values.json, io);
+        if (command === 'next') return nextCommand(index, values.json, io);
+        return validateCommand(index, values.json, io);
+      }
+      case 'graph': {
+        if (!args[0]) throw new UsageError('graph needs an epic id.');
+        const dir = resolve(args[1] ?? '.');
+        return graphCommand(await loadIndex(dir, roots), args[0], values.json ? 'json' : values.format, io);
+      }
+      case 'set-status': {
+        if (!args[0] || !args[1]) throw new UsageError('set-status needs <epic>:<task> and a state.');
+        const dir = resolve(args[2] ?? '.');
+        return setStatusCommand(await loadIndex(dir, roots), dir, args[0], args[1], io);
+      }
+      default:
+        throw new UsageError(`Unknown command "${command}".`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`autopm: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof PlanEditError) {
+      io.err(`autopm: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+declare const AUTOPM_VERSION: string | undefined;
+const VERSION = typeof AUTOPM_VERSION === 'string' ? AUTOPM_VERSION : '0.0.0-dev';
+
+if (require.main === module) {
+  main(process.argv.slice(2), {
+    out: (text) => process.stdout.write(text + '\n'),
+    err: (text) => process.stderr.write(text + '\n'),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`autopm: ${(error as Error).stack ?? String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

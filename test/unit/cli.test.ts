@@ -1,0 +1,133 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { examplesDir, fixturesDir, repoRoot } from './helpers';
+
+const cli = join(repoRoot, 'dist', 'cli.js');
+
+function run(...args: string[]) {
+  assert.ok(existsSync(cli), 'dist/cli.js is built (npm run build)');
+  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function copyOf(dir: string): string {
+  const target = mkdtempSync(join(tmpdir(), 'autopm-cli-'));
+  cpSync(dir, target, { recursive: true });
+  return target;
+}
+
+describe('autopm (the built CLI)', () => {
+  test('status --json', () => {
+    const { code, stdout } = run('status', examplesDir, '--json');
+    assert.equal(code, 0);
+    const status = JSON.parse(stdout);
+    assert.deepEqual(status.prds.map((p: { id: string; title: string; status: string; path: string }) => [p.id, p.title, p.status, p.path]), [
+      ['team-calendar', 'PRD: Team Calendar', 'backlog', '.claude/prds/team-calendar.md'],
+      ['PRD-001', 'Link Shortener Service', 'Approved', 'prds/prd-001-link-shortener.md'],
+    ]);
+    const shortener = status.epics.find((e: { id: string }) => e.id === 'epic-001-link-shortener');
+    assert.equal(shortener.path, 'epics/epic-001-link-shortener.md');
+    assert.equal(shortener.status, 'In Progress');
+    assert.equal(shortener.progress, 20);
+    assert.deepEqual(shortener.counts, { total: 10, done: 2, inProgress: 1, ready: 1, blocked: 6 });
+    assert.deepEqual(shortener.milestones[0], { id: 'M1', title: 'Service skeleton running (Tasks 1-2)', when: 'Day 2', tasks: ['T1', 'T2'], done: 2, total: 2, progress: 100 });
+  });
+
+  test('status for people: aligned columns', () => {
+    const { code, stdout } = run('status', examplesDir);
+    assert.equal(code, 0);
+    assert.match(stdout, /^PRDs\n {2}team-calendar {2}PRD: Team Calendar {6}backlog {3}2\/6 {3}33%\n/);
+    assert.match(stdout, /\n {2}epic-001-link-shortener {2}Link Shortener Service {2}In Progress {2}2\/10 {2}20% {2}ready 1 {2}in progress 1 {2}blocked 6\n/);
+  });
+
+  test('next --json: the task, the reason and the ready set', () => {
+    const { code, stdout } = run('next', examplesDir, '--json');
+    assert.equal(code, 0);
+    assert.deepEqual(JSON.parse(stdout), {
+      task: { epic: 'epic-001-link-shortener', id: 'T6', title: 'Single sign-on for the management API', path: 'epics/epic-001-link-shortener.md', line: 43 },
+      reason: 'Ready: its dependency (T1) is done; 7h of work on its longest chain; unblocks 1 task.',
+      ready: [{ epic: 'epic-001-link-shortener', id: 'T6' }, { epic: 'team-calendar', id: '46' }],
+    });
+    assert.equal(readFileSync(join(examplesDir, 'epics/epic-001-link-shortener.md'), 'utf8').split('\n')[42], '- [ ] **Task 6:** Single sign-on for the management API');
+  });
+
+  test('validate: clean workspace exits 0, errors exit 1 with JSON diagnostics', () => {
+    const clean = run('validate', examplesDir);
+    assert.equal(clean.code, 0);
+    assert.match(clean.stdout, /^No problems in 10 plan files\.\n$/);
+    const broken = run('validate', join(fixturesDir, 'broken'), '--json');
+    assert.equal(broken.code, 1);
+    const { diagnostics } = JSON.parse(broken.stdout);
+    assert.equal(diagnostics.length, 18);
+    assert.deepEqual(diagnostics.find((d: { code: string }) => d.code === 'dependency-self'), {
+      path: 'epics/epic-002-broken.md', line: 16, column: 5, severity: 'error', code: 'dependency-self', message: 'T4 depends on itself.',
+    });
+  });
+
+  test('graph in mermaid and json', () => {
+    const mermaid = run('graph', 'team-calendar', examplesDir);
+    assert.equal(mermaid.code, 0);
+    assert.match(mermaid.stdout, /^graph TD\n/);
+    assert.match(mermaid.stdout, /\n {4}t42 --> t44\n/);
+    const json = run('graph', 'team-calendar', examplesDir, '--format', 'json');
+    const graph = JSON.parse(json.stdout);
+    assert.deepEqual(graph.nodes.map((n: { id: string; state: string }) => `${n.id}:${n.state}`), ['41:done', '42:done', '43:in-progress', '44:blocked', '45:blocked', '46:ready']);
+    assert.deepEqual(graph.edges, [
+      { from: '41', to: '42' }, { from: '41', to: '43' }, { from: '42', to: '44' }, { from: '43', to: '44' }, { from: '43', to: '45' }, { from: '42', to: '46' },
+    ]);
+  });
+
+  test('set-status edits the files, and only the bytes it means to', () => {
+    const dir = copyOf(examplesDir);
+    try {
+      const epicPath = join(dir, 'epics/epic-001-link-shortener.md');
+      const before = readFileSync(epicPath, 'utf8');
+      const result = run('set-status', 'epic-001-link-shortener:T6', 'done', dir);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, 'epic-001-link-shortener:T6 open → done  (epics/epic-001-link-shortener.md)\n');
+      assert.equal(readFileSync(epicPath, 'utf8'), before.replace('- [ ] **Task 6:**', '- [x] **Task 6:**'));
+      // T5 waits for T3 and T6: with T6 done it still waits for T3, which is in progress.
+      const graph = JSON.parse(run('graph', 'epic-001-link-shortener', dir, '--format', 'json').stdout);
+      assert.equal(graph.nodes.find((n: { id: string }) => n.id === 'T5').state, 'blocked');
+      assert.equal(JSON.parse(run('next', dir, '--json').stdout).task.id, '46');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('set-status in the directory layout', () => {
+    const dir = copyOf(examplesDir);
+    try {
+      const result = run('set-status', 'team-calendar:46', 'done', dir);
+      assert.equal(result.code, 0, result.stderr);
+      const task = readFileSync(join(dir, '.claude/epics/team-calendar/46.md'), 'utf8');
+      assert.match(task, /\nstatus: closed\ncreated: 2026-02-12T10:00:00Z\nupdated: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n/);
+      assert.doesNotMatch(task, /updated: 2026-02-12T10:00:00Z/);
+      const epic = readFileSync(join(dir, '.claude/epics/team-calendar/epic.md'), 'utf8');
+      assert.match(epic, /\nprogress: 50%\n/);
+      assert.match(epic, /\n- \[x\] #46 - Calendar export \(ICS\) \(parallel: true\)\n/);
+      assert.equal(run('validate', dir).code, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('usage errors exit 2 with a message', () => {
+    const unknown = run('frobnicate');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /^autopm: Unknown command "frobnicate"\./);
+    const noEpic = run('graph', 'nope', examplesDir);
+    assert.equal(noEpic.code, 2);
+    assert.match(noEpic.stderr, /No epic "nope"\. Epics: team-calendar, epic-001-link-shortener\./);
+    const badState = run('set-status', 'team-calendar:46', 'finished', examplesDir);
+    assert.equal(badState.code, 2);
+    assert.match(badState.stderr, /Unknown state "finished"/);
+    const help = run('--help');
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^Usage: autopm <command>/);
+  });
+});

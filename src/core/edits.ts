@@ -125,18 +125,26 @@ export function setFrontmatterFieldEdits(text: string, key: string, value: strin
     return [{ offset: starts[fm.endLine], length: 0, newText: `${key}:${value === '' ? '' : ' ' + value}${eol}` }];
   }
   const line = lines[entry.line];
+  const start = entry.valueColumn;
+  // An empty value may be followed by a comment (`github:   # filled in by sync`): the
+  // value goes before the comment, which stays.
+  const commentAfterEmpty = line.startsWith('#', start) && start > 0 && /\s/.test(line[start - 1]);
+  const written = (lead: string) => (commentAfterEmpty ? (value === '' ? '' : value + ' ') : lead + value);
+  const lead = start === line.length && value !== '' && !line.endsWith(' ') ? ' ' : '';
   if (entry.endLine > entry.line) {
-    // A block value (a sequence on the following lines) becomes the new inline value.
-    const start = entry.valueColumn;
-    const endLine = entry.endLine;
-    const endOffset = starts[endLine] + lines[endLine].length;
-    const prefix = start === line.length && value !== '' && !line.endsWith(' ') ? ' ' : '';
-    return [{ offset: starts[entry.line] + start, length: endOffset - (starts[entry.line] + start), newText: prefix + value }];
+    // A block value (a sequence on the following lines) becomes the new inline value: it is
+    // written on the key line, and the lines that held the old one are removed.
+    const keyLineEnd = starts[entry.line] + line.length;
+    const blockEnd = starts[entry.endLine] + lines[entry.endLine].length;
+    const edits: TextEdit[] = [{ offset: keyLineEnd, length: blockEnd - keyLineEnd, newText: '' }];
+    const text = written(lead);
+    if (text !== '') edits.unshift({ offset: starts[entry.line] + start, length: 0, newText: text });
+    return edits;
   }
-  const [start, end] = valueSpan(line, entry);
-  if (line.slice(start, end) === value) return [];
-  const prefix = start === line.length && value !== '' && !line.endsWith(' ') ? ' ' : '';
-  return [replaceRange(starts, entry.line, start, end, prefix + value)];
+  if (commentAfterEmpty) return value === '' ? [] : [replaceRange(starts, entry.line, start, start, written(''))];
+  const [valueStart, valueEnd] = valueSpan(line, entry);
+  if (line.slice(valueStart, valueEnd) === value) return [];
+  return [replaceRange(starts, entry.line, valueStart, valueEnd, lead + value)];
 }
 
 // ---------------------------------------------------------------------------------
@@ -445,7 +453,8 @@ function referenceEdits(text: string, fm: Frontmatter, key: string, byNumber: Re
   for (let line = entry.line; line <= entry.endLine; line++) {
     const from = line === entry.line ? entry.valueColumn : 0;
     const region = lines[line].slice(from);
-    const comment = region.search(/(^|\s)#(?!\d)/);
+    // YAML starts a comment at a `#` after white space (or at the value's start), whatever follows it.
+    const comment = region.search(/(^|\s)#/);
     const scan = comment === -1 ? region : region.slice(0, comment);
     for (const match of scan.matchAll(token)) {
       const issue = byNumber.get(Number(match[4]));

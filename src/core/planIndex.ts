@@ -67,6 +67,8 @@ function rootKind(root: string): 'prds' | 'epics' | 'mixed' {
 export class PlanIndex {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly roles = new Map<string, FileRole>();
+  /** The plan files of each epic folder, so one save re-assembles its epic without a scan. */
+  private readonly folderFiles = new Map<string, Set<string>>();
   private readonly epics = new Map<string, Epic>();
   private readonly epicDiagnostics = new Map<string, readonly Diagnostic[]>();
   private readonly analyses = new Map<string, EpicAnalysis>();
@@ -167,6 +169,11 @@ export class PlanIndex {
       const role = this.roleOf(path)!;
       this.cache.set(path, { text, parsed: parseByRole(path, text, role) });
       this.roles.set(path, role);
+      if (role.kind === 'epic-md' || role.kind === 'task') {
+        let files = this.folderFiles.get(role.dir);
+        if (!files) this.folderFiles.set(role.dir, (files = new Set()));
+        files.add(path);
+      }
       (previous ? changed : added).push(path);
       touched.push(path);
     });
@@ -192,6 +199,8 @@ export class PlanIndex {
       note(path);
       const parsed = this.cache.get(path)?.parsed;
       if (parsed?.kind === 'prd') prdIds.add(parsed.prd.id);
+      const role = this.roles.get(path);
+      if (role?.kind === 'epic-md' || role?.kind === 'task') this.folderFiles.get(role.dir)?.delete(path);
       this.cache.delete(path);
       this.roles.delete(path);
     }
@@ -205,16 +214,15 @@ export class PlanIndex {
   /** Rebuilds the epics whose files changed; `key` is the single epic's path or the epic folder. */
   private reassemble(keys: ReadonlySet<string>, epicIds: Set<string>): void {
     const byDir = new Map<string, { epicFile?: ParsedEpicFile; tasks: ParsedTaskFile[] }>();
-    for (const key of keys) if (!key.endsWith('.md')) byDir.set(key, { tasks: [] });
-    if (byDir.size > 0) {
-      for (const entry of this.cache.values()) {
-        const parsed = entry.parsed;
-        if (parsed.kind !== 'epic-md' && parsed.kind !== 'task') continue;
-        const group = byDir.get(parsed.dir);
-        if (!group) continue;
-        if (parsed.kind === 'epic-md') group.epicFile = parsed.file;
-        else group.tasks.push(parsed.file);
+    for (const key of keys) {
+      if (key.endsWith('.md')) continue;
+      const group: { epicFile?: ParsedEpicFile; tasks: ParsedTaskFile[] } = { tasks: [] };
+      for (const path of this.folderFiles.get(key) ?? []) {
+        const parsed = this.cache.get(path)?.parsed;
+        if (parsed?.kind === 'epic-md') group.epicFile = parsed.file;
+        else if (parsed?.kind === 'task') group.tasks.push(parsed.file);
       }
+      byDir.set(key, group);
     }
     for (const key of keys) {
       const old = this.epics.get(key);

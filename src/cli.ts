@@ -168,7 +168,7 @@ function nextCommand(index: PlanIndex, json: boolean, io: Io): number {
                 id: next.task.task.id,
                 title: next.task.task.title,
                 path: next.task.task.path,
-                line: next.task.task.range.start.line + 1,
+                line: next.task.task.range.line + 1,
               }
             : null,
           reason,
@@ -185,7 +185,7 @@ function nextCommand(index: PlanIndex, json: boolean, io: Io): number {
     return 0;
   }
   const t = next.task.task;
-  const lines = [`Next: ${t.id} ${t.title}  (${next.epic.id})`, `  ${t.path}:${t.range.start.line + 1}`, `  ${reason}`];
+  const lines = [`Next: ${t.id} ${t.title}  (${next.epic.id})`, `  ${t.path}:${t.range.line + 1}`, `  ${reason}`];
   if (ready.length > 1) {
     lines.push('', `Ready (${ready.length}):`);
     lines.push(...table(ready.map((r) => ['  ' + r.epic.id, r.task.task.id, r.task.task.title])));
@@ -203,8 +203,8 @@ function validateCommand(index: PlanIndex, json: boolean, io: Io): number {
         {
           diagnostics: diagnostics.map((d) => ({
             path: d.path,
-            line: d.range.start.line + 1,
-            column: d.range.start.column + 1,
+            line: d.range.line + 1,
+            column: d.range.column + 1,
             severity: d.severity,
             code: d.code,
             message: d.message,
@@ -218,7 +218,7 @@ function validateCommand(index: PlanIndex, json: boolean, io: Io): number {
     io.out(`No problems in ${index.files.length} plan files.`);
   } else {
     for (const d of diagnostics) {
-      io.out(`${d.path}:${d.range.start.line + 1}:${d.range.start.column + 1}  ${d.severity.padEnd(7)}  ${d.message}  [${d.code}]`);
+      io.out(`${d.path}:${d.range.line + 1}:${d.range.column + 1}  ${d.severity.padEnd(7)}  ${d.message}  [${d.code}]`);
     }
     const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
     io.out(`\n${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${diagnostics.length - errors - warnings} info.`);

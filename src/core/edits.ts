@@ -192,7 +192,7 @@ export function setTaskStateChange(epic: Epic, taskId: string, state: TaskState,
   if (epic.layout === 'single-file') {
     const text = read(epic.path);
     const current = singleFileTaskLine(epic.path, text, taskId);
-    const edits = setCheckboxEdits(text, current.range.start.line, checkboxMarkFor(state));
+    const edits = setCheckboxEdits(text, current.range.line, checkboxMarkFor(state));
     return edits.length === 0 ? NO_CHANGE : { edits: [{ path: epic.path, edits }], creates: [], renames: [] };
   }
 
@@ -258,7 +258,7 @@ export function attachIssueChange(epic: Epic, taskId: string, issue: number, iss
     if (current.issue === issue) return NO_CHANGE;
     const lines = splitLines(text);
     const starts = lineStartOffsets(text);
-    const line = current.range.start.line;
+    const line = current.range.line;
     const lineText = lines[line];
     const existing = /\s*\((?:#(\d+)|\[#(\d+)\]\([^)\s]*\))\)\s*$/.exec(lineText);
     const edit = existing
@@ -301,7 +301,7 @@ function appendSingleFileTask(epic: Epic, newTask: NewTask, title: string, read:
 
   const inGroup = newTask.group !== undefined ? current.tasks.filter((t) => t.group === newTask.group) : [];
   const anchor = (inGroup.length > 0 ? inGroup : current.tasks).at(-1);
-  const indent = anchor ? ' '.repeat(anchor.range.start.column) : '';
+  const indent = anchor ? ' '.repeat(anchor.range.column) : '';
   const body = [`${indent}- [ ] **Task ${number}:** ${title}`];
   if (newTask.estimate) body.push(`${indent}  - **Estimate:** ${newTask.estimate}`);
   if (newTask.dependsOn && newTask.dependsOn.length > 0) {
@@ -312,13 +312,13 @@ function appendSingleFileTask(epic: Epic, newTask: NewTask, title: string, read:
   let loose: boolean;
   if (anchor) {
     // The anchor task's block ends before the next heading or the next item at its indent or less.
-    const startLine = anchor.range.start.line;
+    const startLine = anchor.range.line;
     let end = startLine;
     for (let l = startLine + 1; l < lines.length; l++) {
       const textLine = lines[l];
       if (textLine.trim() === '') continue;
       const indentOf = textLine.length - textLine.trimStart().length;
-      if (/^#{1,6}(\s|$)/.test(textLine.trimStart()) || indentOf <= anchor.range.start.column) break;
+      if (/^#{1,6}(\s|$)/.test(textLine.trimStart()) || indentOf <= anchor.range.column) break;
       end = l;
     }
     insertLine = end + 1;

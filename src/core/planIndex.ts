@@ -113,49 +113,51 @@ export class PlanIndex {
 
   /** Scans every root. Unchanged files (same content hash) are not parsed again. */
   async build(): Promise<IndexChange> {
-    const found: string[] = [];
+    const found = new Map<string, FileRole>();
     for (const root of this.roots) await this.walk(root, found);
-    const seen = new Set(found);
-    const removed = [...this.cache.keys()].filter((p) => !seen.has(p));
+    const removed = [...this.cache.keys()].filter((p) => !found.has(p));
     return this.apply(found, removed);
   }
 
   /** Re-reads the given paths (files or folders, created, changed or deleted). */
   async update(paths: readonly string[]): Promise<IndexChange> {
-    const files: string[] = [];
+    const files = new Map<string, FileRole>();
     const removed: string[] = [];
     for (const raw of paths) {
       const path = raw.replace(/^\.\//, '').replace(/\/+$/, '');
-      if (this.roleOf(path)) {
-        files.push(path);
+      const role = this.roleOf(path);
+      if (role) {
+        files.set(path, role);
         continue;
       }
       // A folder: created (walk it) or deleted (drop what was under it).
-      const before = files.length;
+      const before = files.size;
       if (!path.endsWith('.md')) await this.walk(path, files);
-      if (files.length === before) {
+      if (files.size === before) {
         for (const known of this.cache.keys()) if (known.startsWith(path + '/')) removed.push(known);
       }
     }
     return this.apply(files, removed);
   }
 
-  private async walk(dir: string, out: string[]): Promise<void> {
+  private async walk(dir: string, out: Map<string, FileRole>): Promise<void> {
     const entries = await this.fs.readDirectory(dir);
     for (const entry of entries) {
       const path = joinPath(dir, entry.name);
       if (entry.isDirectory) {
         if (!SKIPPED_FOLDERS.test(entry.name)) await this.walk(path, out);
-      } else if (this.roleOf(path)) {
-        out.push(path);
+      } else {
+        const role = this.roleOf(path);
+        if (role) out.set(path, role);
       }
     }
   }
 
-  private async apply(paths: readonly string[], removedPaths: readonly string[]): Promise<IndexChange> {
+  private async apply(found: ReadonlyMap<string, FileRole>, removedPaths: readonly string[]): Promise<IndexChange> {
     const added: string[] = [];
     const changed: string[] = [];
     const removed: string[] = [];
+    const paths = [...found.keys()];
     const texts = await Promise.all(paths.map((p) => this.fs.readFile(p)));
     const touched: string[] = [];
     paths.forEach((path, i) => {
@@ -166,7 +168,7 @@ export class PlanIndex {
       }
       const previous = this.cache.get(path);
       if (previous?.text === text) return;
-      const role = this.roleOf(path)!;
+      const role = found.get(path)!;
       this.cache.set(path, { text, parsed: parseByRole(path, text, role) });
       this.roles.set(path, role);
       if (role.kind === 'epic-md' || role.kind === 'task') {

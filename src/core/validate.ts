@@ -21,7 +21,7 @@ export function validateEpic(analysis: EpicAnalysis, prds: readonly Prd[] | unde
     const n = epic.layout === 'directory' ? numericId(task.id) : undefined;
     const earlier = firstById.get(task.id) ?? (n !== undefined ? firstByNumber.get(n) : undefined);
     if (earlier !== undefined) {
-      const where = earlier.path === task.path ? `line ${earlier.range.start.line + 1}` : earlier.path;
+      const where = earlier.path === task.path ? `line ${earlier.range.line + 1}` : earlier.path;
       out.push(
         diagnostic(task.path, task.range, 'error', 'task-duplicate-id', `Duplicate task id ${task.id}: ${where} already uses it. Only the first is scheduled.`),
       );
@@ -96,8 +96,8 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
   return [...diagnostics].sort(
     (a, b) =>
       comparePaths(a.path, b.path) ||
-      a.range.start.line - b.range.start.line ||
-      a.range.start.column - b.range.start.column ||
+      a.range.line - b.range.line ||
+      a.range.column - b.range.column ||
       comparePaths(a.code, b.code),
   );
 }

@@ -216,7 +216,7 @@ function stateOfMark(mark: Mark): TaskState {
 function parseSf(doc: SfDoc, rendered: SfRendered): Epic {
   const epic = parseSingleFileEpic(SF_PATH, rendered.text).epic;
   assert.deepEqual(
-    epic.tasks.map((t) => [t.id, t.state, t.title, t.issue, t.range.start.line, t.group]),
+    epic.tasks.map((t) => [t.id, t.state, t.title, t.issue, t.range.line, t.group]),
     doc.tasks.map((t) => [`T${t.n}`, stateOfMark(t.mark), t.title, t.issue, rendered.taskLine.get(t.n), rendered.groupOf.get(t.n)]),
     'the generated epic parses to the tasks it was generated with',
   );
@@ -304,7 +304,8 @@ describe('single-file epics: generated documents', () => {
         const reparsed = parseSingleFileEpic(SF_PATH, after).epic;
         const id = `T${target.n}`;
         const t = reparsed.tasks.find((x) => x.id === id)!;
-        assert.deepEqual([t.issue, t.title, t.state, t.range.start], [issue, target.title, stateOfMark(target.mark), epic.tasks.find((x) => x.id === id)!.range.start]);
+        const old = epic.tasks.find((x) => x.id === id)!.range;
+        assert.deepEqual([t.issue, t.title, t.state, t.range.line, t.range.column], [issue, target.title, stateOfMark(target.mark), old.line, old.column]);
         assert.deepEqual(reparsed.tasks.filter((x) => x.id !== id), epic.tasks.filter((x) => x.id !== id));
       }),
       { numRuns: RUNS },
@@ -375,8 +376,8 @@ describe('single-file epics: generated documents', () => {
         // Every old task reads as before, moved down by the inserted lines when it sits below them.
         const shift = block.split('\n').length - 1;
         const moved = (t: Task): Task => {
-          if (lineOffset(before, t.range.start.line) < offset) return t;
-          const range = { start: { ...t.range.start, line: t.range.start.line + shift }, end: { ...t.range.end, line: t.range.end.line + shift } };
+          if (lineOffset(before, t.range.line) < offset) return t;
+          const range = { ...t.range, line: t.range.line + shift, endLine: t.range.endLine + shift };
           return { ...t, range };
         };
         const withoutOrder = (t: Task) => ({ ...t, order: 0 });

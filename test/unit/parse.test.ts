@@ -30,9 +30,9 @@ describe('single-file layout', () => {
     );
     const stories = prd.sections.find((s) => s.kind === 'stories')!;
     // The section runs from its heading to the line before `## Success Criteria`, sub-sections included.
-    assert.equal(stories.range.start.line, 18);
-    assert.equal(stories.range.end.line, 30);
-    assert.equal(prd.range.start.line, 0);
+    assert.equal(stories.range.line, 18);
+    assert.equal(stories.range.endLine, 30);
+    assert.equal(prd.range.line, 0);
   });
 
   test('an epic: tasks, states, issues, groups, milestones and dependencies', () => {
@@ -53,7 +53,7 @@ describe('single-file layout', () => {
     assert.equal(t1.estimate, '2 hours');
     assert.equal(t1.agent, 'node-backend-engineer');
     assert.equal(t1.group, 'Foundation');
-    assert.deepEqual(t1.range, { start: { line: 15, column: 0 }, end: { line: 15, column: 53 } });
+    assert.deepEqual(t1.range, { line: 15, column: 0, endLine: 15, endColumn: 53 });
     assert.equal(epic.tasks[3].priority, 'high');
     assert.deepEqual(
       epic.groups.map((g) => [g.name, g.taskIds.join(',')]),
@@ -80,7 +80,7 @@ describe('single-file layout', () => {
     assert.deepEqual(epic.tasks[4].dependsOn, ['T3', 'T6']);
     assert.deepEqual(epic.tasks[9].dependsOn, ['T8', 'T9']);
     const edge = epic.dependencies.find((d) => d.source === 'mermaid' && d.from === 'T1' && d.to === 'T2')!;
-    assert.equal(read(examplesDir, EPIC).split('\n')[edge.range.start.line].trim(), 'T1[Task 1: Scaffold] --> T2[Task 2: Storage]');
+    assert.equal(read(examplesDir, EPIC).split('\n')[edge.range.line].trim(), 'T1[Task 1: Scaffold] --> T2[Task 2: Storage]');
   });
 
   test('a CRLF file parses to the same model as its LF twin', () => {
@@ -181,6 +181,6 @@ describe('directory layout', () => {
     assert.equal(prd.status, 'in-progress');
     assert.equal(prd.state, 'in-progress');
     assert.equal(prd.created, '2026-05-01');
-    assert.deepEqual(prd.sections.map((s) => [s.heading, s.kind, s.range.start.line]), [['Problem Statement', 'problem', 8]]);
+    assert.deepEqual(prd.sections.map((s) => [s.heading, s.kind, s.range.line]), [['Problem Statement', 'problem', 8]]);
   });
 });

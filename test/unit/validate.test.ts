@@ -5,7 +5,7 @@ import { fixturesDir, indexOf } from './helpers';
 
 test('broken files become diagnostics on the right lines, and the index keeps working', async () => {
   const index = await indexOf(join(fixturesDir, 'broken'));
-  const found = index.diagnostics().map((d) => `${d.path}:${d.range.start.line + 1} ${d.severity} ${d.code}`);
+  const found = index.diagnostics().map((d) => `${d.path}:${d.range.line + 1} ${d.severity} ${d.code}`);
   assert.deepEqual(found, [
     '.claude/epics/bad/001.md:4 error frontmatter-malformed',
     '.claude/epics/bad/002.md:3 warning status-unknown',

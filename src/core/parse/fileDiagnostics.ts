@@ -13,7 +13,7 @@ export function frontmatterDiagnostics(path: string, fm: Frontmatter): Diagnosti
   return problems.map((p) =>
     diagnostic(
       path,
-      { start: { line: p.line, column: p.column }, end: { line: p.line, column: p.column + 1 } },
+      { line: p.line, column: p.column, endLine: p.line, endColumn: p.column + 1 },
       'error',
       'frontmatter-malformed',
       p.message,
@@ -34,7 +34,7 @@ export function statusDiagnostic(
   const end = at === -1 ? text.length : at + status.length;
   return diagnostic(
     path,
-    { start: { line, column: start }, end: { line, column: end } },
+    { line, column: start, endLine: line, endColumn: end },
     severity,
     'status-unknown',
     `Unknown status "${status}". Use open, in-progress or closed (synonyms such as done, completed, active and backlog are accepted).`,

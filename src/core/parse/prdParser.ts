@@ -73,7 +73,7 @@ export function parsePrd(path: string, text: string): ParsedPrd {
       heading: heading.text,
       depth: heading.depth,
       ...(kind ? { kind } : {}),
-      range: { start: { line: heading.line, column: 0 }, end: { line: end, column: lines.at(end).length ?? 0 } },
+      range: { line: heading.line, column: 0, endLine: end, endColumn: lines.at(end).length },
     });
   });
 

@@ -55,6 +55,17 @@ interface RawTask {
   readonly conflicts: TaskReference[];
 }
 
+const TASK_IDS: string[] = [];
+
+/** `T3` for 3. Every epic numbers its tasks from 1, so the index shares one string per number. */
+export function taskIdOf(n: number): string {
+  if (n >= 1024) return `T${n}`;
+  return (TASK_IDS[n] ??= `T${n}`);
+}
+
+/** Most tasks conflict with nothing: one shared empty list spares the index an array each. */
+const NO_IDS: readonly string[] = Object.freeze([]);
+
 const STAR = 42;
 const UNDERSCORE = 95;
 
@@ -174,18 +185,18 @@ export function parseSingleFileEpic(path: string, text: string): ParsedEpic {
       if (milestone) found.push(milestone);
     }
   }
-  found.sort((a, b) => a.milestone.range.start.line - b.milestone.range.start.line);
+  found.sort((a, b) => a.milestone.range.line - b.milestone.range.line);
 
   const byIssue = new Map<number, string>();
-  for (const t of rawTasks) if (t.issue !== undefined) byIssue.set(t.issue, `T${t.number}`);
+  for (const t of rawTasks) if (t.issue !== undefined) byIssue.set(t.issue, taskIdOf(t.number));
   const resolve = (ref: TaskReference): string =>
-    ref.kind === 'issue' ? byIssue.get(ref.value) ?? `#${ref.value}` : `T${ref.value}`;
+    ref.kind === 'issue' ? byIssue.get(ref.value) ?? `#${ref.value}` : taskIdOf(ref.value);
 
   const dependencies: Dependency[] = [];
   const tasks: Task[] = [];
   const taskById = new Map<string, Task & { dependsOn: string[] }>();
   rawTasks.forEach((raw, order) => {
-    const taskId = `T${raw.number}`;
+    const taskId = taskIdOf(raw.number);
     const deps: string[] = [];
     for (const bullet of raw.dependsOn) {
       for (const ref of bullet.refs) {
@@ -207,7 +218,7 @@ export function parseSingleFileEpic(path: string, text: string): ParsedEpic {
       agent: raw.fields.agent,
       priority: raw.fields.priority,
       dependsOn: deps,
-      conflictsWith: raw.conflicts.map(resolve),
+      conflictsWith: raw.conflicts.length === 0 ? NO_IDS : raw.conflicts.map(resolve),
       parallel: undefined,
       path,
       range: lineRange(raw.line, raw.column, raw.endColumn),
@@ -279,5 +290,5 @@ export function parseSingleFileEpic(path: string, text: string): ParsedEpic {
 /** `T3`, `Task3`, `t_3` → `T3`; any other node keeps its own id (and is reported as unknown). */
 export function mermaidNodeToTask(node: string): string {
   const match = /^(?:task[_-]?|t[_-]?)0*(\d+)$/i.exec(node);
-  return match ? `T${match[1]}` : node;
+  return match ? taskIdOf(Number(match[1])) : node;
 }

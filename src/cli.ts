@@ -5,7 +5,6 @@
 import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { EpicAnalysis } from './core/analysis';
 import { nextTask, readyTasks } from './core/analysis';
 import type { PlanChange } from './core/edits';
 import { applyEdits, isoNow, PlanEditError, setTaskStateChange } from './core/edits';
@@ -65,10 +64,6 @@ function table(rows: string[][]): string[] {
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd());
 }
 
-function countsOf(analysis: EpicAnalysis) {
-  return analysis.counts;
-}
-
 function statusCommand(index: PlanIndex, json: boolean, io: Io): number {
   const analyses = index.allAnalyses();
   const prds = index.prds.map((prd) => {
@@ -97,7 +92,7 @@ function statusCommand(index: PlanIndex, json: boolean, io: Io): number {
       path: epic.path,
       prd: epic.prd ?? null,
       progress: progress.percent,
-      counts: countsOf(analysis),
+      counts: analysis.counts,
       groups: progress.groups.map((g) => ({ name: g.name, done: g.done, total: g.total, progress: g.percent })),
       milestones: progress.milestones.map((m) => ({
         id: m.id,

@@ -125,6 +125,14 @@ describe('directory layout', () => {
     );
   });
 
+  test('an unknown epic status is reported on its value', () => {
+    const file = parseEpicFile('.claude/epics/x/epic.md', '---\nname: x\nstatus: sideways\n---\n\n# Epic: x\n');
+    assert.deepEqual(
+      file.diagnostics.map((d) => [d.code, d.severity, d.range]),
+      [['status-unknown', 'warning', { line: 2, column: 8, endLine: 2, endColumn: 16 }]],
+    );
+  });
+
   test('task files: status synonyms, depends_on in flow and block form, github links', () => {
     const file = parseTaskFile('x/44.md', read(examplesDir, '.claude/epics/team-calendar/44.md'));
     assert.equal(file.id, '44');

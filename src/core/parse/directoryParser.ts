@@ -28,7 +28,6 @@ export interface ParsedEpicFile {
   readonly titleLine: number;
   readonly titleLength: number;
   readonly metadata: Readonly<Record<string, unknown>>;
-  readonly statusLine?: number;
   readonly checklist: ReadonlyArray<{ ref: string; checked: boolean; title: string; line: number; column: number; endColumn: number }>;
   readonly mermaid: ReadonlyArray<{ from: string; to: string; line: number; column: number; endColumn: number }>;
   readonly diagnostics: readonly Diagnostic[];
@@ -110,6 +109,12 @@ export function parseEpicFile(path: string, text: string): ParsedEpicFile {
     }
   });
 
+  const status = stringField(metadata, 'status');
+  const statusLine = keyLine(fm, 'status');
+  if (status !== undefined && statusLine !== undefined && !planStateFromStatus(status)) {
+    diagnostics.push(statusDiagnostic(path, statusLine, lines.at(statusLine), status, 'warning'));
+  }
+
   const mermaid = outline.code
     .filter((c) => c.lang?.toLowerCase() === 'mermaid')
     .flatMap((c) => parseMermaidEdges(c.value, c.line + 1));
@@ -121,7 +126,6 @@ export function parseEpicFile(path: string, text: string): ParsedEpicFile {
     titleLine,
     titleLength: lines.at(titleLine).length ?? 0,
     metadata,
-    ...(keyLine(fm, 'status') !== undefined ? { statusLine: keyLine(fm, 'status') } : {}),
     checklist,
     mermaid,
     diagnostics,
@@ -263,9 +267,6 @@ export function assembleDirectoryEpic(
   const metadata = epicFile?.metadata ?? {};
   const status = stringField(metadata, 'status');
   const state = status ? planStateFromStatus(status) : undefined;
-  if (epicFile && status && !state && epicFile.statusLine !== undefined) {
-    diagnostics.push(statusDiagnostic(epicFile.path, epicFile.statusLine, undefined, status, 'warning'));
-  }
   if (!epicFile) {
     diagnostics.push(
       diagnostic(taskFiles[0]?.path ?? path, lineRange(0), 'warning', 'frontmatter-missing', `Epic folder "${id}" has task files but no epic.md.`),

@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', '.cache/**', 'examples/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', '.cache/**', 'examples/**', 'bench/.workspaces/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -192,3 +192,25 @@ describe('directory layout', () => {
     assert.deepEqual(prd.sections.map((s) => [s.heading, s.kind, s.range.line]), [['Problem Statement', 'problem', 8]]);
   });
 });
+
+describe('mermaid dependency blocks', () => {
+  test('chains, shapes, labels, several statements per line; directives skipped', async () => {
+    const { parseMermaidEdges } = await import('../../src/core/parse/mermaidEdges');
+    const source = [
+      'graph TD',
+      '  A[Task 1: x] --> B(y) --> C{z}',
+      '  %% a comment --> not an edge',
+      '  D --> E; E -.-> F',
+      '  G -- waits for --> H',
+      '  I ==>|label| J',
+      '  L --- M',
+      'classDef done fill:#fff',
+      '  N["a;b"] --> O',
+      '  subgraph S',
+      '  end',
+    ].join('\n');
+    const edges = parseMermaidEdges(source, 10);
+    assert.deepEqual(edges.map((e) => `${e.from}>${e.to}@${e.line}`), ['A>B@11', 'B>C@11', 'D>E@13', 'E>F@13', 'G>H@14', 'I>J@15', 'L>M@16', 'N>O@18']);
+    assert.deepEqual([edges[0].column, edges[0].endColumn], [2, 32]);
+  });
+});

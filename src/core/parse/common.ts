@@ -78,7 +78,9 @@ const REFERENCE = /#(\d+)|\b(?:tasks?\s*|t)(\d+)(?:\s*(?:-|–|to)\s*(?:task\s*|
 /** Task references in a depends-on value or a milestone: ranges (`Tasks 1-4`) are expanded. */
 export function parseTaskReferences(text: string, allowBareNumbers: boolean): TaskReference[] {
   const refs: TaskReference[] = [];
-  for (const match of text.matchAll(REFERENCE)) {
+  // exec with lastIndex, not matchAll: matchAll copies the expression on every call.
+  REFERENCE.lastIndex = 0;
+  for (let match = REFERENCE.exec(text); match !== null; match = REFERENCE.exec(text)) {
     if (match[1] !== undefined) {
       refs.push({ kind: 'issue', value: Number(match[1]), written: match[0] });
     } else if (match[2] !== undefined) {
@@ -131,6 +133,17 @@ export function listField(data: Readonly<Record<string, unknown>>, ...keys: stri
     if (typeof value === 'string') return value.split(/[,\s]+/).map((v) => v.trim()).filter((v) => v !== '');
   }
   return [];
+}
+
+/** The empty list every task without ids shares. */
+export const NO_IDS: readonly string[] = Object.freeze([]);
+
+/**
+ * A list as the model keeps it: the shared empty list, or an exact-size copy. Lists built
+ * with push reserve room to grow (17 slots for one id); the index keeps ten thousand.
+ */
+export function compactIds(ids: readonly string[]): readonly string[] {
+  return ids.length === 0 ? NO_IDS : ids.slice();
 }
 
 /** Frontmatter data with keys normalised like bold-key metadata. */

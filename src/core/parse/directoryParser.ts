@@ -8,6 +8,7 @@ import { planStateFromStatus, taskStateFromStatus } from '../status';
 import type { Lines } from '../text';
 import { baseName, comparePaths, dirName, fileStem, linesOf } from '../text';
 import {
+  compactIds,
   diagnostic,
   issueNumberFrom,
   listField,
@@ -256,6 +257,8 @@ export function assembleDirectoryEpic(
       if (target && !target.dependsOn.includes(from)) (target.dependsOn as string[]).push(from);
     }
   }
+
+  for (const task of tasks) (task as { dependsOn: readonly string[] }).dependsOn = compactIds(task.dependsOn);
 
   const checklist: ChecklistEntry[] = (epicFile?.checklist ?? []).map((entry) => ({
     taskId: resolveTaskRef(entry.ref, files) ?? entry.ref,

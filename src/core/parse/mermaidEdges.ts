@@ -12,35 +12,45 @@ export interface MermaidEdge {
 const NODE = String.raw`([A-Za-z0-9_][\w-]*)\s*(?:\[\[[^\]]*\]\]|\[\([^)]*\)\]|\(\([^)]*\)\)|\[[^\]]*\]|\([^)]*\)|\{[^}]*\}|>[^\]]*\])?`;
 // An arrow between nodes, with an optional |label| or inline -- label -->.
 const ARROW = String.raw`\s*(?:--\s[^-]*?\s-->|(?:<)?(?:-{2,}>|-\.+->|={2,}>|-{3,}|={3,}|-\.+-|~~~)(?:\|[^|]*\|)?)\s*`;
-const HEAD = new RegExp('^' + NODE);
-const STEP = new RegExp('^' + ARROW + NODE);
+// Sticky expressions read the line in place, without cutting it into pieces.
+const HEAD = new RegExp(NODE, 'y');
+const STEP = new RegExp(ARROW + NODE, 'y');
+const NOT_EDGES = /^(?:graph|flowchart|subgraph|end|classDef|class|style|linkStyle|click|direction)\b|^%%/;
 
 /**
- * Reads chains like `A[x] --> B[y] --> C`; `firstLine` is the document line of the
- * block's first content line. Directives, styles, comments and subgraph lines are skipped.
+ * Reads chains like `A[x] --> B[y] --> C` (several per line when separated by `;`);
+ * `firstLine` is the document line of the block's first content line. Directives,
+ * styles, comments and subgraph lines are skipped.
  */
 export function parseMermaidEdges(source: string, firstLine: number): MermaidEdge[] {
   const edges: MermaidEdge[] = [];
   const lines = source.split('\n');
-  lines.forEach((raw, index) => {
-    const line = raw.replace(/\r$/, '');
-    const trimmed = line.trim();
-    if (trimmed === '' || trimmed.startsWith('%%') || /^(graph|flowchart|subgraph|end|classDef|class|style|linkStyle|click|direction)\b/.test(trimmed)) {
-      return;
-    }
-    const indent = line.length - line.trimStart().length;
-    for (const statement of trimmed.split(';')) {
-      let rest = statement.trim();
-      const head = HEAD.exec(rest);
-      if (!head) continue;
+  for (let index = 0; index < lines.length; index++) {
+    let line = lines[index];
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    let at = 0;
+    while (at < line.length && (line.charCodeAt(at) === 32 || line.charCodeAt(at) === 9)) at++;
+    if (at === line.length || NOT_EDGES.test(line.slice(at))) continue;
+    const indent = at;
+    while (at < line.length) {
+      HEAD.lastIndex = at;
+      const head = HEAD.exec(line);
+      if (!head) break;
       let previous = head[1];
-      rest = rest.slice(head[0].length);
-      for (let step = STEP.exec(rest); step; step = STEP.exec(rest)) {
+      at = HEAD.lastIndex;
+      for (STEP.lastIndex = at; ; STEP.lastIndex = at) {
+        const step = STEP.exec(line);
+        if (!step) break;
         edges.push({ from: previous, to: step[1], line: firstLine + index, column: indent, endColumn: line.length });
         previous = step[1];
-        rest = rest.slice(step[0].length);
+        at = STEP.lastIndex;
       }
+      // Another statement may follow a `;`; anything else ends the line's edges.
+      const next = line.indexOf(';', at);
+      if (next === -1) break;
+      at = next + 1;
+      while (at < line.length && line.charCodeAt(at) === 32) at++;
     }
-  });
+  }
   return edges;
 }

@@ -13,6 +13,8 @@ import {
   parseBoldKeyLine,
   parseTaskReferences,
   stringField,
+  compactIds,
+  NO_IDS,
 } from './common';
 import type { TaskReference } from './common';
 import { frontmatterDiagnostics, statusDiagnostic } from './fileDiagnostics';
@@ -26,7 +28,7 @@ export interface ParsedEpic {
 // `**Task 3:** Title`, `**Task 3**: Title`, `Task 3: Title`, `**T3:** Title`.
 const TASK_LINE = /^(?:\*\*|__)?(?:task\s*|t)(\d+)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:?|[:.)-])\s*(.*)$/i;
 const ISSUE_SUFFIX = /\s*\((?:#(\d+)|\[#(\d+)\]\([^)\s]*\))\)\s*$/;
-const MILESTONE = /^(?:\*\*|__)(M\d+)(?:\s*\(([^)]*)\))?\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:?)\s*(.*)$/i;
+const MILESTONE = /^(?:\*\*|__)([Mm]\d+)(?:\s*\(([^)]*)\))?\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:?)\s*(.*)$/;
 const DEPENDS_KEYS = new Set(['depends_on', 'depends', 'dependencies', 'dependency', 'blocked_by', 'requires', 'after']);
 const CONFLICT_KEYS = new Set(['conflicts_with', 'conflicts']);
 
@@ -62,9 +64,6 @@ export function taskIdOf(n: number): string {
   if (n >= 1024) return `T${n}`;
   return (TASK_IDS[n] ??= `T${n}`);
 }
-
-/** Most tasks conflict with nothing: one shared empty list spares the index an array each. */
-const NO_IDS: readonly string[] = Object.freeze([]);
 
 const STAR = 42;
 const UNDERSCORE = 95;
@@ -239,6 +238,8 @@ export function parseSingleFileEpic(path: string, text: string): ParsedEpic {
       if (target && !target.dependsOn.includes(from)) target.dependsOn.push(from);
     }
   }
+
+  for (const task of tasks) (task as { dependsOn: readonly string[] }).dependsOn = compactIds(task.dependsOn);
 
   const groups: TaskGroup[] = [];
   for (const h of outline.headings) {

@@ -1,6 +1,9 @@
 import type { Dependency, Epic, Task, TaskDisplayState } from './model';
+import { numericId } from './parse/common';
+import { isBlockedStatus } from './status';
 
-export type BlockReason = 'not-done' | 'unknown' | 'cycle';
+/** Why a task cannot start: a dependency not done, one that does not exist, a cycle, or its own `blocked` status. */
+export type BlockReason = 'not-done' | 'unknown' | 'cycle' | 'marked-blocked';
 
 export interface Blocker {
   readonly taskId: string;
@@ -86,6 +89,7 @@ function findCycles(ids: readonly string[], deps: ReadonlyMap<string, readonly s
   const stack: string[] = [];
   const onStack = new Set<string>();
   const cycles: string[][] = [];
+  const position = new Map(ids.map((id, i) => [id, i]));
   // Iterative, so a 10,000-task chain cannot overflow the call stack.
   for (const root of ids) {
     if (index.has(root)) continue;
@@ -125,8 +129,7 @@ function findCycles(ids: readonly string[], deps: ReadonlyMap<string, readonly s
           component.push(member);
         } while (member !== frame.id);
         if (component.length > 1 || (deps.get(frame.id) ?? []).includes(frame.id)) {
-          const order = new Map(ids.map((id, i) => [id, i]));
-          cycles.push(component.sort((a, b) => order.get(a)! - order.get(b)!));
+          cycles.push(component.sort((a, b) => position.get(a)! - position.get(b)!));
         }
       }
     }
@@ -135,8 +138,16 @@ function findCycles(ids: readonly string[], deps: ReadonlyMap<string, readonly s
 }
 
 export function analyzeEpic(epic: Epic): EpicAnalysis {
+  // Duplicate ids are reported by validation; only the first task with an id is scheduled.
+  // In the directory layout, 1.md and 001.md are the same id.
   const byId = new Map<string, Task>();
-  for (const task of epic.tasks) if (!byId.has(task.id)) byId.set(task.id, task);
+  const numbers = new Set<number>();
+  for (const task of epic.tasks) {
+    const n = epic.layout === 'directory' ? numericId(task.id) : undefined;
+    if (byId.has(task.id) || (n !== undefined && numbers.has(n))) continue;
+    byId.set(task.id, task);
+    if (n !== undefined) numbers.add(n);
+  }
   const ids = [...byId.keys()];
   const deps = new Map<string, readonly string[]>();
   for (const [id, task] of byId) deps.set(id, task.dependsOn);
@@ -212,6 +223,7 @@ export function analyzeEpic(epic: Epic): EpicAnalysis {
         else if (byId.get(d)!.state !== 'done') blockers.push({ taskId: d, reason: 'not-done' });
       }
       if (inCycle.has(id) && blockers.length === 0) blockers.push({ taskId: id, reason: 'cycle' });
+      if (isBlockedStatus(task.rawStatus)) blockers.push({ taskId: id, reason: 'marked-blocked' });
     }
     const display: TaskDisplayState =
       task.state === 'done' ? 'done' : task.state === 'in-progress' ? 'in-progress' : blockers.length > 0 ? 'blocked' : 'ready';

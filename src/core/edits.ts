@@ -9,10 +9,10 @@ import YAML from 'yaml';
 import type { Epic, Task, TaskState } from './model';
 import type { Frontmatter, FrontmatterKey } from './frontmatter';
 import { findFrontmatter } from './frontmatter';
-import { numericId } from './parse/common';
+import { findKey, numericId } from './parse/common';
 import type { ParsedEpicFile } from './parse/directoryParser';
-import { parseEpicFile, parseTaskFile, resolveTaskRef } from './parse/directoryParser';
-import { parseSingleFileEpic } from './parse/singleFileEpicParser';
+import { CONFLICTS_KEYS, DEPENDS_KEYS, parseEpicFile, parseTaskFile, resolveTaskRef } from './parse/directoryParser';
+import { ISSUE_SUFFIX, parseSingleFileEpic } from './parse/singleFileEpicParser';
 import { checkboxMarkFor, directoryStatusFor } from './status';
 import { detectEol, joinPath, lineStartOffsets, splitLines } from './text';
 
@@ -51,7 +51,7 @@ export class PlanEditError extends Error {
   override readonly name = 'PlanEditError';
 }
 
-/** Reads a plan file's current text (the open document's, when it is open). */
+/** Reads a plan file's current text (the open document's, when it is open); throws when there is no such file. */
 export type ReadText = (path: string) => string;
 
 const NO_CHANGE: PlanChange = { edits: [], creates: [], renames: [] };
@@ -119,7 +119,7 @@ export function setFrontmatterFieldEdits(text: string, key: string, value: strin
   if (!fm || fm.endLine === -1) throw new PlanEditError('The file has no closed frontmatter block to edit.');
   const lines = splitLines(text);
   const starts = lineStartOffsets(text);
-  const entry = fm.keys.find((k) => k.key === key);
+  const entry = findKey(fm, key);
   if (!entry) {
     const eol = detectEol(text);
     return [{ offset: starts[fm.endLine], length: 0, newText: `${key}:${value === '' ? '' : ' ' + value}${eol}` }];
@@ -203,7 +203,7 @@ export function setTaskStateChange(epic: Epic, taskId: string, state: TaskState,
   if (current.state !== state) {
     const edits = setFrontmatterFieldEdits(taskText, 'status', directoryStatusFor(state));
     const fm = findFrontmatter(taskText)!;
-    if (fm.keys.some((k) => k.key === 'updated')) edits.push(...setFrontmatterFieldEdits(taskText, 'updated', now));
+    if (findKey(fm, 'updated')) edits.push(...setFrontmatterFieldEdits(taskText, 'updated', now));
     fileEdits.push({ path: task.path, edits });
   }
 
@@ -238,7 +238,7 @@ function epicFileEdits(epic: Epic, read: ReadText, make: (file: ParsedEpicFile) 
 /** `progress: 42%` kept in step, when the epic has that field. */
 function progressEdits(text: string, done: number, total: number): TextEdit[] {
   const fm = findFrontmatter(text);
-  if (!fm || !fm.keys.some((k) => k.key === 'progress')) return [];
+  if (!findKey(fm, 'progress')) return [];
   const percent = total === 0 ? 0 : Math.round((done / total) * 100);
   return setFrontmatterFieldEdits(text, 'progress', `${percent}%`);
 }
@@ -260,7 +260,7 @@ export function attachIssueChange(epic: Epic, taskId: string, issue: number, iss
     const starts = lineStartOffsets(text);
     const line = current.range.line;
     const lineText = lines[line];
-    const existing = /\s*\((?:#(\d+)|\[#(\d+)\]\([^)\s]*\))\)\s*$/.exec(lineText);
+    const existing = ISSUE_SUFFIX.exec(lineText);
     const edit = existing
       ? replaceRange(starts, line, existing.index, existing.index + existing[0].trimEnd().length, ` (#${issue})`)
       : replaceRange(starts, line, lineText.trimEnd().length, lineText.trimEnd().length, ` (#${issue})`);
@@ -400,16 +400,24 @@ export function renameAfterSyncChange(epic: Epic, mapping: ReadonlyMap<string, n
   if (epic.layout !== 'directory') throw new PlanEditError('Only directory-layout epics keep one file per task.');
   const byNumber = new Map<number, number>();
   const renames: FileRename[] = [];
-  const existing = new Set(epic.tasks.map((t) => t.path));
+  const movingAway = new Set<string>();
+  for (const [taskId, issue] of mapping) {
+    if (numericId(findTask(epic, taskId).id) !== issue) movingAway.add(taskId);
+  }
+  const targets = new Map<number, string>();
   for (const [taskId, issue] of mapping) {
     const task = findTask(epic, taskId);
     const n = numericId(task.id);
     if (n === undefined || n === issue) continue;
-    byNumber.set(n, issue);
     const to = joinPath(epic.dir!, `${issue}.md`);
-    if (existing.has(to) && !mapping.has(String(issue))) {
-      throw new PlanEditError(`Cannot rename ${task.path} to ${to}: that file already exists.`);
+    // Numbers collide whatever their padding: 2.md and 002.md are the same task id.
+    const holder = epic.tasks.find((t) => t !== task && numericId(t.id) === issue && !movingAway.has(t.id));
+    const twin = targets.get(issue);
+    if (holder || twin !== undefined) {
+      throw new PlanEditError(`Cannot rename ${task.path} to ${to}: ${holder ? `${holder.path} already has number ${issue}` : `task ${twin} is being renamed to it too`}.`);
     }
+    targets.set(issue, taskId);
+    byNumber.set(n, issue);
     renames.push({ from: task.path, to });
   }
   if (renames.length === 0) return NO_CHANGE;
@@ -419,8 +427,7 @@ export function renameAfterSyncChange(epic: Epic, mapping: ReadonlyMap<string, n
     const text = read(task.path);
     const fm = findFrontmatter(text);
     if (!fm) continue;
-    const textEdits = [...referenceEdits(text, fm, 'depends_on', byNumber), ...referenceEdits(text, fm, 'conflicts_with', byNumber)];
-    for (const synonym of ['dependencies', 'blocked_by']) textEdits.push(...referenceEdits(text, fm, synonym, byNumber));
+    const textEdits = [...DEPENDS_KEYS, ...CONFLICTS_KEYS].flatMap((key) => referenceEdits(text, fm, key, byNumber));
     if (textEdits.length > 0) edits.push({ path: task.path, edits: textEdits });
   }
   const epicEdits = epicFileEdits(epic, read, (file) => {
@@ -444,7 +451,7 @@ export function renameAfterSyncChange(epic: Epic, mapping: ReadonlyMap<string, n
 
 /** Rewrites the numbers of one list-valued key, token by token, in flow or block form. */
 function referenceEdits(text: string, fm: Frontmatter, key: string, byNumber: ReadonlyMap<number, number>): TextEdit[] {
-  const entry = fm.keys.find((k) => k.key === key);
+  const entry = findKey(fm, key);
   if (!entry) return [];
   const lines = splitLines(text);
   const starts = lineStartOffsets(text);

@@ -14,6 +14,7 @@
 
 import { isMap, isSeq, parseDocument } from 'yaml';
 import type { YAMLError } from 'yaml';
+import { splitLines } from './text';
 
 export interface FrontmatterKey {
   readonly key: string;
@@ -148,6 +149,10 @@ function locateAndParse(text: string): Frontmatter | undefined {
 
   const source = endLine === sourceLine ? '' : text.slice(sourceStart, sourceEnd);
   const lines = splitLines(source);
+  // After a `# Title`, a `---` pair may just as well be two thematic breaks around
+  // markdown (`**Status:** Draft`, `## Tasks`): it is frontmatter only when it opens
+  // like YAML, with a `key:` line, so that broken YAML there is still reported.
+  if (afterTitle && !opensLikeYaml(lines)) return undefined;
   const keys = scanKeys(lines, sourceLine);
   const lean = parseLeanLines(source, lines);
   if (lean !== undefined) {
@@ -155,6 +160,11 @@ function locateAndParse(text: string): Frontmatter | undefined {
   }
   const full = parseYamlFullWithKeys(source, sourceLine, keys);
   return { startLine, endLine, source, sourceLine, data: full.data, keys, problems: full.problems, engine: 'yaml' };
+}
+
+function opensLikeYaml(lines: readonly string[]): boolean {
+  const first = lines.find((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
+  return first !== undefined && /^[A-Za-z_][\w.-]*\s*:(?:\s|$)/.test(first);
 }
 
 /** Index of the LF ending the line that starts at `pos`, or text.length for the last line. */
@@ -197,15 +207,6 @@ function isBlank(text: string, start: number, end: number): boolean {
 }
 
 /** Splits on LF and drops the CR of CRLF, so CRLF and LF files read the same. */
-function splitLines(source: string): string[] {
-  const lines = source.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
-    if (l.charCodeAt(l.length - 1) === CR) lines[i] = l.slice(0, -1);
-  }
-  return lines;
-}
-
 /**
  * Returns text with every line from startLine to endLine (or only startLine when
  * unclosed) replaced by an empty line, keeping each line's own line break (LF or

@@ -130,12 +130,13 @@ export class PlanIndex {
         files.set(path, role);
         continue;
       }
-      // A folder: created (walk it) or deleted (drop what was under it).
-      const before = files.size;
-      if (!path.endsWith('.md')) await this.walk(path, files);
-      if (files.size === before) {
-        for (const known of this.cache.keys()) if (known.startsWith(path + '/')) removed.push(known);
-      }
+      // A folder (created, changed or deleted): walk it, and drop what it no longer holds.
+      if (path.endsWith('.md')) continue;
+      const found = new Map<string, FileRole>();
+      await this.walk(path, found);
+      for (const [file, fileRole] of found) files.set(file, fileRole);
+      const prefix = path === '' ? '' : path + '/';
+      for (const known of this.cache.keys()) if (known.startsWith(prefix) && !found.has(known)) removed.push(known);
     }
     return this.apply(files, removed);
   }
@@ -160,6 +161,7 @@ export class PlanIndex {
     const paths = [...found.keys()];
     const texts = await Promise.all(paths.map((p) => this.fs.readFile(p)));
     const touched: string[] = [];
+    const previousPrdIds: string[] = [];
     paths.forEach((path, i) => {
       const text = texts[i];
       if (text === undefined) {
@@ -168,6 +170,8 @@ export class PlanIndex {
       }
       const previous = this.cache.get(path);
       if (previous?.text === text) return;
+      // A PRD whose id changed is reported under its old id too, so listeners drop it.
+      if (previous?.parsed.kind === 'prd') previousPrdIds.push(previous.parsed.prd.id);
       const role = found.get(path)!;
       this.cache.set(path, { text, parsed: parseByRole(path, text, role) });
       this.roles.set(path, role);
@@ -182,7 +186,7 @@ export class PlanIndex {
     for (const path of removedPaths) if (this.cache.has(path) && !removed.includes(path)) removed.push(path);
 
     const epicIds = new Set<string>();
-    const prdIds = new Set<string>();
+    const prdIds = new Set<string>(previousPrdIds);
     const dirty = new Set<string>();
     const note = (path: string) => {
       const role = this.roles.get(path);

@@ -1,4 +1,3 @@
-import type { EpicAnalysis } from './analysis';
 import type { Epic, Prd, Task } from './model';
 import { fileStem } from './text';
 
@@ -64,9 +63,4 @@ export function epicBelongsToPrd(epic: Epic, prd: Prd): boolean {
 export function prdProgress(prd: Prd, epics: readonly Epic[]): Progress & { readonly epicIds: readonly string[] } {
   const own = epics.filter((e) => epicBelongsToPrd(e, prd));
   return { ...progressOf(own.flatMap((e) => e.tasks)), epicIds: own.map((e) => e.id) };
-}
-
-/** The `progress` value the directory layout writes into `epic.md` (`42%`). */
-export function progressFieldValue(analysis: Pick<EpicAnalysis, 'epic'>): string {
-  return `${progressOf(analysis.epic.tasks).percent}%`;
 }

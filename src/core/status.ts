@@ -34,6 +34,11 @@ const TASK_STATES: Readonly<Record<string, TaskState>> = {
   resolved: 'done',
 };
 
+/** Whether a status says the task is blocked: it stays open, but is never ready. */
+export function isBlockedStatus(raw: string | undefined): boolean {
+  return raw !== undefined && canonical(raw) === 'blocked';
+}
+
 /** The task state a status spelling means, or undefined when it is not one we know. */
 export function taskStateFromStatus(raw: string): TaskState | undefined {
   return TASK_STATES[canonical(raw)];

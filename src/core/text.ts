@@ -23,11 +23,6 @@ export function detectEol(text: string): '\n' | '\r\n' {
   return i > 0 && text[i - 1] === '\r' ? '\r\n' : '\n';
 }
 
-/** Offset of a 0-based line and column. */
-export function offsetAt(starts: readonly number[], line: number, column: number): number {
-  return starts[Math.min(line, starts.length - 1)] + column;
-}
-
 /** A POSIX-style base name without its extension. */
 export function fileStem(path: string): string {
   const base = path.slice(path.lastIndexOf('/') + 1);
@@ -70,4 +65,12 @@ export function linesOf(text: string): Lines {
       return text.charCodeAt(end - 1) === 13 && end > starts[line] ? text.slice(starts[line], end - 1) : text.slice(starts[line], end);
     },
   };
+}
+
+/**
+ * The text without a leading byte-order mark. Editors do not show one, so positions are
+ * counted without it; remark's offsets skip it too, which would otherwise shift slices.
+ */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -1,5 +1,5 @@
 import type { EpicAnalysis } from './analysis';
-import type { Diagnostic, Epic, Prd, Task } from './model';
+import type { Diagnostic, Prd, Task } from './model';
 import { diagnostic, numericId } from './parse/common';
 import { epicBelongsToPrd } from './progress';
 import { comparePaths } from './text';
@@ -100,8 +100,4 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
       a.range.column - b.range.column ||
       comparePaths(a.code, b.code),
   );
-}
-
-export function epicById(epics: readonly Epic[], id: string): Epic | undefined {
-  return epics.find((e) => e.id === id) ?? epics.find((e) => e.id.toLowerCase() === id.toLowerCase());
 }

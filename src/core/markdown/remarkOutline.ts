@@ -13,7 +13,9 @@ import type { Outline, OutlineCode, OutlineHeading, OutlineItem, OutlineParagrap
 // per-document cost down to the parse itself.
 const processor = unified().use(remarkParse).use(remarkGfm).freeze();
 
-export function remarkOutline(text: string): Outline {
+export function remarkOutline(source: string): Outline {
+  // remark's offsets skip a byte-order mark; without it, slices and columns agree.
+  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   const root = processor.parse(text) as Root;
   const headings: OutlineHeading[] = [];
   const items: OutlineItem[] = [];

@@ -1,5 +1,6 @@
 import type { Diagnostic, DiagnosticCode, Range, Severity } from '../model';
-import type { Outline, OutlineHeading } from '../markdown/outline';
+import type { Outline } from '../markdown/outline';
+import type { Frontmatter, FrontmatterKey } from '../frontmatter';
 import type { Lines } from '../text';
 
 const KEY_CACHE = new Map<string, string>();
@@ -75,22 +76,39 @@ export interface TaskReference {
 
 const REFERENCE = /#(\d+)|\b(?:tasks?\s*|t)(\d+)(?:\s*(?:-|–|to)\s*(?:task\s*|t)?(\d+))?\b|\b(\d+)\b/gi;
 
-/** Task references in a depends-on value or a milestone: ranges (`Tasks 1-4`) are expanded. */
+/** A number a plan may use as a task or issue number; absurd ones are not references. */
+function idNumber(digits: string): number | undefined {
+  const n = Number(digits);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** A value that is only numbers (`001`, `1, 2 and #3`): there, bare numbers are task ids. */
+const ONLY_NUMBERS = /^\s*#?\d+(?:\s*(?:,|;|&|\band\b|\s)\s*#?\d+)*\s*$/i;
+
+/**
+ * Task references in a depends-on value or a milestone: `Task 3`, `T3`, `#12`, ranges
+ * (`Tasks 1-4`). Bare numbers count only when `allowBareNumbers` and the value holds
+ * nothing else, so "Task 1 (needs 2 hours)" depends on Task 1 alone.
+ */
 export function parseTaskReferences(text: string, allowBareNumbers: boolean): TaskReference[] {
   const refs: TaskReference[] = [];
+  const bare = allowBareNumbers && ONLY_NUMBERS.test(text);
   // exec with lastIndex, not matchAll: matchAll copies the expression on every call.
   REFERENCE.lastIndex = 0;
   for (let match = REFERENCE.exec(text); match !== null; match = REFERENCE.exec(text)) {
     if (match[1] !== undefined) {
-      refs.push({ kind: 'issue', value: Number(match[1]), written: match[0] });
+      const value = idNumber(match[1]);
+      if (value !== undefined) refs.push({ kind: 'issue', value, written: match[0] });
     } else if (match[2] !== undefined) {
-      const first = Number(match[2]);
-      const last = match[3] !== undefined ? Number(match[3]) : first;
+      const first = idNumber(match[2]);
+      if (first === undefined) continue;
+      const last = match[3] !== undefined ? idNumber(match[3]) ?? first : first;
       // A range written backwards or absurdly long is a typo, not 10,000 references.
       const end = last >= first && last - first <= 200 ? last : first;
       for (let n = first; n <= end; n++) refs.push({ kind: 'number', value: n, written: match[0] });
-    } else if (allowBareNumbers && match[4] !== undefined) {
-      refs.push({ kind: 'number', value: Number(match[4]), written: match[0] });
+    } else if (bare && match[4] !== undefined) {
+      const value = idNumber(match[4]);
+      if (value !== undefined) refs.push({ kind: 'number', value, written: match[0] });
     }
   }
   return refs;
@@ -99,15 +117,15 @@ export function parseTaskReferences(text: string, allowBareNumbers: boolean): Ta
 /** The numeric value of an id like `003`, `T3`, `#3`, `3.md`; undefined for other ids. */
 export function numericId(id: string): number | undefined {
   const match = /^(?:t|task\s*|#)?0*(\d+)(?:\.md)?$/i.exec(id.trim());
-  return match ? Number(match[1]) : undefined;
+  return match ? idNumber(match[1]) : undefined;
 }
 
 /** A GitHub issue number from `#12`, `12` or an issue/pull URL. */
 export function issueNumberFrom(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
   if (typeof value !== 'string') return undefined;
   const match = /(?:\/(?:issues|pull)\/|^#?)(\d+)\s*$/.exec(value.trim());
-  return match ? Number(match[1]) : undefined;
+  return match ? idNumber(match[1]) : undefined;
 }
 
 export function stringField(data: Readonly<Record<string, unknown>>, ...keys: string[]): string | undefined {
@@ -133,6 +151,16 @@ export function listField(data: Readonly<Record<string, unknown>>, ...keys: stri
     if (typeof value === 'string') return value.split(/[,\s]+/).map((v) => v.trim()).filter((v) => v !== '');
   }
   return [];
+}
+
+/**
+ * A top-level frontmatter key as the parser reads it: spelled exactly, else spelled any
+ * way that means the same (`Status`, `depends-on`), the first such key winning.
+ */
+export function findKey(fm: Frontmatter | undefined, key: string): FrontmatterKey | undefined {
+  if (!fm) return undefined;
+  const wanted = metadataKey(key);
+  return fm.keys.find((k) => k.key === key) ?? fm.keys.find((k) => metadataKey(k.key) === wanted);
 }
 
 /** The empty list every task without ids shares. */
@@ -164,11 +192,6 @@ export function diagnostic(
   message: string,
 ): Diagnostic {
   return { path, range, severity, code, message };
-}
-
-/** The first heading of the given depth, if any. */
-export function firstHeading(outline: Outline, depth: number): OutlineHeading | undefined {
-  return outline.headings.find((h) => h.depth === depth);
 }
 
 /** The last line of the section a heading opens: the line before the next heading of the same or a higher level. */

@@ -6,9 +6,10 @@ import type { Outline } from '../markdown/outline';
 import { parseOutline } from '../markdown/parseOutline';
 import { planStateFromStatus, taskStateFromStatus } from '../status';
 import type { Lines } from '../text';
-import { baseName, comparePaths, dirName, fileStem, linesOf } from '../text';
+import { baseName, comparePaths, dirName, fileStem, linesOf, stripBom } from '../text';
 import {
   compactIds,
+  findKey,
   diagnostic,
   issueNumberFrom,
   listField,
@@ -56,6 +57,10 @@ export interface ParsedTaskFile {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** The frontmatter keys that list a task's dependencies, and its conflicts, in the wild. */
+export const DEPENDS_KEYS: readonly string[] = ['depends_on', 'dependencies', 'blocked_by', 'depends'];
+export const CONFLICTS_KEYS: readonly string[] = ['conflicts_with', 'conflicts'];
+
 const TASK_FILE = /^\d+\.md$/;
 const NOT_TASKS = /^(\d+-analysis|github-mapping|execution-status|epic)\.md$/i;
 
@@ -64,14 +69,15 @@ export function isTaskFileName(name: string): boolean {
   return TASK_FILE.test(name) && !NOT_TASKS.test(name);
 }
 
-function readFile(text: string): { fm: Frontmatter | undefined; outline: Outline; lines: Lines; diagnostics: Diagnostic[] } {
+function readFile(source: string): { fm: Frontmatter | undefined; outline: Outline; lines: Lines; diagnostics: Diagnostic[] } {
+  const text = stripBom(source);
   const fm = findFrontmatter(text);
   const outline = parseOutline(fm ? maskFrontmatter(text, fm) : text);
   return { fm, outline, lines: linesOf(text), diagnostics: [] };
 }
 
 function keyLine(fm: Frontmatter | undefined, key: string): number | undefined {
-  return fm?.keys.find((k) => k.key === key)?.line;
+  return findKey(fm, key)?.line;
 }
 
 // `#1234 - Title`, `001.md - Title`, `[#1234](url) - Title`, `Task 001: Title`.
@@ -174,7 +180,7 @@ export function parseTaskFile(path: string, text: string): ParsedTaskFile {
     githubUrl: github !== undefined && /^https?:/.test(github) ? github : undefined,
     dependsOn: listField(data, ...DEPENDS_KEYS),
     dependsOnLine: dependsKey === undefined ? undefined : keyLine(fm, dependsKey),
-    conflictsWith: listField(data, 'conflicts_with', 'conflicts'),
+    conflictsWith: listField(data, ...CONFLICTS_KEYS),
     parallel: typeof parallel === 'boolean' ? parallel : parallel === 'true' ? true : parallel === 'false' ? false : undefined,
     priority: stringField(data, 'priority'),
     estimate: stringField(data, 'estimate', 'effort', 'estimated_hours', 'size'),
@@ -185,8 +191,6 @@ export function parseTaskFile(path: string, text: string): ParsedTaskFile {
     diagnostics,
   };
 }
-
-const DEPENDS_KEYS = ['depends_on', 'dependencies', 'blocked_by', 'depends'];
 
 /** Finds the task a reference (`001`, `1234`, `#1234`, `T3`) means: by file number, then by issue number. */
 export function resolveTaskRef(ref: string, tasks: ReadonlyArray<{ readonly id: string; readonly issue?: number }>): string | undefined {
@@ -253,8 +257,9 @@ export function assembleDirectoryEpic(
       const from = resolveTaskRef(mermaidNodeToTask(edge.from), files) ?? edge.from;
       const to = resolveTaskRef(mermaidNodeToTask(edge.to), files) ?? edge.to;
       dependencies.push({ from, to, source: 'mermaid', path: epicFile.path, range: lineRange(edge.line, edge.column, edge.endColumn) });
+      // A node that is no task (a `Start` box, a typo) is reported, but blocks nothing.
       const target = tasks.find((t) => t.id === to);
-      if (target && !target.dependsOn.includes(from)) (target.dependsOn as string[]).push(from);
+      if (target && tasks.some((t) => t.id === from) && !target.dependsOn.includes(from)) (target.dependsOn as string[]).push(from);
     }
   }
 

@@ -10,17 +10,20 @@ export interface MermaidEdge {
 
 // A node: an id, optionally followed by a shape with a label: T1[...], T1(...), T1{...}, T1((...)), T1>...].
 const NODE = String.raw`([A-Za-z0-9_][\w-]*)\s*(?:\[\[[^\]]*\]\]|\[\([^)]*\)\]|\(\([^)]*\)\)|\[[^\]]*\]|\([^)]*\)|\{[^}]*\}|>[^\]]*\])?`;
-// An arrow between nodes, with an optional |label| or inline -- label -->.
-const ARROW = String.raw`\s*(?:--\s[^-]*?\s-->|(?:<)?(?:-{2,}>|-\.+->|={2,}>|-{3,}|={3,}|-\.+-|~~~)(?:\|[^|]*\|)?)\s*`;
+// A link between node groups. Group 1 is set for an arrow (`-->`, `-.->`, `==>`, an
+// inline `-- label -->`); links without an arrowhead (`---`, `===`, `-.-`, `~~~`) say
+// nothing about order. Either may carry a `|label|`.
+const LINK = String.raw`\s*(?:(--\s[^-]*?\s-->|<?(?:-{2,}>|-\.+->|={2,}>))|(?:-{3,}|={3,}|-\.+-|~~~))(?:\|[^|]*\|)?\s*`;
 // Sticky expressions read the line in place, without cutting it into pieces.
-const HEAD = new RegExp(NODE, 'y');
-const STEP = new RegExp(ARROW + NODE, 'y');
+const NODE_AT = new RegExp(NODE, 'y');
+const AND_AT = /\s*&\s*/y;
+const LINK_AT = new RegExp(LINK, 'y');
 const NOT_EDGES = /^(?:graph|flowchart|subgraph|end|classDef|class|style|linkStyle|click|direction)\b|^%%/;
 
 /**
- * Reads chains like `A[x] --> B[y] --> C` (several per line when separated by `;`);
- * `firstLine` is the document line of the block's first content line. Directives,
- * styles, comments and subgraph lines are skipped.
+ * Reads chains like `A[x] --> B[y] --> C`, node groups (`A & B --> C`) and several
+ * statements on a line separated by `;`. `firstLine` is the document line of the block's
+ * first content line. Directives, styles, comments and subgraph lines are skipped.
  */
 export function parseMermaidEdges(source: string, firstLine: number): MermaidEdge[] {
   const edges: MermaidEdge[] = [];
@@ -32,18 +35,35 @@ export function parseMermaidEdges(source: string, firstLine: number): MermaidEdg
     while (at < line.length && (line.charCodeAt(at) === 32 || line.charCodeAt(at) === 9)) at++;
     if (at === line.length || NOT_EDGES.test(line.slice(at))) continue;
     const indent = at;
+    // `A & B`: the ids of one group, with `at` moved past it; undefined when no node starts there.
+    const group = (): string[] | undefined => {
+      NODE_AT.lastIndex = at;
+      let node = NODE_AT.exec(line);
+      if (!node) return undefined;
+      const ids = [node[1]];
+      at = NODE_AT.lastIndex;
+      for (AND_AT.lastIndex = at; AND_AT.exec(line); AND_AT.lastIndex = at) {
+        NODE_AT.lastIndex = AND_AT.lastIndex;
+        node = NODE_AT.exec(line);
+        if (!node) break;
+        ids.push(node[1]);
+        at = NODE_AT.lastIndex;
+      }
+      return ids;
+    };
     while (at < line.length) {
-      HEAD.lastIndex = at;
-      const head = HEAD.exec(line);
-      if (!head) break;
-      let previous = head[1];
-      at = HEAD.lastIndex;
-      for (STEP.lastIndex = at; ; STEP.lastIndex = at) {
-        const step = STEP.exec(line);
-        if (!step) break;
-        edges.push({ from: previous, to: step[1], line: firstLine + index, column: indent, endColumn: line.length });
-        previous = step[1];
-        at = STEP.lastIndex;
+      let previous = group();
+      if (!previous) break;
+      for (LINK_AT.lastIndex = at; ; LINK_AT.lastIndex = at) {
+        const link = LINK_AT.exec(line);
+        if (!link) break;
+        at = LINK_AT.lastIndex;
+        const next = group();
+        if (!next) break;
+        if (link[1] !== undefined) {
+          for (const from of previous) for (const to of next) edges.push({ from, to, line: firstLine + index, column: indent, endColumn: line.length });
+        }
+        previous = next;
       }
       // Another statement may follow a `;`; anything else ends the line's edges.
       const next = line.indexOf(';', at);

@@ -3,8 +3,8 @@ import { lineRange } from '../model';
 import { findFrontmatter, maskFrontmatter } from '../frontmatter';
 import { parseOutline } from '../markdown/parseOutline';
 import { planStateFromStatus } from '../status';
-import { fileStem, linesOf } from '../text';
-import { boldKeyMetadata, diagnostic, normaliseKeys, sectionEndLine, stringField } from './common';
+import { fileStem, linesOf, stripBom } from '../text';
+import { boldKeyMetadata, diagnostic, findKey, normaliseKeys, sectionEndLine, stringField } from './common';
 import { frontmatterDiagnostics, statusDiagnostic } from './fileDiagnostics';
 
 export interface ParsedPrd {
@@ -34,11 +34,13 @@ function sectionKind(heading: string): string | undefined {
 /** `PRD-001: Task Management API` → ['PRD-001', 'Task Management API']. */
 function splitPrdTitle(title: string): [id: string | undefined, title: string] {
   const match = /^(PRD[-\s]?\d+)\s*[:—–-]\s*(.+)$/i.exec(title.trim());
-  if (!match) return [undefined, title.trim()];
+  // `PRD: Team Calendar` names no id; the title is what follows.
+  if (!match) return [undefined, title.trim().replace(/^PRD\s*:\s*(?=\S)/i, '')];
   return [match[1].toUpperCase().replace(/\s/, '-'), match[2].trim()];
 }
 
-export function parsePrd(path: string, text: string): ParsedPrd {
+export function parsePrd(path: string, source: string): ParsedPrd {
+  const text = stripBom(source);
   const diagnostics: Diagnostic[] = [];
   const fm = findFrontmatter(text);
   if (fm) diagnostics.push(...frontmatterDiagnostics(path, fm));
@@ -58,7 +60,7 @@ export function parsePrd(path: string, text: string): ParsedPrd {
   const title = headingTitle || stringField(metadata, 'title', 'name') || stem;
 
   const status = stringField(metadata, 'status');
-  const statusLine = fm?.keys.find((k) => k.key === 'status')?.line ?? bold.lineOf.get('status');
+  const statusLine = findKey(fm, 'status')?.line ?? bold.lineOf.get('status');
   const state = status ? planStateFromStatus(status) : undefined;
   if (status && !state && statusLine !== undefined) {
     diagnostics.push(statusDiagnostic(path, statusLine, lines.at(statusLine), status, 'info'));
@@ -77,7 +79,7 @@ export function parsePrd(path: string, text: string): ParsedPrd {
     });
   });
 
-  const titleLine = h1?.line ?? fm?.keys.find((k) => k.key === 'name' || k.key === 'title')?.line ?? 0;
+  const titleLine = h1?.line ?? (findKey(fm, 'name') ?? findKey(fm, 'title'))?.line ?? 0;
   if (!h1 && !fm) {
     diagnostics.push(
       diagnostic(path, lineRange(0), 'warning', 'frontmatter-missing', 'This PRD has neither a `# Title` line nor frontmatter.'),

@@ -4,9 +4,10 @@ import { findFrontmatter, maskFrontmatter } from '../frontmatter';
 import type { OutlineHeading, OutlineItem } from '../markdown/outline';
 import { parseOutline } from '../markdown/parseOutline';
 import { planStateFromStatus } from '../status';
-import { fileStem, linesOf } from '../text';
+import { fileStem, linesOf, stripBom } from '../text';
 import {
   boldKeyMetadata,
+  findKey,
   diagnostic,
   metadataKey,
   normaliseKeys,
@@ -27,7 +28,8 @@ export interface ParsedEpic {
 
 // `**Task 3:** Title`, `**Task 3**: Title`, `Task 3: Title`, `**T3:** Title`.
 const TASK_LINE = /^(?:\*\*|__)?(?:task\s*|t)(\d+)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:?|[:.)-])\s*(.*)$/i;
-const ISSUE_SUFFIX = /\s*\((?:#(\d+)|\[#(\d+)\]\([^)\s]*\))\)\s*$/;
+/** A trailing issue link on a task line: ` (#12)` or ` ([#12](url))`. */
+export const ISSUE_SUFFIX = /\s*\((?:#(\d+)|\[#(\d+)\]\([^)\s]*\))\)\s*$/;
 const MILESTONE = /^(?:\*\*|__)([Mm]\d+)(?:\s*\(([^)]*)\))?\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:?)\s*(.*)$/;
 const DEPENDS_KEYS = new Set(['depends_on', 'depends', 'dependencies', 'dependency', 'blocked_by', 'requires', 'after']);
 const CONFLICT_KEYS = new Set(['conflicts_with', 'conflicts']);
@@ -87,10 +89,17 @@ function readTask(item: OutlineItem, group: OutlineHeading | undefined): RawTask
       title = title.slice(0, issueMatch.index).trim();
     }
   }
+  // `**Task 5: Title**`: the bold that opened before `Task` closes after the title.
+  const bold = box.text.startsWith('**') ? '**' : box.text.startsWith('__') ? '__' : undefined;
+  if (bold && !box.text.slice(2, box.text.length - match[2].length).includes(bold) && title.endsWith(bold)) {
+    title = title.slice(0, -2).trimEnd();
+  }
   const fields: Record<string, string> = {};
   const dependsOn: RawTask['dependsOn'] = [];
   let conflicts: TaskReference[] = [];
   for (const child of item.children) {
+    // A nested checkbox line is a task of its own (see collectTasks), not a field.
+    if (child.checked !== null || child.text.startsWith('[-]')) continue;
     // Most nested bullets are prose; only bold keys and "depends on" lines are fields.
     const kv = startsBold(child.text) ? parseBoldKeyLine(child.text) : plainDependsOn(child.text);
     if (!kv) continue;
@@ -119,6 +128,16 @@ function readTask(item: OutlineItem, group: OutlineHeading | undefined): RawTask
   };
 }
 
+/**
+ * Task lines nested in other items: under a plain bullet (`- Phase 1` then
+ * `  - [ ] **Task 1:** ...`) or under another task (a subtask). They keep the group of
+ * the top-level item, and come in document order after their parent.
+ */
+function collectTasks(item: OutlineItem, task: RawTask | undefined, group: OutlineHeading | undefined, out: RawTask[]): void {
+  if (task) out.push(task);
+  for (const child of item.children) collectTasks(child, readTask(child, group), group, out);
+}
+
 /** `Depends on: Task 1` or `depends on T1, T2` written without bold. */
 function plainDependsOn(text: string): [string, string] | undefined {
   const c = text.charCodeAt(0) | 0x20;
@@ -144,7 +163,8 @@ function readMilestone(text: string, line: number, column: number): { milestone:
   };
 }
 
-export function parseSingleFileEpic(path: string, text: string): ParsedEpic {
+export function parseSingleFileEpic(path: string, source: string): ParsedEpic {
+  const text = stripBom(source);
   const diagnostics: Diagnostic[] = [];
   const fm = findFrontmatter(text);
   if (fm) diagnostics.push(...frontmatterDiagnostics(path, fm));
@@ -172,11 +192,11 @@ export function parseSingleFileEpic(path: string, text: string): ParsedEpic {
       else if (h.depth === 3) group = h;
     }
     const task = readTask(item, group);
-    if (task) rawTasks.push(task);
-    else {
+    if (!task) {
       const milestone = readMilestone(item.text, item.line, item.textColumn);
       if (milestone) found.push(milestone);
     }
+    collectTasks(item, task, group, rawTasks);
   }
   for (const p of outline.paragraphs) {
     for (let line = p.line; line <= p.endLine; line++) {
@@ -235,7 +255,8 @@ export function parseSingleFileEpic(path: string, text: string): ParsedEpic {
       const to = mermaidNodeToTask(edge.to);
       dependencies.push({ from, to, source: 'mermaid', path, range: lineRange(edge.line, edge.column, edge.endColumn) });
       const target = taskById.get(to);
-      if (target && !target.dependsOn.includes(from)) target.dependsOn.push(from);
+      // A node that is no task (a `Start` box, a typo) is reported, but blocks nothing.
+      if (target && taskById.has(from) && !target.dependsOn.includes(from)) target.dependsOn.push(from);
     }
   }
 
@@ -254,7 +275,7 @@ export function parseSingleFileEpic(path: string, text: string): ParsedEpic {
 
   const status = stringField(metadata, 'status');
   const state = status ? planStateFromStatus(status) : undefined;
-  const statusLine = fm?.keys.find((k) => k.key === 'status')?.line ?? bold.lineOf.get('status');
+  const statusLine = findKey(fm, 'status')?.line ?? bold.lineOf.get('status');
   if (status && !state && statusLine !== undefined) {
     diagnostics.push(statusDiagnostic(path, statusLine, lines.at(statusLine), status, 'warning'));
   }

@@ -10,6 +10,7 @@ import type { PlanChange } from './core/edits';
 import { applyEdits, isoNow, PlanEditError, setTaskStateChange } from './core/edits';
 import { epicGraphJson, epicGraphMermaid } from './core/mermaid';
 import type { Epic, TaskState } from './core/model';
+import { resolveTaskRef } from './core/parse/directoryParser';
 import { DEFAULT_PLAN_ROOTS, PlanIndex } from './core/planIndex';
 import { epicProgress, prdProgress } from './core/progress';
 import { NodePlanFileSystem } from './services/nodePlanFileSystem';
@@ -46,15 +47,13 @@ async function loadIndex(dir: string, roots: readonly string[]): Promise<PlanInd
 
 function findEpic(index: PlanIndex, id: string): Epic {
   const epics = index.allEpics;
-  const epic =
-    epics.find((e) => e.id === id) ??
-    epics.find((e) => e.id.toLowerCase() === id.toLowerCase()) ??
-    epics.find((e) => e.id.toLowerCase().startsWith(id.toLowerCase() + '-'));
-  if (!epic) {
-    const known = epics.map((e) => e.id).join(', ') || 'none';
-    throw new UsageError(`No epic "${id}". Epics: ${known}.`);
-  }
-  return epic;
+  const exact = epics.find((e) => e.id === id) ?? epics.find((e) => e.id.toLowerCase() === id.toLowerCase());
+  if (exact) return exact;
+  const byPrefix = epics.filter((e) => e.id.toLowerCase().startsWith(id.toLowerCase() + '-'));
+  if (byPrefix.length === 1) return byPrefix[0];
+  if (byPrefix.length > 1) throw new UsageError(`"${id}" matches several epics: ${byPrefix.map((e) => e.id).join(', ')}.`);
+  const known = epics.map((e) => e.id).join(', ') || 'none';
+  throw new UsageError(`No epic "${id}". Epics: ${known}.`);
 }
 
 /** Aligned columns for a terminal. */
@@ -64,7 +63,7 @@ function table(rows: string[][]): string[] {
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd());
 }
 
-function statusCommand(index: PlanIndex, json: boolean, io: Io): number {
+function statusCommand(index: PlanIndex, roots: readonly string[], json: boolean, io: Io): number {
   const analyses = index.allAnalyses();
   const prds = index.prds.map((prd) => {
     const progress = prdProgress(prd, index.allEpics);
@@ -110,7 +109,7 @@ function statusCommand(index: PlanIndex, json: boolean, io: Io): number {
     return 0;
   }
   if (prds.length === 0 && epics.length === 0) {
-    io.out('No plans found. AutoPM looks in: ' + DEFAULT_PLAN_ROOTS.join(', ') + '.');
+    io.out(`No plans found. AutoPM looks in: ${roots.join(', ')}.`);
     return 0;
   }
   const lines: string[] = [];
@@ -248,9 +247,11 @@ function setStatusCommand(index: PlanIndex, dir: string, target: string, stateNa
   if (!state) throw new UsageError(`Unknown state "${stateName}": use open, in-progress or done.`);
   const epic = findEpic(index, target.slice(0, colon));
   const taskRef = target.slice(colon + 1);
+  // `T3`, `t3` or `3` in the single-file layout; `001`, `1` or `#1234` in the directory layout.
   const task =
     epic.tasks.find((t) => t.id === taskRef) ??
-    epic.tasks.find((t) => t.id.toLowerCase() === taskRef.toLowerCase() || t.id === `T${taskRef}`);
+    epic.tasks.find((t) => t.id.toLowerCase() === taskRef.toLowerCase() || t.id === `T${taskRef}`) ??
+    epic.tasks.find((t) => t.id === resolveTaskRef(taskRef, epic.tasks));
   if (!task) throw new UsageError(`Epic ${epic.id} has no task "${taskRef}". Tasks: ${epic.tasks.map((t) => t.id).join(', ')}.`);
   const change = setTaskStateChange(epic, task.id, state, (path) => readFileSync(join(dir, path), 'utf8'), isoNow());
   writeChange(dir, change);
@@ -287,9 +288,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   const [command, ...args] = positionals;
-  if (values.help || !command) {
+  if (values.help) {
     io.out(USAGE);
-    return command || values.help ? 0 : 2;
+    return 0;
+  }
+  if (!command) {
+    io.err(USAGE);
+    return 2;
   }
   const roots = values.roots ? values.roots.split(',').map((r) => r.trim()).filter(Boolean) : DEFAULT_PLAN_ROOTS;
   try {
@@ -299,7 +304,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       case 'validate': {
         const dir = resolve(args[0] ?? '.');
         const index = await loadIndex(dir, roots);
-        if (command === 'status') return statusCommand(index, values.json, io);
+        if (command === 'status') return statusCommand(index, roots, values.json, io);
         if (command === 'next') return nextCommand(index, values.json, io);
         return validateCommand(index, values.json, io);
       }

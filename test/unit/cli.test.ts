@@ -26,7 +26,7 @@ describe('autopm (the built CLI)', () => {
     assert.equal(code, 0);
     const status = JSON.parse(stdout);
     assert.deepEqual(status.prds.map((p: { id: string; title: string; status: string; path: string }) => [p.id, p.title, p.status, p.path]), [
-      ['team-calendar', 'PRD: Team Calendar', 'backlog', '.claude/prds/team-calendar.md'],
+      ['team-calendar', 'Team Calendar', 'backlog', '.claude/prds/team-calendar.md'],
       ['PRD-001', 'Link Shortener Service', 'Approved', 'prds/prd-001-link-shortener.md'],
     ]);
     const shortener = status.epics.find((e: { id: string }) => e.id === 'epic-001-link-shortener');
@@ -40,7 +40,7 @@ describe('autopm (the built CLI)', () => {
   test('status for people: aligned columns', () => {
     const { code, stdout } = run('status', examplesDir);
     assert.equal(code, 0);
-    assert.match(stdout, /^PRDs\n {2}team-calendar {2}PRD: Team Calendar {6}backlog {3}2\/6 {3}33%\n/);
+    assert.match(stdout, /^PRDs\n {2}team-calendar {2}Team Calendar {11}backlog {3}2\/6 {3}33%\n/);
     assert.match(stdout, /\n {2}epic-001-link-shortener {2}Link Shortener Service {2}In Progress {2}2\/10 {2}20% {2}ready 1 {2}in progress 1 {2}blocked 6\n/);
   });
 
@@ -116,7 +116,44 @@ describe('autopm (the built CLI)', () => {
     }
   });
 
+  test('a directory task may be named by its number without padding', () => {
+    const dir = copyOf(join(fixturesDir, 'unsynced'));
+    try {
+      const result = run('set-status', 'search:2', 'in-progress', dir);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /^search:002 open → in-progress /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('no plans: the message names the folders searched', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'autopm-cli-'));
+    try {
+      assert.equal(run('status', empty, '--roots', 'plans,docs/epics').stdout, 'No plans found. AutoPM looks in: plans, docs/epics.\n');
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  test('an epic prefix that matches several epics is refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'autopm-cli-'));
+    try {
+      cpSync(join(examplesDir, 'epics'), join(dir, 'epics'), { recursive: true });
+      cpSync(join(dir, 'epics', 'epic-001-link-shortener.md'), join(dir, 'epics', 'epic-001-other.md'));
+      const result = run('graph', 'epic-001', dir);
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /"epic-001" matches several epics: epic-001-link-shortener, epic-001-other\./);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('usage errors exit 2 with a message', () => {
+    const bare = run();
+    assert.equal(bare.code, 2);
+    assert.equal(bare.stdout, '');
+    assert.match(bare.stderr, /^Usage: autopm <command>/);
     const unknown = run('frobnicate');
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /^autopm: Unknown command "frobnicate"\./);

@@ -21,6 +21,27 @@ const LINK_AT = new RegExp(LINK, 'y');
 const NOT_EDGES = /^(?:graph|flowchart|subgraph|end|classDef|class|style|linkStyle|click|direction)\b|^%%/;
 
 /**
+ * Reads one node group (`A` or `A & B[x]`) at `at` into `ids`; returns the position after
+ * it, or -1 when no node starts there. A plain function over its arguments: the parser
+ * runs on every mermaid line of every epic, where a closure per line was measurably slower.
+ */
+function readGroup(line: string, at: number, ids: string[]): number {
+  NODE_AT.lastIndex = at;
+  let node = NODE_AT.exec(line);
+  if (!node) return -1;
+  ids.push(node[1]);
+  let end = NODE_AT.lastIndex;
+  for (AND_AT.lastIndex = end; AND_AT.exec(line); AND_AT.lastIndex = end) {
+    NODE_AT.lastIndex = AND_AT.lastIndex;
+    node = NODE_AT.exec(line);
+    if (!node) break;
+    ids.push(node[1]);
+    end = NODE_AT.lastIndex;
+  }
+  return end;
+}
+
+/**
  * Reads chains like `A[x] --> B[y] --> C`, node groups (`A & B --> C`) and several
  * statements on a line separated by `;`. `firstLine` is the document line of the block's
  * first content line. Directives, styles, comments and subgraph lines are skipped.
@@ -35,31 +56,17 @@ export function parseMermaidEdges(source: string, firstLine: number): MermaidEdg
     while (at < line.length && (line.charCodeAt(at) === 32 || line.charCodeAt(at) === 9)) at++;
     if (at === line.length || NOT_EDGES.test(line.slice(at))) continue;
     const indent = at;
-    // `A & B`: the ids of one group, with `at` moved past it; undefined when no node starts there.
-    const group = (): string[] | undefined => {
-      NODE_AT.lastIndex = at;
-      let node = NODE_AT.exec(line);
-      if (!node) return undefined;
-      const ids = [node[1]];
-      at = NODE_AT.lastIndex;
-      for (AND_AT.lastIndex = at; AND_AT.exec(line); AND_AT.lastIndex = at) {
-        NODE_AT.lastIndex = AND_AT.lastIndex;
-        node = NODE_AT.exec(line);
-        if (!node) break;
-        ids.push(node[1]);
-        at = NODE_AT.lastIndex;
-      }
-      return ids;
-    };
     while (at < line.length) {
-      let previous = group();
-      if (!previous) break;
+      let previous: string[] = [];
+      at = readGroup(line, at, previous);
+      if (at === -1) break;
       for (LINK_AT.lastIndex = at; ; LINK_AT.lastIndex = at) {
         const link = LINK_AT.exec(line);
         if (!link) break;
-        at = LINK_AT.lastIndex;
-        const next = group();
-        if (!next) break;
+        const next: string[] = [];
+        const end = readGroup(line, LINK_AT.lastIndex, next);
+        if (end === -1) break;
+        at = end;
         if (link[1] !== undefined) {
           for (const from of previous) for (const to of next) edges.push({ from, to, line: firstLine + index, column: indent, endColumn: line.length });
         }

@@ -38,6 +38,8 @@ const CONFLICT_KEYS = new Set(['conflicts_with', 'conflicts']);
 function checkboxState(item: OutlineItem): { state: TaskState; text: string; textColumn: number } | undefined {
   if (item.checked === true) return { state: 'done', text: item.text, textColumn: item.textColumn };
   if (item.checked === false) return { state: 'open', text: item.text, textColumn: item.textColumn };
+  // Most items are prose bullets: look at the first character before running a regex.
+  if (item.text.charCodeAt(0) !== 91 /* [ */) return undefined;
   const match = /^\[-\]\s+/.exec(item.text);
   if (match) {
     return { state: 'in-progress', text: item.text.slice(match[0].length), textColumn: item.textColumn + match[0].length };
@@ -91,7 +93,7 @@ function readTask(item: OutlineItem, group: OutlineHeading | undefined): RawTask
   }
   // `**Task 5: Title**`: the bold that opened before `Task` closes after the title.
   const bold = box.text.startsWith('**') ? '**' : box.text.startsWith('__') ? '__' : undefined;
-  if (bold && !box.text.slice(2, box.text.length - match[2].length).includes(bold) && title.endsWith(bold)) {
+  if (bold && title.endsWith(bold) && box.text.indexOf(bold, 2) >= box.text.length - match[2].length) {
     title = title.slice(0, -2).trimEnd();
   }
   const fields: Record<string, string> = {};

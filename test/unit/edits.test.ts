@@ -14,7 +14,8 @@ import {
   setTaskStateChange,
 } from '../../src/core/edits';
 import { parseSingleFileEpic } from '../../src/core/parse/singleFileEpicParser';
-import { examplesDir, fixturesDir, indexOf, read, toCrlf } from './helpers';
+import { PlanIndex } from '../../src/core/planIndex';
+import { examplesDir, fixturesDir, indexOf, MemoryFileSystem, read, toCrlf } from './helpers';
 
 const NOW = '2026-11-22T10:00:00Z';
 
@@ -196,15 +197,7 @@ describe('directory layout', () => {
     );
     assert.match(files.get(EPIC)!, /- \[ \] 501.md - Index documents/);
     // The renamed epic still resolves every reference.
-    const { PlanIndex } = await import('../../src/core/planIndex');
-    const memory = new PlanIndex({
-      readDirectory: async (p) => {
-        const names = new Set<string>();
-        for (const f of files.keys()) if (f.startsWith(p + '/')) names.add(f.slice(p.length + 1).split('/')[0]);
-        return [...names].map((name) => ({ name, isDirectory: !name.endsWith('.md') }));
-      },
-      readFile: async (p) => files.get(p),
-    });
+    const memory = new PlanIndex(new MemoryFileSystem(files));
     await memory.build();
     const renamed = memory.epic('search')!;
     assert.deepEqual(renamed.tasks.map((t) => `${t.id}<-${t.dependsOn.join(',')}`), ['501<-', '502<-501', '503<-501', '504<-502,503']);

@@ -1,5 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { PlanFileSystem } from '../../src/core/planIndex';
 import { PlanIndex } from '../../src/core/planIndex';
 import { NodePlanFileSystem } from '../../src/services/nodePlanFileSystem';
 
@@ -22,4 +23,29 @@ export async function indexOf(dir: string, roots?: readonly string[]): Promise<P
 
 export function toCrlf(text: string): string {
   return text.replace(/\r?\n/g, '\r\n');
+}
+
+/** An in-memory workspace that counts reads, to show what the index re-reads. */
+export class MemoryFileSystem implements PlanFileSystem {
+  readonly files: Map<string, string>;
+  reads = 0;
+
+  constructor(entries: Record<string, string> | Map<string, string>) {
+    this.files = entries instanceof Map ? entries : new Map(Object.entries(entries));
+  }
+
+  async readDirectory(path: string) {
+    const names = new Map<string, boolean>();
+    for (const file of this.files.keys()) {
+      if (!file.startsWith(path + '/')) continue;
+      const rest = file.slice(path.length + 1).split('/');
+      names.set(rest[0], rest.length > 1);
+    }
+    return [...names].map(([name, isDirectory]) => ({ name, isDirectory }));
+  }
+
+  async readFile(path: string) {
+    this.reads++;
+    return this.files.get(path);
+  }
 }

@@ -1,32 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PlanFileSystem } from '../../src/core/planIndex';
 import { PlanIndex } from '../../src/core/planIndex';
-
-/** An in-memory workspace that counts reads, to show what the index re-reads. */
-class MemoryFileSystem implements PlanFileSystem {
-  readonly files = new Map<string, string>();
-  reads = 0;
-
-  constructor(entries: Record<string, string>) {
-    for (const [path, text] of Object.entries(entries)) this.files.set(path, text);
-  }
-
-  async readDirectory(path: string) {
-    const names = new Map<string, boolean>();
-    for (const file of this.files.keys()) {
-      if (!file.startsWith(path + '/')) continue;
-      const rest = file.slice(path.length + 1).split('/');
-      names.set(rest[0], rest.length > 1);
-    }
-    return [...names].map(([name, isDirectory]) => ({ name, isDirectory }));
-  }
-
-  async readFile(path: string) {
-    this.reads++;
-    return this.files.get(path);
-  }
-}
+import { MemoryFileSystem } from './helpers';
 
 const task = (name: string, status: string, deps = '[]') => `---\nname: ${name}\nstatus: ${status}\ndepends_on: ${deps}\n---\n\n# Task: ${name}\n`;
 

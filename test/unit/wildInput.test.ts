@@ -10,8 +10,8 @@ import { applyChange, PlanEditError, renameAfterSyncChange, setTaskStateChange }
 import { assembleDirectoryEpic, parseEpicFile, parseTaskFile } from '../../src/core/parse/directoryParser';
 import { parsePrd } from '../../src/core/parse/prdParser';
 import { parseSingleFileEpic } from '../../src/core/parse/singleFileEpicParser';
-import type { PlanFileSystem } from '../../src/core/planIndex';
 import { PlanIndex } from '../../src/core/planIndex';
+import { MemoryFileSystem } from './helpers';
 
 const epic = (body: string) => parseSingleFileEpic('epics/epic-001-x.md', body);
 
@@ -115,24 +115,8 @@ describe('editing', () => {
 });
 
 describe('the index', () => {
-  class Memory implements PlanFileSystem {
-    constructor(readonly files: Map<string, string>) {}
-    async readDirectory(path: string) {
-      const names = new Map<string, boolean>();
-      for (const f of this.files.keys()) {
-        if (!f.startsWith(path + '/')) continue;
-        const rest = f.slice(path.length + 1).split('/');
-        names.set(rest[0], rest.length > 1);
-      }
-      return [...names].map(([name, isDirectory]) => ({ name, isDirectory }));
-    }
-    async readFile(path: string) {
-      return this.files.get(path);
-    }
-  }
-
   test('an update of a folder drops the files it no longer holds', async () => {
-    const fs = new Memory(new Map([
+    const fs = new MemoryFileSystem(new Map([
       ['.claude/epics/e/001.md', task('a')],
       ['.claude/epics/e/002.md', task('b')],
       ['.claude/epics/f/001.md', task('c')],
@@ -149,7 +133,7 @@ describe('the index', () => {
   });
 
   test('a PRD whose id changes is reported under both ids', async () => {
-    const fs = new Memory(new Map([['prds/prd-009.md', '# PRD-009: Nine\n']]));
+    const fs = new MemoryFileSystem(new Map([['prds/prd-009.md', '# PRD-009: Nine\n']]));
     const index = new PlanIndex(fs);
     await index.build();
     fs.files.set('prds/prd-009.md', '# PRD-010: Ten\n');

@@ -207,9 +207,8 @@ export function setTaskStateChange(epic: Epic, taskId: string, state: TaskState,
     fileEdits.push({ path: task.path, edits });
   }
 
-  const epicEdits = epicFileEdits(epic, read, (file) => {
+  const epicEdits = epicFileEdits(epic, read, (file, text) => {
     const edits: TextEdit[] = [];
-    const text = read(epic.path);
     for (const entry of file.checklist) {
       if (resolveTaskRef(entry.ref, epic.tasks) !== taskId) continue;
       const wanted = state === 'done';
@@ -223,7 +222,7 @@ export function setTaskStateChange(epic: Epic, taskId: string, state: TaskState,
   return { edits: fileEdits.filter((f) => f.edits.length > 0), creates: [], renames: [] };
 }
 
-function epicFileEdits(epic: Epic, read: ReadText, make: (file: ParsedEpicFile) => TextEdit[]): FileEdit | undefined {
+function epicFileEdits(epic: Epic, read: ReadText, make: (file: ParsedEpicFile, text: string) => TextEdit[]): FileEdit | undefined {
   let text: string;
   try {
     text = read(epic.path);
@@ -231,7 +230,7 @@ function epicFileEdits(epic: Epic, read: ReadText, make: (file: ParsedEpicFile) 
     // A directory epic may have task files but no epic.md: then there is nothing to keep in step.
     return undefined;
   }
-  const edits = make(parseEpicFile(epic.path, text));
+  const edits = make(parseEpicFile(epic.path, text), text);
   return edits.length > 0 ? { path: epic.path, edits } : undefined;
 }
 
@@ -430,8 +429,7 @@ export function renameAfterSyncChange(epic: Epic, mapping: ReadonlyMap<string, n
     const textEdits = [...DEPENDS_KEYS, ...CONFLICTS_KEYS].flatMap((key) => referenceEdits(text, fm, key, byNumber));
     if (textEdits.length > 0) edits.push({ path: task.path, edits: textEdits });
   }
-  const epicEdits = epicFileEdits(epic, read, (file) => {
-    const text = read(epic.path);
+  const epicEdits = epicFileEdits(epic, read, (file, text) => {
     const lines = splitLines(text);
     const starts = lineStartOffsets(text);
     const out: TextEdit[] = [];

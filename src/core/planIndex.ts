@@ -183,7 +183,8 @@ export class PlanIndex {
       (previous ? changed : added).push(path);
       touched.push(path);
     });
-    for (const path of removedPaths) if (this.cache.has(path) && !removed.includes(path)) removed.push(path);
+    const alreadyRemoved = new Set(removed);
+    for (const path of removedPaths) if (this.cache.has(path) && !alreadyRemoved.has(path)) removed.push(path);
 
     const epicIds = new Set<string>();
     const prdIds = new Set<string>(previousPrdIds);
@@ -203,8 +204,6 @@ export class PlanIndex {
     };
     for (const path of removed) {
       note(path);
-      const parsed = this.cache.get(path)?.parsed;
-      if (parsed?.kind === 'prd') prdIds.add(parsed.prd.id);
       const role = this.roles.get(path);
       if (role?.kind === 'epic-md' || role?.kind === 'task') this.folderFiles.get(role.dir)?.delete(path);
       this.cache.delete(path);

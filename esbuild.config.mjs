@@ -1,7 +1,8 @@
-// Builds every bundle. The CLI (and, later, the extension) are Node CommonJS bundles;
-// webview apps are browser bundles of their own.
+// Builds every bundle. The CLI and the extension are Node CommonJS bundles; webview apps
+// are browser bundles of their own; each integration test file is a bundle that the test
+// runner inside VS Code loads with mocha.
 import * as esbuild from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
@@ -23,7 +24,37 @@ const builds = [
     minify: production,
     logLevel: 'warning',
   },
+  {
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    // The oldest VS Code the extension supports (1.90) runs Node 20 in its extension host.
+    target: 'node20',
+    external: ['vscode'],
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+  },
 ];
+
+// The integration tests are built unless packaging for release.
+if (!production) {
+  const testDir = 'test/integration';
+  builds.push({
+    entryPoints: readdirSync(testDir).filter((f) => f.endsWith('.ts')).map((f) => `${testDir}/${f}`),
+    outdir: 'out/test/integration',
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // mocha is loaded from node_modules by the runner: one copy shared by every test file.
+    external: ['vscode', 'mocha'],
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  });
+}
 
 if (watch) {
   for (const options of builds) {

@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', '.cache/**', 'examples/**', 'bench/.workspaces/**'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-results/**', '.cache/**', 'examples/**', 'bench/.workspaces/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -32,7 +32,17 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.mjs', 'scripts/**', 'bench/**'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    files: ['**/*.mjs', 'scripts/**', 'bench/**', 'test/**/*.mjs'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['process', 'console', 'URL', 'URLSearchParams', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Buffer', 'TextDecoder', 'TextEncoder', 'performance', '__dirname']
+          .map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
+    // Functions passed to page.evaluate run in the workbench page, not in Node.
+    files: ['test/harness/**/*.mjs', 'test/e2e/**/*.mjs', 'bench/**/*.mjs'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly' } },
   },
 );

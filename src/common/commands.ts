@@ -1,0 +1,38 @@
+/**
+ * Every command the extension registers, declared once. package.json contributes the
+ * same ids; an integration test checks the two lists agree both ways.
+ */
+export const Commands = {
+  refresh: 'autopm.refresh',
+  startTask: 'autopm.startTask',
+  completeTask: 'autopm.completeTask',
+  reopenTask: 'autopm.reopenTask',
+  showNextTask: 'autopm.showNextTask',
+  openEpicStatus: 'autopm.openEpicStatus',
+  validatePlans: 'autopm.validatePlans',
+  newPrd: 'autopm.newPrd',
+  openDocs: 'autopm.openDocs',
+  openIssue: 'autopm.openIssue',
+  revealTasks: 'autopm.revealTasks',
+  filterTasks: 'autopm.filterTasks',
+  hideDoneTasks: 'autopm.hideDoneTasks',
+  showDoneTasks: 'autopm.showDoneTasks',
+} as const;
+
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+/** Context keys the extension sets, for `when` clauses in package.json. */
+export const ContextKeys = {
+  /** 'loading' | 'noPlans' | 'emptyPlanFolder' | 'ready' */
+  state: 'autopm.state',
+  hideDone: 'autopm.hideDone',
+  filtered: 'autopm.filtered',
+  multiRoot: 'autopm.multiRoot',
+} as const;
+
+export const ViewIds = {
+  container: 'autopm',
+  prds: 'autopm.prds',
+  epics: 'autopm.epics',
+  nextUp: 'autopm.nextUp',
+} as const;

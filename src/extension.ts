@@ -1,0 +1,61 @@
+import * as vscode from 'vscode';
+import { ContextKeys } from './common/commands';
+import { TaskCodeLensProvider, planDocumentSelector } from './features/codeLens/taskCodeLens';
+import { PlanDiagnostics } from './features/diagnostics/planDiagnostics';
+import type { Explorer } from './features/explorer/registerExplorer';
+import { registerExplorer } from './features/explorer/registerExplorer';
+import { TaskReferenceProvider } from './features/language/taskReferences';
+import { registerPlanCommands } from './features/plans/planCommands';
+import type { EpicStatusBar } from './features/status/epicStatusBar';
+import { registerEpicStatus } from './features/status/epicStatusBar';
+import { registerTaskCommands } from './features/tasks/taskCommands';
+import { ActiveEpic } from './services/activeEpic';
+import { PlanEditor } from './services/planEditor';
+import { PlanWorkspace } from './services/planWorkspace';
+
+/** What `activate` returns: the live services, for the integration tests and the benchmark. */
+export interface AutoPmApi {
+  readonly workspace: PlanWorkspace;
+  readonly explorer: Explorer;
+  readonly statusBar: EpicStatusBar;
+  readonly diagnostics: PlanDiagnostics;
+  readonly activationMs: number;
+  /** Whether activation itself started indexing the workspace (it must not). */
+  readonly indexStartedDuringActivation: boolean;
+}
+
+export function activate(context: vscode.ExtensionContext): AutoPmApi {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('AutoPM', { log: true });
+  context.subscriptions.push(log);
+
+  // Constructing these parses nothing: the index builds when a surface first asks for it.
+  const workspace = new PlanWorkspace(log);
+  const editor = new PlanEditor(workspace, log);
+  const activeEpic = new ActiveEpic(workspace, context.workspaceState);
+  const diagnostics = new PlanDiagnostics(workspace);
+  context.subscriptions.push(workspace, activeEpic, diagnostics);
+
+  const setState = () => void vscode.commands.executeCommand('setContext', ContextKeys.state, workspace.state);
+  const setMultiRoot = () => void vscode.commands.executeCommand('setContext', ContextKeys.multiRoot, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
+  setState();
+  setMultiRoot();
+  context.subscriptions.push(workspace.onDidChangeState(setState), vscode.workspace.onDidChangeWorkspaceFolders(setMultiRoot));
+
+  const explorer = registerExplorer(context, workspace);
+  registerTaskCommands(context, { workspace, editor, activeEpic, log });
+  registerPlanCommands(context, { workspace, diagnostics, log });
+  const statusBar = registerEpicStatus(context, workspace, activeEpic);
+
+  const codeLens = new TaskCodeLensProvider(workspace);
+  const references = new TaskReferenceProvider(workspace).register();
+  context.subscriptions.push(codeLens, references, vscode.languages.registerCodeLensProvider(planDocumentSelector(), codeLens));
+
+  const activationMs = performance.now() - started;
+  log.info(`[Extension] activated in ${activationMs.toFixed(1)} ms`);
+  return { workspace, explorer, statusBar, diagnostics, activationMs, indexStartedDuringActivation: workspace.hasStartedBuild };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,100 @@
+import * as vscode from 'vscode';
+import { Commands } from '../../common/commands';
+import { Disposable } from '../../common/lifecycle';
+import type { EpicEntry, PlanWorkspace, TaskEntry } from '../../services/planWorkspace';
+import { planRoots, taskEntry, taskRef } from '../../services/planWorkspace';
+import { blockersText, countsSummary } from '../presentation';
+import { issueUrl } from '../tasks/issues';
+
+/** Markdown files under the plan roots: CodeLens is never asked about anything else. */
+export function planDocumentSelector(roots: readonly string[] = planRoots()): vscode.DocumentFilter[] {
+  return [{ language: 'markdown', pattern: `**/{${roots.join(',')}}/**/*.md` }];
+}
+
+export function isCodeLensEnabled(): boolean {
+  return vscode.workspace.getConfiguration('autopm').get<boolean>('codeLens.enabled', true);
+}
+
+/**
+ * On every task line (a single-file epic's task, a directory epic's checklist entry, a
+ * task file's title): Start / Complete / Reopen as the state allows, the linked issue,
+ * and what blocks it. On the epic's title: its counts.
+ */
+export class TaskCodeLensProvider extends Disposable implements vscode.CodeLensProvider {
+  private readonly _onDidChangeCodeLenses = this._register(new vscode.EventEmitter<void>());
+  readonly onDidChangeCodeLenses = this._onDidChangeCodeLenses.event;
+
+  constructor(private readonly workspace: PlanWorkspace) {
+    super();
+    this._register(workspace.onDidChange(() => this._onDidChangeCodeLenses.fire()));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('autopm.codeLens')) this._onDidChangeCodeLenses.fire();
+      }),
+    );
+  }
+
+  async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
+    if (!isCodeLensEnabled()) return [];
+    const found = await this.workspace.syncDocument(document);
+    if (!found || token.isCancellationRequested) return [];
+    const entry = this.workspace.epicForDocument(document.uri);
+    if (!entry) return [];
+    const { epic } = entry;
+    const lenses: vscode.CodeLens[] = [];
+    if (found.path === epic.path) {
+      lenses.push(
+        new vscode.CodeLens(lineRange(epic.range.line), {
+          title: countsSummary(entry.analysis.counts),
+          tooltip: 'Open the epic status report',
+          command: Commands.openEpicStatus,
+          arguments: [{ folder: entry.folder.key, epicPath: epic.path }],
+        }),
+      );
+    }
+    const lined = new Set<number>();
+    for (const task of epic.tasks) {
+      if (task.path !== found.path) continue;
+      const taskAt = taskEntry(entry, task.id);
+      if (taskAt && !lined.has(task.range.line)) {
+        lined.add(task.range.line);
+        lenses.push(...taskLenses(entry, taskAt, task.range.line));
+      }
+    }
+    if (found.path === epic.path && epic.layout === 'directory') {
+      for (const item of epic.checklist) {
+        const taskAt = taskEntry(entry, item.taskId);
+        if (taskAt && !lined.has(item.range.line)) {
+          lined.add(item.range.line);
+          lenses.push(...taskLenses(entry, taskAt, item.range.line));
+        }
+      }
+    }
+    return lenses;
+  }
+}
+
+function lineRange(line: number): vscode.Range {
+  return new vscode.Range(line, 0, line, 0);
+}
+
+function taskLenses(epic: EpicEntry, entry: TaskEntry, line: number): vscode.CodeLens[] {
+  const range = lineRange(line);
+  const ref = taskRef(entry);
+  const lens = (title: string, command: string, tooltip: string, args: unknown[] = [ref]) =>
+    new vscode.CodeLens(range, { title, command, tooltip, arguments: args });
+  const { task, state } = entry;
+  const lenses: vscode.CodeLens[] = [];
+  if (task.state === 'open') lenses.push(lens('Start', Commands.startTask, `Mark ${task.id} in progress`));
+  if (task.state !== 'done') lenses.push(lens('Complete', Commands.completeTask, `Mark ${task.id} done`));
+  if (task.state !== 'open') lenses.push(lens('Reopen', Commands.reopenTask, `Mark ${task.id} open again`));
+  if (task.issue !== undefined) {
+    const url = issueUrl(epic.epic, task);
+    lenses.push(lens(`#${task.issue}`, Commands.openIssue, url ? `Open ${url}` : `Issue #${task.issue}`, [url]));
+  }
+  if (state.display === 'blocked') {
+    const ids = state.blockers.filter((b) => b.reason !== 'marked-blocked' && b.reason !== 'unknown').map((b) => b.taskId);
+    lenses.push(lens(`blocked by ${blockersText(state, epic.analysis.tasks)}`, Commands.revealTasks, 'Go to what blocks this task', [ref, ids]));
+  }
+  return lenses;
+}

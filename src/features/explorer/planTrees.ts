@@ -1,0 +1,302 @@
+import * as vscode from 'vscode';
+import type { TaskDisplayState } from '../../core/model';
+import { explainChoice } from '../../core/analysis';
+import { epicBelongsToPrd, prdProgress } from '../../core/progress';
+import { Disposable } from '../../common/lifecycle';
+import type { EpicEntry, FolderPlans, PlanChangeEvent, PlanWorkspace, TaskEntry } from '../../services/planWorkspace';
+import { taskEntry } from '../../services/planWorkspace';
+import { epicShortName, TASK_STATES } from '../presentation';
+import { readyEntries } from '../tasks/taskCommands';
+import type { PlanNode } from './nodes';
+import { EpicNode, FolderNode, GroupNode, PrdNode, SectionNode, TaskNode } from './nodes';
+
+/**
+ * What the three AutoPM trees share: nodes cached by id (VS Code matches elements by
+ * identity, so a cached node is what lets a refresh name the epic that changed), the
+ * index built on first expansion, and folders as the top level in a multi-root workspace.
+ */
+abstract class PlanTree extends Disposable implements vscode.TreeDataProvider<PlanNode> {
+  protected readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<PlanNode | PlanNode[] | undefined>());
+  readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
+  private nodes = new Map<string, PlanNode>();
+  private seen = new Map<string, PlanNode>();
+
+  constructor(
+    protected readonly workspace: PlanWorkspace,
+    private readonly name: string,
+  ) {
+    super();
+    this._register(workspace.onDidChange((event) => this.onPlansChanged(event)));
+  }
+
+  /** Refreshes only what the change touched; the base refreshes everything. */
+  protected onPlansChanged(_event: PlanChangeEvent | undefined): void {
+    this.refresh();
+  }
+
+  refresh(nodes?: PlanNode[]): void {
+    this._onDidChangeTreeData.fire(nodes && nodes.length > 0 ? nodes : undefined);
+  }
+
+  getTreeItem(node: PlanNode): vscode.TreeItem {
+    return node.treeItem();
+  }
+
+  getParent(node: PlanNode): PlanNode | undefined {
+    return node.parent;
+  }
+
+  async getChildren(node?: PlanNode): Promise<PlanNode[]> {
+    await this.workspace.ready();
+    if (node) return this.childrenOf(node);
+    const folders = this.workspace.allFolders.filter((f) => this.hasContent(f));
+    // A full rebuild starts from the root: forget nodes that are no longer shown.
+    this.nodes = this.seen;
+    this.seen = new Map();
+    if (this.workspace.allFolders.length > 1) return folders.map((plans) => this.node(`${this.name}/${plans.key}`, () => new FolderNode(`${this.name}/${plans.key}`, plans), () => {}));
+    return folders.flatMap((plans) => this.folderChildren(plans, undefined));
+  }
+
+  protected childrenOf(node: PlanNode): PlanNode[] {
+    if (node instanceof FolderNode) return this.folderChildren(node.plans, node);
+    return this.nodeChildren(node);
+  }
+
+  protected abstract hasContent(plans: FolderPlans): boolean;
+  protected abstract folderChildren(plans: FolderPlans, parent: PlanNode | undefined): PlanNode[];
+  protected abstract nodeChildren(node: PlanNode): PlanNode[];
+
+  /** The cached node for an id, updated in place, or a new one. */
+  protected node<T extends PlanNode>(id: string, create: () => T, update: (node: T) => void): T {
+    const existing = (this.seen.get(id) ?? this.nodes.get(id)) as T | undefined;
+    const node = existing ?? create();
+    if (existing) update(existing);
+    this.seen.set(id, node);
+    return node;
+  }
+
+  protected cached(id: string): PlanNode | undefined {
+    return this.seen.get(id) ?? this.nodes.get(id);
+  }
+}
+
+// ---------------------------------------------------------------------------------
+
+export class EpicsTree extends PlanTree {
+  private stateFilter: ReadonlySet<TaskDisplayState>;
+  private hideDoneTasks: boolean;
+
+  constructor(
+    workspace: PlanWorkspace,
+    private readonly memento: vscode.Memento,
+  ) {
+    super(workspace, 'epics');
+    this.stateFilter = new Set(memento.get<TaskDisplayState[]>('autopm.epics.filter') ?? TASK_STATES);
+    this.hideDoneTasks = memento.get<boolean>('autopm.epics.hideDone') ?? false;
+  }
+
+  get hideDone(): boolean {
+    return this.hideDoneTasks;
+  }
+
+  get filter(): ReadonlySet<TaskDisplayState> {
+    return this.stateFilter;
+  }
+
+  async setHideDone(hide: boolean): Promise<void> {
+    this.hideDoneTasks = hide;
+    await this.memento.update('autopm.epics.hideDone', hide);
+    this.refresh();
+  }
+
+  async setFilter(states: readonly TaskDisplayState[]): Promise<void> {
+    this.stateFilter = new Set(states);
+    await this.memento.update('autopm.epics.filter', [...states]);
+    this.refresh();
+  }
+
+  /** The tree's message: which tasks are hidden. */
+  get filterMessage(): string | undefined {
+    const shown = TASK_STATES.filter((s) => this.stateFilter.has(s) && !(s === 'done' && this.hideDoneTasks));
+    if (shown.length === TASK_STATES.length) return undefined;
+    return shown.length === 0 ? 'Every task is filtered out.' : `Showing ${shown.map((s) => s.replace('-', ' ')).join(', ')} tasks`;
+  }
+
+  private shows(entry: TaskEntry): boolean {
+    return this.stateFilter.has(entry.state.display) && !(this.hideDoneTasks && entry.state.display === 'done');
+  }
+
+  protected override onPlansChanged(event: PlanChangeEvent | undefined): void {
+    // Refresh the epics that changed when the folder still has the same epics; else from the root.
+    if (!event || event.change.added.length + event.change.removed.length > 0) return this.refresh();
+    const changed = event.folder.index.allEpics.filter((e) => event.change.epics.includes(e.id));
+    const nodes = changed.map((e) => this.cached(this.epicId(event.folder, e.path)));
+    if (nodes.length === 0 || nodes.some((n) => n === undefined)) return this.refresh();
+    this.refresh(nodes as PlanNode[]);
+  }
+
+  protected hasContent(plans: FolderPlans): boolean {
+    return plans.index.allEpics.length > 0;
+  }
+
+  private epicId(plans: FolderPlans, epicPath: string): string {
+    return `epics/${plans.key}#${epicPath}`;
+  }
+
+  protected folderChildren(plans: FolderPlans, parent: PlanNode | undefined): PlanNode[] {
+    return plans.index.allEpics.map((epic) => {
+      const entry = this.workspace.epicEntry(plans, epic);
+      const id = this.epicId(plans, epic.path);
+      return this.node(id, () => new EpicNode(id, parent, entry), (n) => (n.entry = entry));
+    });
+  }
+
+  protected nodeChildren(node: PlanNode): PlanNode[] {
+    if (node instanceof EpicNode) {
+      const entry = this.workspace.findEpic(node.entry.folder.key, node.entry.epic.path);
+      if (!entry) return [];
+      node.entry = entry;
+      const grouped = new Set(entry.epic.groups.flatMap((g) => g.taskIds));
+      const groups = entry.epic.groups
+        .filter((g) => g.taskIds.some((id) => this.visible(entry, id)))
+        .map((group) => {
+          const id = `${node.id}/group/${group.name}`;
+          return this.node(id, () => new GroupNode(id, node, group, entry), (n) => {
+            n.group = group;
+            n.entry = entry;
+          });
+        });
+      const loose = entry.epic.tasks.filter((t) => !grouped.has(t.id)).map((t) => this.taskNode(node, entry, t.id));
+      return [...groups, ...loose.filter((n): n is TaskNode => n !== undefined)];
+    }
+    if (node instanceof GroupNode) {
+      return node.group.taskIds.map((id) => this.taskNode(node, node.entry, id)).filter((n): n is TaskNode => n !== undefined);
+    }
+    return [];
+  }
+
+  private visible(entry: EpicEntry, taskId: string): boolean {
+    const task = taskEntry(entry, taskId);
+    return task !== undefined && this.shows(task);
+  }
+
+  private taskNode(parent: PlanNode, epic: EpicEntry, taskId: string): TaskNode | undefined {
+    const entry = taskEntry(epic, taskId);
+    if (!entry || !this.shows(entry)) return undefined;
+    const id = `${this.epicId(epic.folder, epic.epic.path)}/task/${taskId}`;
+    return this.node(id, () => new TaskNode(id, parent, entry), (n) => (n.entry = entry));
+  }
+
+  /** The node of a task, for `reveal`, building the path to it if it has not been shown yet. */
+  async taskNodeFor(entry: TaskEntry): Promise<TaskNode | undefined> {
+    const roots = await this.getChildren();
+    const folderNode = roots.find((n) => n instanceof FolderNode && n.plans === entry.folder);
+    const epics = folderNode ? this.childrenOf(folderNode) : roots;
+    const epicNode = epics.find((n) => n instanceof EpicNode && n.entry.epic.path === entry.epic.path);
+    if (!epicNode) return undefined;
+    for (const child of this.nodeChildren(epicNode)) {
+      if (child instanceof TaskNode && child.entry.task.id === entry.task.id) return child;
+      if (child instanceof GroupNode) {
+        const found = this.nodeChildren(child).find((n) => n instanceof TaskNode && n.entry.task.id === entry.task.id);
+        if (found) return found as TaskNode;
+      }
+    }
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------
+
+export class PrdsTree extends PlanTree {
+  constructor(workspace: PlanWorkspace) {
+    super(workspace, 'prds');
+  }
+
+  protected hasContent(plans: FolderPlans): boolean {
+    return plans.index.prds.length > 0;
+  }
+
+  protected folderChildren(plans: FolderPlans, parent: PlanNode | undefined): PlanNode[] {
+    return plans.index.prds.map((prd) => {
+      const id = `prds/${plans.key}#${prd.path}`;
+      const progress = prdProgress(prd, plans.index.allEpics);
+      const description = [prd.status ?? prd.state.replace('-', ' '), progress.total > 0 ? `${progress.done}/${progress.total}` : undefined]
+        .filter(Boolean)
+        .join(' · ');
+      return this.node(id, () => new PrdNode(id, parent, plans, prd, description), (n) => {
+        n.prd = prd;
+        n.description = description;
+      });
+    });
+  }
+
+  protected nodeChildren(node: PlanNode): PlanNode[] {
+    if (!(node instanceof PrdNode)) return [];
+    const plans = node.plans;
+    const epics = plans.index.allEpics
+      .filter((epic) => epicBelongsToPrd(epic, node.prd))
+      .map((epic) => {
+        const entry = this.workspace.epicEntry(plans, epic);
+        const id = `${node.id}/epic/${epic.path}`;
+        return this.node(id, () => new EpicNode(id, node, entry), (n) => (n.entry = entry));
+      });
+    const topLevel = node.prd.sections.filter((s) => s.depth === 2);
+    const sections = (topLevel.length > 0 ? topLevel : node.prd.sections).map((section) => {
+      const id = `${node.id}/section/${section.range.line}`;
+      return this.node(id, () => new SectionNode(id, node, plans, node.prd.path, section), (n) => (n.section = section));
+    });
+    return [...epics, ...sections];
+  }
+
+  override getTreeItem(node: PlanNode): vscode.TreeItem {
+    const item = node.treeItem();
+    // An epic under a PRD is a link to it, not a second tree of its tasks.
+    if (node instanceof EpicNode && node.parent instanceof PrdNode) item.collapsibleState = vscode.TreeItemCollapsibleState.None;
+    return item;
+  }
+}
+
+// ---------------------------------------------------------------------------------
+
+export class NextUpTree extends PlanTree {
+  constructor(workspace: PlanWorkspace) {
+    super(workspace, 'next');
+  }
+
+  protected hasContent(plans: FolderPlans): boolean {
+    return plans.index.allEpics.length > 0;
+  }
+
+  protected folderChildren(plans: FolderPlans, parent: PlanNode | undefined): PlanNode[] {
+    return readyEntries(this.workspace)
+      .filter((entry) => entry.folder === plans)
+      .map((entry) => {
+        const id = `next/${plans.key}#${entry.epic.path}/${entry.task.id}`;
+        const note = shortReason(entry);
+        return this.node(id, () => new TaskNode(id, parent, entry, note), (n) => {
+          n.entry = entry;
+          n.note = note;
+        });
+      });
+  }
+
+  protected nodeChildren(): PlanNode[] {
+    return [];
+  }
+
+  override getTreeItem(node: PlanNode): vscode.TreeItem {
+    const item = node.treeItem();
+    if (node instanceof TaskNode) item.tooltip = new vscode.MarkdownString(explainChoice(node.entry.state, node.entry.analysis));
+    return item;
+  }
+}
+
+/** `Epic 001 · priority high · unblocks 2 · 7h chain`: the reason in a few words. */
+function shortReason(entry: TaskEntry): string {
+  const { state } = entry;
+  const parts = [epicShortName(entry.epic)];
+  if (entry.task.priority) parts.push(`priority ${entry.task.priority}`);
+  if (state.onCriticalPath) parts.push('critical path');
+  if (state.unblocks > 0) parts.push(`unblocks ${state.unblocks}`);
+  return parts.join(' · ');
+}

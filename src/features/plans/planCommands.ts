@@ -1,0 +1,107 @@
+import * as vscode from 'vscode';
+import { isoNow } from '../../core/edits';
+import { Commands } from '../../common/commands';
+import type { PlanWorkspace } from '../../services/planWorkspace';
+import type { PlanDiagnostics } from '../diagnostics/planDiagnostics';
+
+/** A file name from a title: `Team Calendar!` → `team-calendar`. */
+export function slugOf(title: string): string {
+  return title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+}
+
+/** The PRD skeleton of each layout, following what the command-line tools write. */
+export function prdTemplate(layout: 'single-file' | 'directory', title: string, number: string, now: string): string {
+  const sections = ['Problem Statement', 'Target Users', 'User Stories', 'Requirements', 'Success Criteria', 'Out of Scope'];
+  if (layout === 'single-file') {
+    return [`# PRD-${number}: ${title}`, '', `**Created:** ${now.slice(0, 10)}`, '**Status:** Draft', '', ...sections.flatMap((s) => [`## ${s}`, '', ''])].join('\n').trimEnd() + '\n';
+  }
+  return [
+    '---',
+    `name: ${slugOf(title)}`,
+    `description: ${JSON.stringify(title)}`,
+    'status: backlog',
+    `created: ${now}`,
+    '---',
+    '',
+    `# PRD: ${title}`,
+    '',
+    ...['Executive Summary', ...sections].flatMap((s) => [`## ${s}`, '', '']),
+  ]
+    .join('\n')
+    .trimEnd() + '\n';
+}
+
+export function registerPlanCommands(
+  context: vscode.ExtensionContext,
+  services: { workspace: PlanWorkspace; diagnostics: PlanDiagnostics; log: vscode.LogOutputChannel },
+): void {
+  const { workspace, diagnostics, log } = services;
+  context.subscriptions.push(
+    vscode.commands.registerCommand(Commands.refresh, async () => {
+      await workspace.refresh();
+      log.info('[Commands] refreshed');
+    }),
+    vscode.commands.registerCommand(Commands.validatePlans, async () => {
+      await workspace.refresh();
+      diagnostics.publishAll();
+      const count = diagnostics.count();
+      if (count > 0) {
+        await vscode.commands.executeCommand('workbench.actions.view.problems');
+        void vscode.window.showWarningMessage(`AutoPM found ${count} ${count === 1 ? 'problem' : 'problems'} in the plans.`);
+      } else {
+        void vscode.window.showInformationMessage('AutoPM found no problems in the plans.');
+      }
+      return count;
+    }),
+    vscode.commands.registerCommand(Commands.newPrd, () => newPrd(workspace)),
+    vscode.commands.registerCommand(Commands.openDocs, () =>
+      vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(context.extensionUri, 'README.md')),
+    ),
+  );
+}
+
+async function newPrd(workspace: PlanWorkspace): Promise<vscode.Uri | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 0) {
+    void vscode.window.showWarningMessage('Open a folder first: PRDs live in the repository.');
+    return undefined;
+  }
+  const folder = folders.length === 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder is the PRD for?' });
+  if (!folder) return undefined;
+  const title = await vscode.window.showInputBox({
+    title: 'New PRD',
+    prompt: 'The product or feature the PRD describes',
+    placeHolder: 'Team Calendar',
+    validateInput: (value) => (slugOf(value) ? undefined : 'Use at least one letter or digit.'),
+  });
+  if (!title) return undefined;
+  await workspace.ready();
+  const plans = workspace.folderByKey(folder.uri.toString());
+  // A repository already in the single-file layout (a top-level prds/ folder) gets another
+  // numbered PRD there; anything else gets the directory layout under .claude/.
+  const singleFile = plans ? await plans.fs.exists('prds') : false;
+  let path: string;
+  let number = '001';
+  if (singleFile) {
+    const taken = (await plans!.fs.readDirectory('prds')).map((e) => /^prd-(\d+)/i.exec(e.name)?.[1]).filter((n): n is string => n !== undefined);
+    number = String(Math.max(0, ...taken.map(Number)) + 1).padStart(3, '0');
+    path = `prds/prd-${number}-${slugOf(title)}.md`;
+  } else {
+    path = `.claude/prds/${slugOf(title)}.md`;
+  }
+  const uri = vscode.Uri.joinPath(folder.uri, ...path.split('/'));
+  const edit = new vscode.WorkspaceEdit();
+  edit.createFile(uri, { contents: new TextEncoder().encode(prdTemplate(singleFile ? 'single-file' : 'directory', title.trim(), number, isoNow())), overwrite: false, ignoreIfExists: false });
+  if (!(await vscode.workspace.applyEdit(edit))) {
+    void vscode.window.showErrorMessage(`${path} already exists.`);
+    return undefined;
+  }
+  await vscode.window.showTextDocument(uri);
+  return uri;
+}

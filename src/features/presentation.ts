@@ -1,0 +1,77 @@
+import * as vscode from 'vscode';
+import type { Counts, TaskAnalysis } from '../core/analysis';
+import type { Epic, Range, Task, TaskDisplayState } from '../core/model';
+import type { Progress } from '../core/progress';
+
+/** How each state looks everywhere: tree icons, quick picks, hovers. */
+const STATE_LOOK: Record<TaskDisplayState, { icon: string; color?: string; label: string }> = {
+  done: { icon: 'pass-filled', color: 'testing.iconPassed', label: 'done' },
+  'in-progress': { icon: 'sync', color: 'charts.blue', label: 'in progress' },
+  ready: { icon: 'circle-large-outline', color: 'charts.green', label: 'ready' },
+  blocked: { icon: 'circle-slash', color: 'problemsWarningIcon.foreground', label: 'blocked' },
+};
+
+export const TASK_STATES: readonly TaskDisplayState[] = ['done', 'in-progress', 'ready', 'blocked'];
+
+export function stateIcon(state: TaskDisplayState): vscode.ThemeIcon {
+  const look = STATE_LOOK[state];
+  return new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
+}
+
+export function stateLabel(state: TaskDisplayState): string {
+  return STATE_LOOK[state].label;
+}
+
+export function stateCodicon(state: TaskDisplayState): string {
+  return `$(${STATE_LOOK[state].icon})`;
+}
+
+/**
+ * A task's id as people say it: `T3` in the single-file layout, `#43` for a task file
+ * named after its issue, `001` for one not synced yet.
+ */
+export function taskLabelId(task: Task): string {
+  return /^\d+$/.test(task.id) && task.issue === Number(task.id) ? `#${task.id}` : task.id;
+}
+
+export function taskLabel(task: Task): string {
+  return `${taskLabelId(task)} ${task.title}`;
+}
+
+/** `Epic 001` for `epic-001-…`, else the epic's title: short enough for the status bar. */
+export function epicShortName(epic: Epic): string {
+  const numbered = /^epic[-_ ]?(\d+)/i.exec(epic.id);
+  return numbered ? `Epic ${numbered[1]}` : epic.title || epic.id;
+}
+
+export function progressText(progress: Pick<Progress, 'done' | 'total'>): string {
+  return `${progress.done}/${progress.total}`;
+}
+
+/** `12 tasks · 5 done · 3 ready · 2 blocked` (parts with nothing in them are left out). */
+export function countsSummary(counts: Counts): string {
+  const parts = [`${counts.total} ${counts.total === 1 ? 'task' : 'tasks'}`, `${counts.done} done`];
+  if (counts.inProgress > 0) parts.push(`${counts.inProgress} in progress`);
+  parts.push(`${counts.ready} ready`, `${counts.blocked} blocked`);
+  return parts.join(' · ');
+}
+
+export function blockersText(state: TaskAnalysis, epicTasks: ReadonlyMap<string, TaskAnalysis>): string {
+  return state.blockers
+    .map((b) => {
+      const blocker = epicTasks.get(b.taskId)?.task;
+      const id = blocker ? taskLabelId(blocker) : b.taskId;
+      return b.reason === 'marked-blocked' ? 'its own status' : b.reason === 'unknown' ? `${id} (missing)` : b.reason === 'cycle' ? `${id} (cycle)` : id;
+    })
+    .join(', ');
+}
+
+export function toVscodeRange(range: Range): vscode.Range {
+  return new vscode.Range(range.line, range.column, range.endLine, range.endColumn);
+}
+
+/** Opens a file with the cursor at the start of a line, as a tree click or a reveal does. */
+export async function openAtLine(uri: vscode.Uri, line: number, preserveFocus = false): Promise<void> {
+  const position = new vscode.Position(line, 0);
+  await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position), preserveFocus });
+}

@@ -1,0 +1,105 @@
+import * as vscode from 'vscode';
+import { Commands } from '../../common/commands';
+import { Disposable } from '../../common/lifecycle';
+import type { ActiveEpic } from '../../services/activeEpic';
+import type { EpicEntry, PlanWorkspace } from '../../services/planWorkspace';
+import { countsSummary, epicShortName, progressText } from '../presentation';
+import { EpicReportProvider, REPORT_SCHEME, reportUri } from './epicReport';
+
+export function isStatusBarEnabled(): boolean {
+  return vscode.workspace.getConfiguration('autopm').get<boolean>('statusBar.enabled', true);
+}
+
+/** One item: the active epic and its progress; the tooltip lists every epic. */
+export class EpicStatusBar extends Disposable {
+  readonly item: vscode.StatusBarItem;
+
+  constructor(
+    private readonly workspace: PlanWorkspace,
+    private readonly activeEpic: ActiveEpic,
+  ) {
+    super();
+    this.item = this._register(vscode.window.createStatusBarItem('autopm.epicProgress', vscode.StatusBarAlignment.Left, 50));
+    this.item.name = 'AutoPM Epic Progress';
+    this.item.command = Commands.openEpicStatus;
+    this._register(activeEpic.onDidChange(() => this.update()));
+    this._register(workspace.onDidChange(() => this.update()));
+    this._register(workspace.onDidChangeState(() => this.update()));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('autopm.statusBar') || e.affectsConfiguration('autopm.activeEpic')) this.update();
+      }),
+    );
+    this.update();
+  }
+
+  update(): void {
+    const entry = this.activeEpic.current();
+    if (!isStatusBarEnabled() || !entry) {
+      this.item.hide();
+      return;
+    }
+    const { counts } = entry.analysis;
+    this.item.text = `$(checklist) ${epicShortName(entry.epic)} · ${counts.done}/${counts.total}`;
+    this.item.accessibilityInformation = { label: `${entry.epic.title || entry.epic.id}: ${counts.done} of ${counts.total} tasks done` };
+    this.item.tooltip = this.tooltip(entry);
+    this.item.show();
+  }
+
+  private tooltip(active: EpicEntry): vscode.MarkdownString {
+    const multiRoot = this.workspace.allFolders.length > 1;
+    const markdown = new vscode.MarkdownString(`**${active.epic.title || active.epic.id}**: ${countsSummary(active.analysis.counts)}\n\n`);
+    markdown.appendMarkdown('| Epic | Done | |\n|---|---|---|\n');
+    for (const entry of this.workspace.epics()) {
+      const { counts } = entry.analysis;
+      const percent = counts.total === 0 ? 0 : Math.round((counts.done / counts.total) * 100);
+      const name = `${entry.epic.title || entry.epic.id}${multiRoot ? ` (${entry.folder.folder.name})` : ''}`.replace(/\|/g, '\\|');
+      markdown.appendMarkdown(`| ${entry.folder === active.folder && entry.epic.path === active.epic.path ? `**${name}**` : name} | ${progressText(counts)} | ${percent}% |\n`);
+    }
+    markdown.appendMarkdown('\nClick for an epic\'s status report.');
+    return markdown;
+  }
+}
+
+interface EpicPick extends vscode.QuickPickItem {
+  readonly entry: EpicEntry;
+}
+
+export function registerEpicStatus(context: vscode.ExtensionContext, workspace: PlanWorkspace, activeEpic: ActiveEpic): EpicStatusBar {
+  const statusBar = new EpicStatusBar(workspace, activeEpic);
+  const reports = new EpicReportProvider(workspace);
+  context.subscriptions.push(statusBar, reports, vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports));
+  // The index is built right after activation (never during it), so the item appears without a click.
+  setTimeout(() => void workspace.ready().then(() => statusBar.update()), 0);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(Commands.openEpicStatus, async (arg?: unknown) => {
+      await workspace.ready();
+      const ref = arg as { folder?: unknown; epicPath?: unknown } | undefined;
+      let entry =
+        ref && typeof ref.folder === 'string' && typeof ref.epicPath === 'string' ? workspace.findEpic(ref.folder, ref.epicPath) : undefined;
+      if (!entry) {
+        const active = activeEpic.current();
+        const epics = workspace.epics().sort((a, b) => Number(b.epic.path === active?.epic.path) - Number(a.epic.path === active?.epic.path));
+        if (epics.length === 0) {
+          void vscode.window.showInformationMessage('This workspace has no epics yet.');
+          return;
+        }
+        const multiRoot = workspace.allFolders.length > 1;
+        const picked = await vscode.window.showQuickPick<EpicPick>(
+          epics.map((e) => ({
+            label: `$(project) ${e.epic.title || e.epic.id}`,
+            description: `${progressText(e.analysis.counts)}${multiRoot ? ` · ${e.folder.folder.name}` : ''}`,
+            detail: countsSummary(e.analysis.counts),
+            entry: e,
+          })),
+          { title: 'Open Epic Status', placeHolder: 'Choose an epic', matchOnDetail: true },
+        );
+        entry = picked?.entry;
+      }
+      if (!entry) return;
+      await vscode.commands.executeCommand('markdown.showPreview', reportUri(entry));
+    }),
+  );
+  return statusBar;
+}

@@ -1,0 +1,190 @@
+import * as vscode from 'vscode';
+import type { TaskState } from '../../core/model';
+import type { EpicAnalysis } from '../../core/analysis';
+import { nextTask, readyTasks } from '../../core/analysis';
+import { isoNow, PlanEditError, setTaskStateChange } from '../../core/edits';
+import { Commands } from '../../common/commands';
+import type { ActiveEpic } from '../../services/activeEpic';
+import type { PlanEditor } from '../../services/planEditor';
+import { PlanConflictError } from '../../services/planEditor';
+import type { EpicEntry, PlanWorkspace, TaskEntry, TaskRef } from '../../services/planWorkspace';
+import { taskEntry } from '../../services/planWorkspace';
+import { blockersText, epicShortName, openAtLine, stateCodicon, stateLabel, taskLabel, taskLabelId } from '../presentation';
+
+export interface TaskServices {
+  readonly workspace: PlanWorkspace;
+  readonly editor: PlanEditor;
+  readonly activeEpic: ActiveEpic;
+  readonly log: vscode.LogOutputChannel;
+}
+
+type Transition = 'start' | 'complete' | 'reopen';
+
+const TRANSITIONS: Record<Transition, { target: TaskState; verb: string; allowed: (entry: TaskEntry) => boolean }> = {
+  start: { target: 'in-progress', verb: 'Start', allowed: (e) => e.task.state === 'open' },
+  complete: { target: 'done', verb: 'Complete', allowed: (e) => e.task.state !== 'done' },
+  reopen: { target: 'open', verb: 'Reopen', allowed: (e) => e.task.state !== 'open' },
+};
+
+/** Arguments come from CodeLens (a TaskRef), tree items (which carry one) or nowhere (the palette). */
+export function toTaskRef(arg: unknown): TaskRef | undefined {
+  const candidate = (arg && typeof arg === 'object' && 'ref' in arg ? (arg as { ref: unknown }).ref : arg) as Partial<TaskRef> | undefined;
+  return candidate && typeof candidate.folder === 'string' && typeof candidate.epicPath === 'string' && typeof candidate.taskId === 'string'
+    ? (candidate as TaskRef)
+    : undefined;
+}
+
+export function registerTaskCommands(context: vscode.ExtensionContext, services: TaskServices): void {
+  const { workspace } = services;
+  const transition = (kind: Transition) => async (arg?: unknown) => {
+    await workspace.ready();
+    const ref = toTaskRef(arg);
+    const entry = ref ? workspace.findTask(ref) : (taskAtCursor(workspace, kind) ?? (await pickTask(workspace, kind)));
+    if (!entry) {
+      if (ref) void vscode.window.showWarningMessage(`Task ${ref.taskId} is no longer in ${ref.epicPath}.`);
+      return;
+    }
+    await setTaskState(services, entry, kind);
+  };
+  context.subscriptions.push(
+    vscode.commands.registerCommand(Commands.startTask, transition('start')),
+    vscode.commands.registerCommand(Commands.completeTask, transition('complete')),
+    vscode.commands.registerCommand(Commands.reopenTask, transition('reopen')),
+    vscode.commands.registerCommand(Commands.showNextTask, () => showNextTask(services)),
+    vscode.commands.registerCommand(Commands.revealTasks, (ref?: unknown, ids?: unknown) => revealTasks(workspace, toTaskRef(ref), ids)),
+    vscode.commands.registerCommand(Commands.openIssue, (url?: unknown) => openIssue(url)),
+  );
+}
+
+async function setTaskState(services: TaskServices, entry: TaskEntry, kind: Transition): Promise<boolean> {
+  const { target, verb } = TRANSITIONS[kind];
+  const label = taskLabel(entry.task);
+  if (entry.task.state === target) {
+    void vscode.window.showInformationMessage(`${label} is already ${stateLabel(entry.state.display)}.`);
+    return false;
+  }
+  if (kind === 'start' && entry.state.display === 'blocked') {
+    const blockers = blockersText(entry.state, entry.analysis.tasks);
+    const choice = await vscode.window.showWarningMessage(`${label} is blocked by ${blockers}.`, { modal: true }, 'Start Anyway');
+    if (choice !== 'Start Anyway') return false;
+  }
+  const { epic, task, folder } = entry;
+  const paths = [epic.path, task.path];
+  try {
+    const changed = await services.editor.apply(folder, paths, (read) => setTaskStateChange(epic, task.id, target, read, isoNow()));
+    services.log.info(`[Tasks] ${verb} ${epic.id}:${task.id} (${changed.join(', ') || 'no change'})`);
+    await services.activeEpic.workedOn(entry);
+    return true;
+  } catch (error) {
+    if (error instanceof PlanEditError || error instanceof PlanConflictError) {
+      void vscode.window.showErrorMessage(`Could not ${verb.toLowerCase()} ${label}: ${error.message}`);
+      return false;
+    }
+    throw error;
+  }
+}
+
+/** The task under the cursor: its line in a single-file epic or a checklist, or its own task file. */
+function taskAtCursor(workspace: PlanWorkspace, kind: Transition): TaskEntry | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return undefined;
+  const entry = workspace.epicForDocument(editor.document.uri);
+  if (!entry) return undefined;
+  const path = workspace.folderOf(editor.document.uri)?.path;
+  const line = editor.selection.active.line;
+  const onLine =
+    entry.epic.tasks.find((t) => t.path === path && (entry.epic.layout === 'directory' || t.range.line === line)) ??
+    entry.epic.tasks.find((t) => entry.epic.checklist.some((c) => c.taskId === t.id && c.range.line === line) && path === entry.epic.path);
+  const found = onLine && taskEntry(entry, onLine.id);
+  return found && TRANSITIONS[kind].allowed(found) ? found : undefined;
+}
+
+interface TaskPick extends vscode.QuickPickItem {
+  readonly entry: TaskEntry;
+}
+
+async function pickTask(workspace: PlanWorkspace, kind: Transition): Promise<TaskEntry | undefined> {
+  const order = { 'in-progress': 0, ready: 1, blocked: 2, done: 3 } as const;
+  const entries = workspace
+    .epics()
+    .flatMap((epicEntry) => epicEntry.epic.tasks.map((t) => taskEntry(epicEntry, t.id)).filter((t): t is TaskEntry => t !== undefined))
+    .filter((t) => TRANSITIONS[kind].allowed(t))
+    .sort((a, b) => order[a.state.display] - order[b.state.display]);
+  const multiRoot = workspace.allFolders.length > 1;
+  const items: TaskPick[] = entries.map((entry) => ({
+    label: `${stateCodicon(entry.state.display)} ${taskLabel(entry.task)}`,
+    description: `${epicShortName(entry.epic)}${multiRoot ? ` · ${entry.folder.folder.name}` : ''}`,
+    detail: entry.state.display === 'blocked' ? `Blocked by ${blockersText(entry.state, entry.analysis.tasks)}` : stateLabel(entry.state.display),
+    entry,
+  }));
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage(`There is no task to ${TRANSITIONS[kind].verb.toLowerCase()}.`);
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `${TRANSITIONS[kind].verb} Task`,
+    placeHolder: 'Choose a task',
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  return picked?.entry;
+}
+
+/** Analyses of every folder, each paired with the entry it came from. */
+function analysesWithEntries(workspace: PlanWorkspace): { analyses: EpicAnalysis[]; entryOf: Map<EpicAnalysis, EpicEntry> } {
+  const entries = workspace.epics();
+  return { analyses: entries.map((e) => e.analysis), entryOf: new Map(entries.map((e) => [e.analysis, e])) };
+}
+
+async function showNextTask(services: TaskServices): Promise<void> {
+  const { workspace } = services;
+  await workspace.ready();
+  const { analyses, entryOf } = analysesWithEntries(workspace);
+  const next = nextTask(analyses);
+  if (!next) {
+    const blocked = analyses.reduce((n, a) => n + a.counts.blocked, 0);
+    void vscode.window.showInformationMessage(blocked > 0 ? `No task is ready: ${blocked} are blocked.` : 'No task is ready.');
+    return;
+  }
+  const epicEntry = [...entryOf.values()].find((e) => e.epic === next.epic)!;
+  const entry = taskEntry(epicEntry, next.task.task.id)!;
+  await openAtLine(entry.folder.uriOf(entry.task.path), entry.task.range.line);
+  const choice = await vscode.window.showInformationMessage(`Next: ${taskLabel(entry.task)} (${epicShortName(entry.epic)}). ${next.reason}`, 'Start Task');
+  if (choice === 'Start Task') await setTaskState(services, entry, 'start');
+}
+
+export function readyEntries(workspace: PlanWorkspace): TaskEntry[] {
+  const { analyses, entryOf } = analysesWithEntries(workspace);
+  return readyTasks(analyses).map(({ epic, task }) => {
+    const epicEntry = [...entryOf.values()].find((e) => e.epic === epic)!;
+    return taskEntry(epicEntry, task.task.id)!;
+  });
+}
+
+async function revealTasks(workspace: PlanWorkspace, ref: TaskRef | undefined, ids: unknown): Promise<void> {
+  await workspace.ready();
+  if (!ref) return;
+  const entry = workspace.findEpic(ref.folder, ref.epicPath);
+  if (!entry) return;
+  const wanted = Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [ref.taskId];
+  const targets = wanted.map((id) => taskEntry(entry, id)).filter((t): t is TaskEntry => t !== undefined);
+  let target: TaskEntry | undefined = targets[0];
+  const blocked = entry.epic.tasks.find((t) => t.id === ref.taskId);
+  const blockedLabel = blocked ? taskLabelId(blocked) : ref.taskId;
+  if (targets.length > 1) {
+    const picked = await vscode.window.showQuickPick(
+      targets.map((t) => ({ label: `${stateCodicon(t.state.display)} ${taskLabel(t.task)}`, description: stateLabel(t.state.display), entry: t })),
+      { title: `What blocks ${blockedLabel}`, placeHolder: 'Go to a blocking task' },
+    );
+    target = picked?.entry;
+  }
+  if (target) await openAtLine(target.folder.uriOf(target.task.path), target.task.range.line);
+}
+
+async function openIssue(url: unknown): Promise<void> {
+  if (typeof url === 'string' && /^https?:\/\//.test(url)) {
+    await vscode.env.openExternal(vscode.Uri.parse(url));
+    return;
+  }
+  void vscode.window.showInformationMessage('The issue has no web address: add `github:` with the epic issue URL to the epic so AutoPM knows its repository.');
+}

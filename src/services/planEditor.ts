@@ -1,0 +1,101 @@
+import * as vscode from 'vscode';
+import type { PlanChange, ReadText } from '../core/edits';
+import { applyEdits, PlanEditError } from '../core/edits';
+import type { FolderPlans, PlanWorkspace } from './planWorkspace';
+import { decodeText, openDocument } from './vscodePlanFileSystem';
+
+export class PlanConflictError extends Error {}
+
+interface Snapshot {
+  readonly text: string;
+  readonly document?: vscode.TextDocument;
+  readonly version?: number;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Applies the core's edits to the workspace. A file open in an editor is changed with a
+ * `WorkspaceEdit`, so undo works and unsaved text is kept (the document is saved only if
+ * it was saved before); a closed file is written through the file system, and only if
+ * it still holds the text the edit was computed from.
+ */
+export class PlanEditor {
+  constructor(
+    private readonly workspace: PlanWorkspace,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /**
+   * Reads `paths` (open documents from their buffers), computes the change from them and
+   * applies it. Returns the paths that changed; throws PlanEditError or PlanConflictError
+   * with a message for the user.
+   */
+  async apply(plans: FolderPlans, paths: readonly string[], compute: (read: ReadText) => PlanChange): Promise<string[]> {
+    const snapshots = new Map<string, Snapshot>();
+    for (const path of new Set(paths)) {
+      const uri = plans.uriOf(path);
+      if (openDocument(uri)) continue;
+      try {
+        snapshots.set(path, { text: decodeText(await vscode.workspace.fs.readFile(uri)) });
+      } catch {
+        // Missing: `read` reports it if the change needs the file.
+      }
+    }
+    // Open documents are read last, with no await before the change is computed, so the
+    // edit is computed against the buffer's current version.
+    const read: ReadText = (path) => {
+      const document = openDocument(plans.uriOf(path));
+      if (document) {
+        const snapshot = { text: document.getText(), document, version: document.version };
+        snapshots.set(path, snapshot);
+        return snapshot.text;
+      }
+      const snapshot = snapshots.get(path);
+      if (!snapshot) throw new PlanEditError(`${path} does not exist.`);
+      return snapshot.text;
+    };
+    const change = compute(read);
+
+    const workspaceEdit = new vscode.WorkspaceEdit();
+    const toSave: vscode.TextDocument[] = [];
+    const diskWrites: Array<{ path: string; before: string; after: string }> = [];
+    for (const fileEdit of change.edits) {
+      const snapshot = snapshots.get(fileEdit.path);
+      if (!snapshot) throw new PlanEditError(`${fileEdit.path} was not read before it was edited.`);
+      if (snapshot.document) {
+        const document = snapshot.document;
+        if (document.version !== snapshot.version) throw new PlanConflictError(`${fileEdit.path} changed while it was being edited; try again.`);
+        for (const edit of fileEdit.edits) {
+          const range = new vscode.Range(document.positionAt(edit.offset), document.positionAt(edit.offset + edit.length));
+          workspaceEdit.replace(document.uri, range, edit.newText);
+        }
+        if (!document.isDirty) toSave.push(document);
+      } else {
+        diskWrites.push({ path: fileEdit.path, before: snapshot.text, after: applyEdits(snapshot.text, fileEdit.edits) });
+      }
+    }
+    for (const create of change.creates) workspaceEdit.createFile(plans.uriOf(create.path), { contents: encoder.encode(create.text), overwrite: false });
+    for (const rename of change.renames) workspaceEdit.renameFile(plans.uriOf(rename.from), plans.uriOf(rename.to), { overwrite: false });
+
+    // Every closed file must still hold the text the change was computed from, checked
+    // before anything is written, so a conflict leaves every file as it was.
+    for (const write of diskWrites) {
+      const current = decodeText(await vscode.workspace.fs.readFile(plans.uriOf(write.path)));
+      if (current !== write.before) throw new PlanConflictError(`${write.path} changed on disk while it was being edited; nothing was written.`);
+    }
+    if (workspaceEdit.size > 0 && !(await vscode.workspace.applyEdit(workspaceEdit))) {
+      throw new PlanConflictError('VS Code could not apply the edit, usually because a document changed meanwhile; nothing was written.');
+    }
+    for (const write of diskWrites) await vscode.workspace.fs.writeFile(plans.uriOf(write.path), encoder.encode(write.after));
+    for (const document of toSave) await document.save();
+
+    const changed = [...change.edits.map((e) => e.path), ...change.creates.map((c) => c.path), ...change.renames.flatMap((r) => [r.from, r.to])];
+    if (changed.length > 0) {
+      this.log.info(`[PlanEditor] ${plans.folder.name}: edited ${changed.join(', ')}`);
+      // Update at once rather than waiting for the file watcher, so the views follow the click.
+      await this.workspace.update(plans, changed);
+    }
+    return changed;
+  }
+}

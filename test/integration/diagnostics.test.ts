@@ -1,0 +1,113 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/common/commands';
+import { api, closeAllEditors, eventually, EXTENSION_ID, fileUri, folderUri } from './helpers';
+
+/** The broken fixture's files, copied into the workspace for these tests and removed after. */
+const BROKEN_FILES = [
+  '.claude/epics/bad/001.md',
+  '.claude/epics/bad/002.md',
+  '.claude/epics/bad/003.md',
+  '.claude/epics/bad/epic.md',
+  'epics/epic-002-broken.md',
+  'prds/prd-009-untitled.md',
+];
+
+function autopmDiagnostics(): string[] {
+  const root = folderUri().path + '/';
+  return vscode.languages
+    .getDiagnostics()
+    .flatMap(([uri, list]) =>
+      list.filter((d) => d.source === 'AutoPM').map((d) => `${uri.path.slice(root.length)}:${d.range.start.line + 1} ${vscode.DiagnosticSeverity[d.severity]} ${d.code}`),
+    )
+    .sort();
+}
+
+suite('Diagnostics, hovers and completion', () => {
+  suiteSetup(() => api());
+  teardown(() => closeAllEditors());
+
+  test('the example plans have no problems', async () => {
+    await api();
+    assert.deepEqual(autopmDiagnostics(), []);
+  });
+
+  test('a broken plan copied in becomes problems on the right lines, and they go when it goes', async () => {
+    const fixture = vscode.Uri.joinPath(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri, 'test', 'fixtures', 'broken');
+    for (const file of BROKEN_FILES) await vscode.workspace.fs.copy(vscode.Uri.joinPath(fixture, file), fileUri(file));
+    try {
+      await eventually(() =>
+        assert.deepEqual(autopmDiagnostics(), [
+          '.claude/epics/bad/001.md:4 Error frontmatter-malformed',
+          '.claude/epics/bad/002.md:3 Warning status-unknown',
+          '.claude/epics/bad/002.md:4 Error dependency-dangling',
+          '.claude/epics/bad/003.md:1 Warning frontmatter-missing',
+          '.claude/epics/bad/003.md:1 Warning task-missing-title',
+          '.claude/epics/bad/epic.md:10 Warning checklist-mismatch',
+          '.claude/epics/bad/epic.md:12 Warning checklist-mismatch',
+          '.claude/epics/bad/epic.md:7 Information checklist-missing-task',
+          'epics/epic-002-broken.md:1 Warning prd-unknown',
+          'epics/epic-002-broken.md:10 Error dependency-cycle',
+          'epics/epic-002-broken.md:12 Error dependency-dangling',
+          'epics/epic-002-broken.md:14 Error task-duplicate-id',
+          'epics/epic-002-broken.md:16 Error dependency-self',
+          'epics/epic-002-broken.md:22 Error dependency-cycle',
+          'epics/epic-002-broken.md:23 Error dependency-cycle',
+          'epics/epic-002-broken.md:24 Warning mermaid-unknown-node',
+          'epics/epic-002-broken.md:4 Warning status-unknown',
+          'prds/prd-009-untitled.md:1 Warning frontmatter-missing',
+        ]),
+      );
+      assert.equal(await vscode.commands.executeCommand(Commands.validatePlans), 18);
+    } finally {
+      for (const file of BROKEN_FILES) await vscode.workspace.fs.delete(fileUri(file));
+      await vscode.workspace.fs.delete(fileUri('.claude/epics/bad'), { recursive: true });
+    }
+    await eventually(() => assert.deepEqual(autopmDiagnostics(), []));
+  });
+
+  test('problems follow typing, before the file is saved', async () => {
+    const document = await vscode.workspace.openTextDocument(fileUri('epics/epic-001-link-shortener.md'));
+    const editor = await vscode.window.showTextDocument(document);
+    const line = document.getText().split('\n').findIndex((l) => l.includes('**Depends on:** Task 3'));
+    const range = document.lineAt(line).range;
+    await editor.edit((b) => b.replace(range, '  - **Depends on:** Task 42'));
+    try {
+      await eventually(() => assert.deepEqual(autopmDiagnostics(), [`epics/epic-001-link-shortener.md:${line + 1} Error dependency-dangling`]));
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+    await eventually(() => assert.deepEqual(autopmDiagnostics(), []));
+  });
+
+  test('hovers on task references show the task, its state and its epic', async () => {
+    const uri = fileUri('epics/epic-001-link-shortener.md');
+    const document = await vscode.workspace.openTextDocument(uri);
+    const line = document.getText().split('\n').findIndex((l) => l.includes('**Depends on:** Task 3'));
+    const column = document.lineAt(line).text.indexOf('Task 3') + 2;
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(line, column));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /\*\*T3 Link table and slug generator\*\*/);
+    assert.match(text, /in progress · issue #103/);
+    assert.match(text, /Epic: Link Shortener Service/);
+
+    const taskFile = fileUri('.claude/epics/team-calendar/44.md');
+    const taskDocument = await vscode.workspace.openTextDocument(taskFile);
+    const depends = taskDocument.getText().split('\n').findIndex((l) => l.startsWith('depends_on:'));
+    const at = taskDocument.lineAt(depends).text.indexOf('43');
+    const dependsHover = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', taskFile, new vscode.Position(depends, at + 1));
+    const hoverText = dependsHover.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(hoverText, /#43 On-call rota import/);
+  });
+
+  test('completion offers the epic’s other tasks inside depends_on', async () => {
+    const uri = fileUri('.claude/epics/team-calendar/45.md');
+    const document = await vscode.workspace.openTextDocument(uri);
+    const line = document.getText().split('\n').findIndex((l) => l.startsWith('depends_on:'));
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(line, document.lineAt(line).text.length - 1));
+    const labels = list.items
+      .filter((i) => i.kind === vscode.CompletionItemKind.Reference)
+      .map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.deepEqual(labels, ['41', '42', '43', '44', '46']);
+  });
+});

@@ -1,0 +1,85 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { AutoPmApi } from '../../src/extension';
+import type { PlanNode } from '../../src/features/explorer/nodes';
+
+export const EXTENSION_ID = 'autopm.autopm';
+
+export async function api(): Promise<AutoPmApi> {
+  const extension = vscode.extensions.getExtension<AutoPmApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not installed`);
+  const exports = await extension.activate();
+  await exports.workspace.ready();
+  return exports;
+}
+
+export function folderUri(index = 0): vscode.Uri {
+  const folders = vscode.workspace.workspaceFolders;
+  assert.ok(folders && folders.length > index, 'the test workspace has too few folders');
+  return folders[index].uri;
+}
+
+export function fileUri(relative: string, folder = 0): vscode.Uri {
+  return vscode.Uri.joinPath(folderUri(folder), ...relative.split('/'));
+}
+
+export async function readText(relative: string, folder = 0): Promise<string> {
+  return new TextDecoder().decode(await vscode.workspace.fs.readFile(fileUri(relative, folder)));
+}
+
+export async function writeText(relative: string, text: string, folder = 0): Promise<void> {
+  await vscode.workspace.fs.writeFile(fileUri(relative, folder), new TextEncoder().encode(text));
+}
+
+/** Polls until `check` stops throwing (file watchers and debounces are asynchronous). */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+export interface RenderedNode {
+  readonly label: string;
+  readonly description?: string;
+  readonly icon?: string;
+  readonly contextValue?: string;
+  readonly node: PlanNode;
+}
+
+/** The tree items a provider gives for a node, as the view would show them. */
+export async function children(provider: vscode.TreeDataProvider<PlanNode>, node?: PlanNode): Promise<RenderedNode[]> {
+  const nodes = (await provider.getChildren(node)) ?? [];
+  return Promise.all(
+    nodes.map(async (child) => {
+      const item = await provider.getTreeItem(child);
+      const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+      return {
+        label,
+        description: typeof item.description === 'string' ? item.description : undefined,
+        icon: item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined,
+        contextValue: item.contextValue,
+        node: child,
+      };
+    }),
+  );
+}
+
+export async function codeLensTitles(uri: vscode.Uri): Promise<Array<{ line: number; title: string }>> {
+  // The provider command needs the document loaded, as it is when an editor shows it.
+  await vscode.workspace.openTextDocument(uri);
+  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+  return lenses
+    .filter((l) => l.command?.command.startsWith('autopm.'))
+    .map((l) => ({ line: l.range.start.line, title: l.command!.title }))
+    .sort((a, b) => a.line - b.line);
+}
+
+export async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}

@@ -1,0 +1,29 @@
+// The entry point VS Code calls (extensionTestsPath): runs the mocha suites inside the real
+// extension host. AUTOPM_TEST_SUITE picks the files: `multiRoot` needs a two-folder
+// workspace, every other file runs on a copy of the examples. The JSON result file is
+// what the harness trusts, since a crashed extension host can look like a pass.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+
+const MULTI_ROOT_FILES = new Set(['multiRoot.test.js']);
+
+export function run(): Promise<void> {
+  const suite = process.env.AUTOPM_TEST_SUITE ?? 'single';
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 20000, reporter: 'spec' });
+  const files = fs
+    .readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.js') && MULTI_ROOT_FILES.has(f) === (suite === 'multiRoot'))
+    .sort();
+  for (const file of files) mocha.addFile(path.join(__dirname, file));
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run((failures) => {
+      const summary = { suite, passes: runner.stats?.passes ?? 0, failures, tests: runner.stats?.tests ?? 0 };
+      console.log(`${summary.passes} passed, ${failures} failed`);
+      const resultFile = process.env.AUTOPM_TEST_RESULT_FILE;
+      if (resultFile) fs.writeFileSync(resultFile, JSON.stringify(summary) + '\n');
+      if (failures > 0 || summary.tests === 0) reject(new Error(summary.tests === 0 ? 'No tests ran.' : `${failures} test(s) failed.`));
+      else resolve();
+    });
+  });
+}

@@ -1,0 +1,139 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/common/commands';
+import { api, closeAllEditors, codeLensTitles, eventually, fileUri, folderUri, readText, writeText } from './helpers';
+
+const EPIC_001 = 'epics/epic-001-link-shortener.md';
+const CALENDAR = '.claude/epics/team-calendar';
+
+function lineOf(text: string, needle: string): number {
+  const line = text.split('\n').findIndex((l) => l.includes(needle));
+  assert.ok(line >= 0, `no line with ${needle}`);
+  return line;
+}
+
+function ref(epicPath: string, taskId: string) {
+  return { folder: folderUri().toString(), epicPath, taskId };
+}
+
+suite('CodeLens, status bar and task commands', () => {
+  suiteSetup(() => api());
+  teardown(() => closeAllEditors());
+
+  test('CodeLens on the epic title and every task line of a single-file epic', async () => {
+    const text = await readText(EPIC_001);
+    const lenses = await codeLensTitles(fileUri(EPIC_001));
+    const at = (needle: string) => lenses.filter((l) => l.line === lineOf(text, needle)).map((l) => l.title);
+    assert.deepEqual(at('# Epic 001'), ['10 tasks · 2 done · 1 in progress · 1 ready · 6 blocked']);
+    assert.deepEqual(at('**Task 1:**'), ['Reopen', '#101']);
+    assert.deepEqual(at('**Task 3:**'), ['Complete', 'Reopen', '#103']);
+    assert.deepEqual(at('**Task 4:**'), ['Start', 'Complete', 'blocked by T3']);
+    assert.deepEqual(at('**Task 6:**'), ['Start', 'Complete']);
+    // Ten task lines, and nothing anywhere else but the title.
+    assert.equal(new Set(lenses.map((l) => l.line)).size, 11);
+  });
+
+  test('CodeLens in the directory layout: the epic checklist and each task file', async () => {
+    const epicText = await readText(`${CALENDAR}/epic.md`);
+    const lenses = await codeLensTitles(fileUri(`${CALENDAR}/epic.md`));
+    const at = (needle: string) => lenses.filter((l) => l.line === lineOf(epicText, needle)).map((l) => l.title);
+    assert.deepEqual(at('# Epic: team-calendar'), ['6 tasks · 2 done · 1 in progress · 1 ready · 2 blocked']);
+    assert.deepEqual(at('#42 - Time-off API'), ['Reopen', '#42']);
+    assert.deepEqual(at('#44 - Week view'), ['Start', 'Complete', '#44', 'blocked by #43']);
+    const taskLenses = await codeLensTitles(fileUri(`${CALENDAR}/43.md`));
+    assert.deepEqual(taskLenses.map((l) => l.title), ['Complete', 'Reopen', '#43']);
+  });
+
+  test('the CodeLens setting turns them off', async () => {
+    const config = vscode.workspace.getConfiguration('autopm');
+    await config.update('codeLens.enabled', false, vscode.ConfigurationTarget.Workspace);
+    try {
+      assert.deepEqual(await codeLensTitles(fileUri(EPIC_001)), []);
+    } finally {
+      await config.update('codeLens.enabled', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    assert.notDeepEqual(await codeLensTitles(fileUri(EPIC_001)), []);
+  });
+
+  test('Complete Task on an open epic: status bar before and after, exact bytes on disk, undo', async () => {
+    const { statusBar } = await api();
+    const before = await readText(EPIC_001);
+    const document = await vscode.workspace.openTextDocument(fileUri(EPIC_001));
+    await vscode.window.showTextDocument(document);
+    await eventually(() => assert.equal(statusBar.item.text, '$(checklist) Epic 001 · 2/10'));
+    assert.match((statusBar.item.tooltip as vscode.MarkdownString).value, /\| team-calendar \| 2\/6 \| 33% \|/);
+
+    await vscode.commands.executeCommand(Commands.completeTask, ref(EPIC_001, 'T6'));
+    const expected = before.replace('- [ ] **Task 6:** Single sign-on', '- [x] **Task 6:** Single sign-on');
+    assert.notEqual(expected, before);
+    // The document was saved before, so the edit is saved too; every other byte is kept.
+    assert.equal(await readText(EPIC_001), expected);
+    assert.equal(document.isDirty, false);
+    await eventually(() => assert.equal(statusBar.item.text, '$(checklist) Epic 001 · 3/10'));
+
+    // The edit went through the editor, so undo takes it back.
+    await vscode.commands.executeCommand('undo');
+    assert.equal(document.getText(), before);
+    await document.save();
+    assert.equal(await readText(EPIC_001), before);
+    await eventually(() => assert.equal(statusBar.item.text, '$(checklist) Epic 001 · 2/10'));
+  });
+
+  test('unsaved text in an open epic is kept: the edit joins it and nothing is saved', async () => {
+    const before = await readText(EPIC_001);
+    const document = await vscode.workspace.openTextDocument(fileUri(EPIC_001));
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((b) => b.insert(new vscode.Position(document.lineCount - 1, 0), 'A note not saved yet.\n'));
+    assert.equal(document.isDirty, true);
+    await vscode.commands.executeCommand(Commands.startTask, ref(EPIC_001, 'T6'));
+    assert.match(document.getText(), /- \[-\] \*\*Task 6:\*\*/);
+    assert.match(document.getText(), /A note not saved yet\./);
+    assert.equal(document.isDirty, true);
+    assert.equal(await readText(EPIC_001), before);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.equal(document.getText(), before);
+  });
+
+  test('Complete Task on closed files of a directory epic writes them through the file system', async () => {
+    const { statusBar } = await api();
+    const taskBefore = await readText(`${CALENDAR}/46.md`);
+    const epicBefore = await readText(`${CALENDAR}/epic.md`);
+    await vscode.commands.executeCommand(Commands.completeTask, ref(`${CALENDAR}/epic.md`, '46'));
+    const taskAfter = await readText(`${CALENDAR}/46.md`);
+    const epicAfter = await readText(`${CALENDAR}/epic.md`);
+    const updated = /^updated: (\S+)$/m.exec(taskAfter)?.[1];
+    assert.ok(updated && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(updated), `updated is ${updated}`);
+    assert.equal(taskAfter, taskBefore.replace(/^status: .*$/m, 'status: closed').replace(/^updated: .*$/m, `updated: ${updated}`));
+    assert.equal(epicAfter, epicBefore.replace('- [ ] #46 - Calendar export', '- [x] #46 - Calendar export').replace('progress: 33%', 'progress: 50%'));
+    // The last epic worked on is the active one when no editor shows an epic.
+    await eventually(() => assert.equal(statusBar.item.text, '$(checklist) team-calendar · 3/6'));
+    await writeText(`${CALENDAR}/46.md`, taskBefore);
+    await writeText(`${CALENDAR}/epic.md`, epicBefore);
+    await eventually(() => assert.equal(statusBar.item.text, '$(checklist) team-calendar · 2/6'));
+  });
+
+  test('commands read the file afresh, and a task that is gone changes nothing', async () => {
+    const before = await readText(EPIC_001);
+    // Changed on disk; the command edits the line as it is now, not as it was indexed.
+    await writeText(EPIC_001, before.replace('**Task 7:** Click events pipeline', '**Task 7:** Click events pipeline, renamed'));
+    try {
+      await vscode.commands.executeCommand(Commands.completeTask, ref(EPIC_001, 'T7'));
+      assert.match(await readText(EPIC_001), /- \[x\] \*\*Task 7:\*\* Click events pipeline, renamed/);
+      const now = await readText(EPIC_001);
+      await vscode.commands.executeCommand(Commands.completeTask, ref(EPIC_001, 'T99'));
+      assert.equal(await readText(EPIC_001), now);
+    } finally {
+      await writeText(EPIC_001, before);
+    }
+  });
+
+  test('Show Next Task opens the recommended task at its line', async () => {
+    const text = await readText(EPIC_001);
+    void vscode.commands.executeCommand(Commands.showNextTask);
+    await eventually(() => {
+      const editor = vscode.window.activeTextEditor;
+      assert.equal(editor?.document.uri.path, fileUri(EPIC_001).path);
+      assert.equal(editor?.selection.active.line, lineOf(text, '**Task 6:**'));
+    });
+  });
+});

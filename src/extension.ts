@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
 import { ContextKeys } from './common/commands';
-import { TaskCodeLensProvider, planDocumentSelector } from './features/codeLens/taskCodeLens';
 import { PlanDiagnostics } from './features/diagnostics/planDiagnostics';
 import type { Explorer } from './features/explorer/registerExplorer';
 import { registerExplorer } from './features/explorer/registerExplorer';
-import { TaskReferenceProvider } from './features/language/taskReferences';
+import { PlanLanguageFeatures } from './features/language/planLanguageFeatures';
 import { registerPlanCommands } from './features/plans/planCommands';
 import type { EpicStatusBar } from './features/status/epicStatusBar';
 import { registerEpicStatus } from './features/status/epicStatusBar';
@@ -47,9 +46,7 @@ export function activate(context: vscode.ExtensionContext): AutoPmApi {
   registerPlanCommands(context, { workspace, diagnostics, log });
   const statusBar = registerEpicStatus(context, workspace, activeEpic);
 
-  const codeLens = new TaskCodeLensProvider(workspace);
-  const references = new TaskReferenceProvider(workspace).register();
-  context.subscriptions.push(codeLens, references, vscode.languages.registerCodeLensProvider(planDocumentSelector(), codeLens));
+  context.subscriptions.push(new PlanLanguageFeatures(workspace));
 
   const activationMs = performance.now() - started;
   log.info(`[Extension] activated in ${activationMs.toFixed(1)} ms`);

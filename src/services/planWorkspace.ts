@@ -222,9 +222,11 @@ export class PlanWorkspace extends Disposable {
   /** Re-reads paths of one folder now, and tells listeners what changed. */
   async update(plans: FolderPlans, paths: readonly string[]): Promise<IndexChange> {
     const change = await plans.run(() => plans.index.update(paths));
-    if (change.added.length + change.changed.length + change.removed.length > 0) {
+    const changed = change.added.length + change.changed.length + change.removed.length > 0;
+    // A plan folder created or deleted changes the state without changing any plan.
+    if (changed || this.currentState !== 'ready') await this.updateState();
+    if (changed) {
       this.log.debug(`[PlanWorkspace] ${plans.folder.name}: +${change.added.length} ~${change.changed.length} -${change.removed.length}`);
-      await this.updateState();
       this._onDidChange.fire({ folder: plans, change });
     }
     return change;
@@ -255,7 +257,7 @@ export class PlanWorkspace extends Disposable {
 
   private async updateState(): Promise<void> {
     let state: PlanState;
-    const hasPlans = this.allFolders.some((f) => f.index.files.length > 0);
+    const hasPlans = this.allFolders.some((f) => f.index.allEpics.length > 0 || f.index.prds.length > 0);
     if (hasPlans) {
       state = 'ready';
     } else {

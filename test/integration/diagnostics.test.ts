@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/common/commands';
-import { api, closeAllEditors, eventually, EXTENSION_ID, fileUri, folderUri } from './helpers';
+import { api, closeAllEditors, eventually, EXTENSION_ID, fileUri, folderUri, restoreDocument } from './helpers';
 
 /** The broken fixture's files, copied into the workspace for these tests and removed after. */
 const BROKEN_FILES = [
@@ -71,11 +71,13 @@ suite('Diagnostics, hovers and completion', () => {
     const editor = await vscode.window.showTextDocument(document);
     const line = document.getText().split('\n').findIndex((l) => l.includes('**Depends on:** Task 3'));
     const range = document.lineAt(line).range;
+    const original = document.getText();
     await editor.edit((b) => b.replace(range, '  - **Depends on:** Task 42'));
     try {
       await eventually(() => assert.deepEqual(autopmDiagnostics(), [`epics/epic-001-link-shortener.md:${line + 1} Error dependency-dangling`]));
+      assert.equal(document.isDirty, true);
     } finally {
-      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await restoreDocument(document, original);
     }
     await eventually(() => assert.deepEqual(autopmDiagnostics(), []));
   });

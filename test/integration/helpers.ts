@@ -83,3 +83,11 @@ export async function codeLensTitles(uri: vscode.Uri): Promise<Array<{ line: num
 export async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
+
+/** Puts a document back to the given text and saves it, whatever editor is active. */
+export async function restoreDocument(document: vscode.TextDocument, text: string): Promise<void> {
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(document.uri, new vscode.Range(0, 0, document.lineCount, 0), text);
+  assert.ok(await vscode.workspace.applyEdit(edit), 'could not restore the document');
+  assert.ok(await document.save(), 'could not save the document');
+}

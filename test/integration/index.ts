@@ -1,19 +1,20 @@
 // The entry point VS Code calls (extensionTestsPath): runs the mocha suites inside the real
 // extension host. AUTOPM_TEST_SUITE picks the files: `multiRoot` needs a two-folder
-// workspace, every other file runs on a copy of the examples. The JSON result file is
+// workspace and `empty` an empty folder; every other file runs on a copy of the examples. The JSON result file is
 // what the harness trusts, since a crashed extension host can look like a pass.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 
-const MULTI_ROOT_FILES = new Set(['multiRoot.test.js']);
+/** Suites that need a workspace of their own; every other test file runs in `single`. */
+const SUITE_FILES: Record<string, string> = { multiRoot: 'multiRoot.test.js', empty: 'emptyWorkspace.test.js' };
 
 export function run(): Promise<void> {
   const suite = process.env.AUTOPM_TEST_SUITE ?? 'single';
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 20000, reporter: 'spec' });
   const files = fs
     .readdirSync(__dirname)
-    .filter((f) => f.endsWith('.test.js') && MULTI_ROOT_FILES.has(f) === (suite === 'multiRoot'))
+    .filter((f) => f.endsWith('.test.js') && (SUITE_FILES[suite] ? f === SUITE_FILES[suite] : !Object.values(SUITE_FILES).includes(f)))
     .sort();
   for (const file of files) mocha.addFile(path.join(__dirname, file));
   return new Promise((resolve, reject) => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/common/commands';
-import { api, closeAllEditors, codeLensTitles, eventually, fileUri, folderUri, readText, writeText } from './helpers';
+import { api, closeAllEditors, codeLensTitles, eventually, fileUri, folderUri, readText, restoreDocument, writeText } from './helpers';
 
 const EPIC_001 = 'epics/epic-001-link-shortener.md';
 const CALENDAR = '.claude/epics/team-calendar';
@@ -90,8 +90,8 @@ suite('CodeLens, status bar and task commands', () => {
     assert.match(document.getText(), /A note not saved yet\./);
     assert.equal(document.isDirty, true);
     assert.equal(await readText(EPIC_001), before);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
-    assert.equal(document.getText(), before);
+    await restoreDocument(document, before);
+    assert.equal(await readText(EPIC_001), before);
   });
 
   test('Complete Task on closed files of a directory epic writes them through the file system', async () => {
@@ -125,6 +125,19 @@ suite('CodeLens, status bar and task commands', () => {
     } finally {
       await writeText(EPIC_001, before);
     }
+    const { workspace } = await api();
+    await eventually(() => assert.equal(workspace.findEpic(folderUri().toString(), EPIC_001)?.analysis.counts.done, 2));
+  });
+
+  test('Open Epic Status renders the epic\'s report; the status bar item opens it', async () => {
+    const { statusBar } = await api();
+    assert.equal(statusBar.item.command, Commands.openEpicStatus);
+    const uri = await vscode.commands.executeCommand<vscode.Uri>(Commands.openEpicStatus, { folder: folderUri().toString(), epicPath: EPIC_001 });
+    const report = (await vscode.workspace.openTextDocument(uri)).getText();
+    assert.match(report, /^# Link Shortener Service\n\n\*\*2\/10 done \(20%\)\*\* · 10 tasks · 2 done · 1 in progress · 1 ready · 6 blocked\n/);
+    assert.match(report, /## Ready\n\n- T6 Single sign-on for the management API\n/);
+    assert.match(report, /- T4 Redirect endpoint with Redis cache: blocked by T3\n/);
+    assert.match(report, /\| Foundation \| 2\/2 \| 100% \|/);
   });
 
   test('Show Next Task opens the recommended task at its line', async () => {

@@ -4,7 +4,6 @@ import { Disposable } from '../../common/lifecycle';
 import type { EpicEntry, PlanWorkspace, TaskEntry } from '../../services/planWorkspace';
 import { taskEntry } from '../../services/planWorkspace';
 import { blockersText, stateCodicon, stateLabel, taskLabel } from '../presentation';
-import { planDocumentSelector } from '../codeLens/taskCodeLens';
 
 /** `T3`, `Task 3`, `#12`, and bare numbers (which count only on a dependency line). */
 const REFERENCE = /\bT\d+\b|\bTask\s+\d+\b|#\d+\b|\b\d+\b/gi;
@@ -48,13 +47,6 @@ export function taskHoverMarkdown(entry: TaskEntry): vscode.MarkdownString {
 export class TaskReferenceProvider extends Disposable implements vscode.HoverProvider, vscode.CompletionItemProvider {
   constructor(private readonly workspace: PlanWorkspace) {
     super();
-  }
-
-  register(): this {
-    const selector = planDocumentSelector();
-    this._register(vscode.languages.registerHoverProvider(selector, this));
-    this._register(vscode.languages.registerCompletionItemProvider(selector, this, ' ', ',', '[', '#'));
-    return this;
   }
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {

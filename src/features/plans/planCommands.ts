@@ -59,22 +59,25 @@ export function registerPlanCommands(
       }
       return count;
     }),
-    vscode.commands.registerCommand(Commands.newPrd, () => newPrd(workspace)),
+    vscode.commands.registerCommand(Commands.newPrd, (options?: { title?: unknown; folder?: unknown }) => newPrd(workspace, options)),
     vscode.commands.registerCommand(Commands.openDocs, () =>
       vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(context.extensionUri, 'README.md')),
     ),
   );
 }
 
-async function newPrd(workspace: PlanWorkspace): Promise<vscode.Uri | undefined> {
+/** Creates a PRD from the skeleton; `title` and `folder` (a URI string) skip the prompts. */
+async function newPrd(workspace: PlanWorkspace, options?: { title?: unknown; folder?: unknown }): Promise<vscode.Uri | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length === 0) {
     void vscode.window.showWarningMessage('Open a folder first: PRDs live in the repository.');
     return undefined;
   }
-  const folder = folders.length === 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder is the PRD for?' });
+  const named = typeof options?.folder === 'string' ? folders.find((f) => f.uri.toString() === options.folder) : undefined;
+  const folder = named ?? (folders.length === 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder is the PRD for?' }));
   if (!folder) return undefined;
-  const title = await vscode.window.showInputBox({
+  const given = typeof options?.title === 'string' && slugOf(options.title) ? options.title : undefined;
+  const title = given ?? await vscode.window.showInputBox({
     title: 'New PRD',
     prompt: 'The product or feature the PRD describes',
     placeHolder: 'Team Calendar',

@@ -75,9 +75,7 @@ export function registerEpicStatus(context: vscode.ExtensionContext, workspace: 
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.openEpicStatus, async (arg?: unknown) => {
       await workspace.ready();
-      const ref = arg as { folder?: unknown; epicPath?: unknown } | undefined;
-      let entry =
-        ref && typeof ref.folder === 'string' && typeof ref.epicPath === 'string' ? workspace.findEpic(ref.folder, ref.epicPath) : undefined;
+      let entry = epicFromArgument(workspace, arg);
       if (!entry) {
         const active = activeEpic.current();
         const epics = workspace.epics().sort((a, b) => Number(b.epic.path === active?.epic.path) - Number(a.epic.path === active?.epic.path));
@@ -98,8 +96,24 @@ export function registerEpicStatus(context: vscode.ExtensionContext, workspace: 
         entry = picked?.entry;
       }
       if (!entry) return;
-      await vscode.commands.executeCommand('markdown.showPreview', reportUri(entry));
+      const uri = reportUri(entry);
+      try {
+        await vscode.commands.executeCommand('markdown.showPreview', uri);
+      } catch {
+        // Without the built-in markdown extension the report is still readable as text.
+        await vscode.window.showTextDocument(uri);
+      }
+      return uri;
     }),
   );
   return statusBar;
+}
+
+/** An epic named by CodeLens (`{ folder, epicPath }`) or by a tree item (which holds an entry). */
+function epicFromArgument(workspace: PlanWorkspace, arg: unknown): EpicEntry | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const candidate = ('entry' in arg ? (arg as { entry: EpicEntry }).entry : arg) as { folder?: unknown; epicPath?: unknown; epic?: { path?: unknown } };
+  const folder = typeof candidate.folder === 'string' ? candidate.folder : (candidate.folder as { key?: unknown } | undefined)?.key;
+  const path = typeof candidate.epicPath === 'string' ? candidate.epicPath : candidate.epic?.path;
+  return typeof folder === 'string' && typeof path === 'string' ? workspace.findEpic(folder, path) : undefined;
 }

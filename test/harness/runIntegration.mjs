@@ -1,0 +1,87 @@
+// Runs the integration tests (out/test/integration/index.js) inside a real VS Code, once per
+// suite below. It does not build: `npm run build` produces the bundle it runs.
+//
+//   node test/harness/runIntegration.mjs [--suite <name>]
+//
+// The tests edit files, so every suite gets a fresh temporary copy of its workspace. The
+// test runner in the extension host reads AUTOPM_TEST_SUITE to pick which test files to load.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runExtensionTests } from './vscodeHarness.mjs';
+
+/**
+ * `copies`: [from (relative to the repository), to (relative to the workspace)].
+ * `folders`: when set, the workspace is a multi-root .code-workspace file listing these
+ * subfolders; otherwise the workspace root is opened as a single folder.
+ */
+const SUITES = {
+  single: {
+    copies: [['examples', '.']],
+  },
+  multiRoot: {
+    // beta holds only the directory-layout product (.claude/), alpha both layouts.
+    copies: [['examples', 'alpha'], ['examples/.claude', 'beta/.claude']],
+    folders: ['alpha', 'beta'],
+  },
+  // No plans at all: the welcome views, and the first PRD.
+  empty: {
+    copies: [],
+  },
+};
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const extensionTestsPath = path.join(repo, 'out/test/integration/index.js');
+
+const { values } = parseArgs({ options: { suite: { type: 'string' } } });
+if (values.suite && !(values.suite in SUITES)) {
+  console.error(`Unknown suite "${values.suite}"; known: ${Object.keys(SUITES).join(', ')}`);
+  process.exit(2);
+}
+if (!fs.existsSync(extensionTestsPath)) {
+  console.error(`${path.relative(repo, extensionTestsPath)} does not exist; run: npm run build`);
+  process.exit(1);
+}
+
+/** Builds the suite's workspace in a new temporary folder; returns what to open. */
+function prepareWorkspace(name, { copies, folders }) {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `autopm-it-${name}-`));
+  for (const [from, to] of copies) {
+    fs.cpSync(path.join(repo, from), path.join(root, to), { recursive: true });
+  }
+  if (!folders) return { root, folder: root };
+  const workspaceFile = path.join(root, 'workspace.code-workspace');
+  const workspace = { folders: folders.map((folder) => ({ path: folder })), settings: {} };
+  fs.writeFileSync(workspaceFile, `${JSON.stringify(workspace, null, 2)}\n`);
+  return { root, workspaceFile };
+}
+
+const summary = [];
+let failed = false;
+for (const name of values.suite ? [values.suite] : Object.keys(SUITES)) {
+  const started = Date.now();
+  const { root, folder, workspaceFile } = prepareWorkspace(name, SUITES[name]);
+  console.log(`\n== integration suite "${name}" in ${root}`);
+  let code;
+  try {
+    code = await runExtensionTests({
+      extensionDevelopmentPath: repo,
+      extensionTestsPath,
+      folder,
+      workspaceFile,
+      env: { AUTOPM_TEST_SUITE: name },
+    });
+  } catch (error) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (code === 0) fs.rmSync(root, { recursive: true, force: true });
+  if (code !== 0) failed = true;
+  summary.push(`${name}: ${code === 0 ? 'passed' : `FAILED (exit code ${code}; workspace kept in ${root})`} in ${seconds} s`);
+}
+
+console.log(`\n${summary.join('\n')}`);
+process.exit(failed ? 1 : 0);

@@ -111,5 +111,13 @@ suite('Diagnostics, hovers and completion', () => {
       .filter((i) => i.kind === vscode.CompletionItemKind.Reference)
       .map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
     assert.deepEqual(labels, ['41', '42', '43', '44', '46']);
+
+    // In a single-file epic, a Depends on bullet is completed with `Task N`, the task itself left out.
+    const epic = fileUri('epics/epic-001-link-shortener.md');
+    const epicDocument = await vscode.workspace.openTextDocument(epic);
+    const bullet = epicDocument.getText().split('\n').findIndex((l) => l.includes('**Depends on:** Task 3'));
+    const epicList = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', epic, new vscode.Position(bullet, epicDocument.lineAt(bullet).text.length));
+    const epicLabels = epicList.items.filter((i) => i.kind === vscode.CompletionItemKind.Reference).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.deepEqual(epicLabels, ['Task 1', 'Task 2', 'Task 3', 'Task 4', 'Task 6', 'Task 7', 'Task 8', 'Task 9', 'Task 10']);
   });
 });

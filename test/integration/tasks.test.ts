@@ -42,6 +42,12 @@ suite('CodeLens, status bar and task commands', () => {
     assert.deepEqual(at('#44 - Week view'), ['Start', 'Complete', '#44', 'blocked by #43']);
     const taskLenses = await codeLensTitles(fileUri(`${CALENDAR}/43.md`));
     assert.deepEqual(taskLenses.map((l) => l.title), ['Complete', 'Reopen', '#43']);
+    // The issue lens opens the task's own issue address; "blocked by" names the blockers.
+    const raw = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', fileUri(`${CALENDAR}/epic.md`));
+    const issue = raw.find((l) => l.command?.title === '#42')!.command!;
+    assert.deepEqual([issue.command, issue.arguments], [Commands.openIssue, ['https://github.com/acme/calendar/issues/42']]);
+    const blocked = raw.find((l) => l.command?.title === 'blocked by #43')!.command!;
+    assert.deepEqual([blocked.command, blocked.arguments?.[1]], [Commands.revealTasks, ['43']]);
   });
 
   test('the CodeLens setting turns them off', async () => {

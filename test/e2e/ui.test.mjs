@@ -1,0 +1,217 @@
+// End-to-end tests of the packaged extension in the real VS Code web UI: VS Code's server with
+// dist/autopm.vsix installed, driven in headless chromium. `npm run test:e2e` packages first.
+//
+// The tests run in order on one workbench and share its state: the CodeLens test completes
+// Task 6, which the status bar test then reads. Screenshots go to test-results/e2e/.
+//
+//   AUTOPM_E2E_VSIX=<file>   the package to install (default: dist/autopm.vsix)
+//   AUTOPM_HARNESS_KEEP=1    keep the run's folder (server and workbench logs), not only a failed run's
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import {
+  extensionHostCrashes, installExtension, launchBrowser, newAutomationPage, openViewContainer,
+  runCommand, startServer, waitForNotification, waitForWorkbench,
+} from '../harness/vscodeHarness.mjs';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const vsix = path.resolve(repo, process.env.AUTOPM_E2E_VSIX ?? 'dist/autopm.vsix');
+const shots = path.join(repo, 'test-results', 'e2e');
+const EPIC_FILE = 'epics/epic-001-link-shortener.md';
+const TASK_6 = '**Task 6:** Single sign-on for the management API';
+
+// Opening the workbench and activating the extension take seconds on a small machine.
+const TIMEOUT = 30_000;
+
+let workspace;
+let server;
+let browser;
+let page;
+let failed = false;
+
+/** Monaco renders spaces as no-break spaces. */
+const plain = (text) => text.replaceAll('\u00a0', ' ');
+
+const shoot = (name) => page.screenshot({ path: path.join(shots, name) });
+
+/** The side-bar section of a view, by its name. */
+const viewPane = (name) => page.locator('.sidebar .pane', {
+  has: page.locator(`.pane-header[aria-label="${name} Section"]`),
+});
+
+/**
+ * Runs in the page: the CodeLens row of the editor line that contains `text`, as its index
+ * among the editor's CodeLens rows and its text, or undefined while that line is not shown.
+ * A line's CodeLens sits in a view zone right above it (view zones and lines are positioned
+ * apart, so the DOM order says nothing): it is the row whose bottom is nearest above the line.
+ */
+function lensAboveLine(text) {
+  const plainText = (node) => node.textContent.replaceAll('\u00a0', ' ').replace(/\s+/g, ' ').trim();
+  const editor = document.querySelector('.editor-instance');
+  const line = [...(editor?.querySelectorAll('.view-lines .view-line') ?? [])].find((node) => plainText(node).includes(text));
+  if (!line) return undefined;
+  const top = line.getBoundingClientRect().top;
+  let found;
+  [...editor.querySelectorAll('.codelens-decoration')].forEach((lens, index) => {
+    const { bottom } = lens.getBoundingClientRect();
+    if (bottom <= top + 1 && (!found || bottom > found.bottom)) found = { bottom, index, text: plainText(lens) };
+  });
+  return found && { index: found.index, text: found.text };
+}
+
+/** Calls `read` (sync or async) until `done` accepts its value, which it returns; fails on timeout. */
+async function until(read, done, what) {
+  const deadline = Date.now() + TIMEOUT;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; last seen: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Waits until the CodeLens row above the line containing `lineText` reads `lensText`; returns its index. */
+async function waitForLens(lineText, lensText) {
+  const lens = await until(() => page.evaluate(lensAboveLine, lineText), (found) => found?.text === lensText,
+    `"${lensText}" above "${lineText}"`);
+  return lens.index;
+}
+
+const statusItem = () => page.locator('.statusbar-item[id$="autopm.epicProgress"]');
+
+async function statusText() {
+  return plain(await statusItem().innerText()).trim();
+}
+
+/**
+ * Wraps a hook or test so that its failure keeps the run's logs; the first failure is also
+ * captured in failure.png, before later tests change the screen.
+ */
+const watched = (body) => async () => {
+  try {
+    await body();
+  } catch (error) {
+    if (!failed && page) await shoot('failure.png').catch(() => {});
+    failed = true;
+    throw error;
+  }
+};
+
+before(watched(async () => {
+  // Screenshots of an earlier run would pass for this one's.
+  fs.rmSync(shots, { recursive: true, force: true });
+  fs.mkdirSync(shots, { recursive: true });
+  assert.ok(fs.existsSync(vsix), `${vsix} does not exist; run: npm run package`);
+  // The tests change plan files, so they work on a copy of the example workspace.
+  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'autopm-e2e-workspace-'));
+  fs.cpSync(path.join(repo, 'examples'), workspace, { recursive: true });
+
+  const started = Date.now();
+  // Without the smoke-test driver, so that notification toasts are shown.
+  server = await startServer({ smokeTestDriver: false });
+  await installExtension(vsix, server);
+  browser = await launchBrowser();
+  ({ page } = await newAutomationPage(browser, { logFile: path.join(server.runDir, 'automation.log') }));
+  await page.goto(server.workbenchUrl({ folder: workspace }));
+  await waitForWorkbench(page, { smokeTestDriver: false });
+  console.log(`workbench ready in ${Date.now() - started} ms`);
+}));
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  await server?.stop();
+  const crashes = server ? extensionHostCrashes(server.logFile) : [];
+  if (server) {
+    if (failed || crashes.length > 0 || process.env.AUTOPM_HARNESS_KEEP === '1') {
+      console.log(`logs kept in ${server.runDir}`);
+    } else {
+      fs.rmSync(server.runDir, { recursive: true, force: true });
+    }
+  }
+  if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+  assert.deepEqual(crashes, [], 'an extension host ended abnormally');
+});
+
+test('the Epics view lists the epics and an epic\'s task groups', watched(async () => {
+  await openViewContainer(page, 'AutoPM');
+  const rows = viewPane('Epics').locator('.monaco-list-row');
+  const epicRow = rows.filter({ hasText: 'Link Shortener Service' });
+  await epicRow.waitFor({ timeout: TIMEOUT });
+
+  const epics = await rows.evaluateAll((nodes) => nodes.map((node) => [
+    node.querySelector('.label-name').textContent.trim(),
+    node.querySelector('.label-description')?.textContent.trim(),
+  ]));
+  assert.deepEqual(epics, [['team-calendar', '2/6 · 33%'], ['Link Shortener Service', '2/10 · 20%']]);
+
+  // The tree renders only the rows in view; with the other sections collapsed, the Epics
+  // section is tall enough for the expanded epic.
+  for (const name of ['Next Up', 'PRDs']) {
+    await page.locator(`.sidebar .pane-header.expanded[aria-label="${name} Section"]`).click();
+    await page.locator(`.sidebar .pane-header:not(.expanded)[aria-label="${name} Section"]`).waitFor();
+  }
+  await epicRow.locator('.monaco-tl-twistie').click();
+  await rows.filter({ hasText: 'Release' }).waitFor({ timeout: TIMEOUT });
+  const groups = await rows.evaluateAll((nodes) => nodes
+    .filter((node) => node.getAttribute('aria-level') === '2')
+    .map((node) => node.querySelector('.label-name').textContent.trim()));
+  assert.deepEqual(groups, ['Foundation', 'Redirects', 'Management API', 'Analytics', 'Release']);
+  await shoot('explorer.png');
+}));
+
+test('the Complete CodeLens marks a task done in the editor and on disk', watched(async () => {
+  const file = path.join(workspace, EPIC_FILE);
+  const before = fs.readFileSync(file, 'utf8');
+  assert.ok(before.includes(`- [ ] ${TASK_6}`));
+
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill(path.basename(EPIC_FILE));
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(EPIC_FILE) }).first().waitFor();
+  await page.keyboard.press('Enter');
+
+  const editor = page.locator('.editor-instance');
+  const lenses = editor.locator('.codelens-decoration');
+  await waitForLens('# Epic 001: Link Shortener Service', '10 tasks · 2 done · 1 in progress · 1 ready · 6 blocked');
+  await statusItem().filter({ hasText: 'Epic 001' }).waitFor({ timeout: TIMEOUT });
+  assert.equal(await statusText(), 'Epic 001 · 2/10');
+
+  // Bring Task 6 into view: Go to Line centres a line outside the viewport.
+  const taskLine = before.split('\n').findIndex((line) => line.includes(TASK_6)) + 1;
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').fill(`:${taskLine}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: `go to line ${taskLine}` }).waitFor();
+  await page.keyboard.press('Enter');
+  await editor.locator('.view-line', { hasText: TASK_6 }).waitFor();
+
+  const index = await waitForLens(`- [ ] ${TASK_6}`, 'Start | Complete');
+  await lenses.nth(index).locator('a', { hasText: 'Complete' }).click();
+
+  await editor.locator('.view-line', { hasText: `- [x] ${TASK_6}` }).waitFor({ timeout: TIMEOUT });
+  // The lenses follow the new state: a done task can only be reopened.
+  await waitForLens(`- [x] ${TASK_6}`, 'Reopen');
+  // The file was saved before the edit, so the extension saves it after.
+  const after = await until(() => fs.readFileSync(file, 'utf8'), (text) => text !== before, 'the file to be saved');
+  assert.equal(after, before.replace(`- [ ] ${TASK_6}`, `- [x] ${TASK_6}`));
+  await shoot('codelens.png');
+}));
+
+test('the status bar shows the active epic\'s new progress', watched(async () => {
+  await statusItem().filter({ hasText: '3/10' }).waitFor({ timeout: TIMEOUT });
+  assert.equal(await statusText(), 'Epic 001 · 3/10');
+  assert.equal(await statusItem().locator('.codicon-checklist').count(), 1);
+  assert.equal(await statusItem().getAttribute('aria-label'), 'Link Shortener Service: 3 of 10 tasks done');
+  await page.locator('.part.statusbar').screenshot({ path: path.join(shots, 'status-bar.png') });
+}));
+
+test('Show Next Task names the next task in a notification', watched(async () => {
+  await runCommand(page, 'AutoPM: Show Next Task');
+  await waitForNotification(page, 'Next:', { timeoutMs: TIMEOUT });
+  const message = await page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'Next:' })
+    .first().innerText();
+  // "Next: <task> (<epic>). <why>"
+  assert.match(plain(message), /^Next: \S.* \([^)]+\)\. \S/);
+  await shoot('next-task.png');
+}));

@@ -30,6 +30,29 @@ suite('Two workspace folders', () => {
     await eventually(() => assert.match((statusBar.item.tooltip as vscode.MarkdownString).value, /\| team-calendar \(beta\) \| 2\/6 \| 33% \|/));
   });
 
+  test('with no epic in the editor and none worked on, the status bar follows the activeEpic setting', async () => {
+    const { statusBar } = await api();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // The first epic that is not done, until the setting names one.
+    await eventually(() => assert.equal(statusBar.item.text, '$(checklist) team-calendar · 2/6'));
+    const config = vscode.workspace.getConfiguration('autopm');
+    await config.update('activeEpic', 'epic-001-link-shortener', vscode.ConfigurationTarget.Workspace);
+    try {
+      await eventually(() => assert.equal(statusBar.item.text, '$(checklist) Epic 001 · 2/10'));
+    } finally {
+      await config.update('activeEpic', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await eventually(() => assert.equal(statusBar.item.text, '$(checklist) team-calendar · 2/6'));
+    assert.equal(statusBar.visible, true);
+    await config.update('statusBar.enabled', false, vscode.ConfigurationTarget.Workspace);
+    try {
+      await eventually(() => assert.equal(statusBar.visible, false));
+    } finally {
+      await config.update('statusBar.enabled', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await eventually(() => assert.equal(statusBar.visible, true));
+  });
+
   test('a folder removed and added again is dropped and picked up', async () => {
     const { explorer, workspace } = await api();
     const beta = vscode.workspace.workspaceFolders![1];

@@ -13,6 +13,7 @@ export function isStatusBarEnabled(): boolean {
 /** One item: the active epic and its progress; the tooltip lists every epic. */
 export class EpicStatusBar extends Disposable {
   readonly item: vscode.StatusBarItem;
+  private shown = false;
 
   constructor(
     private readonly workspace: PlanWorkspace,
@@ -37,6 +38,7 @@ export class EpicStatusBar extends Disposable {
     const entry = this.activeEpic.current();
     if (!isStatusBarEnabled() || !entry) {
       this.item.hide();
+      this.shown = false;
       return;
     }
     const { counts } = entry.analysis;
@@ -44,6 +46,12 @@ export class EpicStatusBar extends Disposable {
     this.item.accessibilityInformation = { label: `${entry.epic.title || entry.epic.id}: ${counts.done} of ${counts.total} tasks done` };
     this.item.tooltip = this.tooltip(entry);
     this.item.show();
+    this.shown = true;
+  }
+
+  /** Whether the item is shown (VS Code's item does not say). */
+  get visible(): boolean {
+    return this.shown;
   }
 
   private tooltip(active: EpicEntry): vscode.MarkdownString {

@@ -4,25 +4,28 @@
  * CLI always starts cold and a warmed-up JIT would flatter the numbers; the samples run
  * this file bundled by esbuild, as the CLI is, not through a TypeScript loader.
  *
- *   npm run bench              a table
- *   npm run bench -- --json    one JSON line per layout
- *   npm run bench -- --runs 7  samples per layout (default 5)
+ * Then the same workspace size in a real VS Code (bench/vscodeBench.ts): activation and the
+ * Epics tree's first answer, one fresh window per sample. It is skipped, with a message,
+ * where the test harness is not installed (`npm run harness:setup`).
+ *
+ *   npm run bench                   a table
+ *   npm run bench -- --json         one JSON line per layout
+ *   npm run bench -- --runs 7       samples per layout (default 5)
+ *   npm run bench -- --vscode-only  only the real VS Code (or AUTOPM_BENCH_VSCODE=only)
+ *   npm run bench -- --skip-vscode  no real VS Code (or AUTOPM_BENCH_VSCODE=skip)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, promises as fs, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { promises as fs, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { findFrontmatter, maskFrontmatter } from '../src/core/frontmatter';
 import { outlineEngineFor } from '../src/core/markdown/parseOutline';
 import { PlanIndex } from '../src/core/planIndex';
 import { NodePlanFileSystem } from '../src/services/nodePlanFileSystem';
-
-type Layout = 'single-file' | 'directory';
-
-const EPICS = 1000;
-const TASKS_PER_EPIC = 10;
-const GENERATOR_VERSION = 2;
-const workspacesDir = resolve(__dirname, '.workspaces');
+import type { Layout } from './workspaces';
+import { benchVscode } from './vscodeBench';
+import { generate, workspacesDir } from './workspaces';
+import { median, round } from './stats';
 
 interface Sample {
   rawReadMs: number;
@@ -33,140 +36,6 @@ interface Sample {
   bytes: number;
   tasks: number;
   remarkFallbacks: number;
-}
-
-// ------------------------------------------------------------------ generation
-
-function pad(n: number, width = 3): string {
-  return String(n).padStart(width, '0');
-}
-
-/** A single-file epic of about 4 KB, shaped like the ones the command-line tools write. */
-function singleFileEpic(e: number): string {
-  const lines = [
-    `# Epic ${pad(e)}: Synthetic product ${e}`,
-    '',
-    `**Based on:** PRD-${pad(e)}`,
-    `**Status:** ${['Planning', 'In Progress', 'Done'][e % 3]}`,
-    '**Start Date:** 2026-01-05',
-    '**Target:** 2026-02-20',
-    '',
-    '## Overview',
-    '',
-    `Deliver synthetic product ${e}: a service, its API, tests and deployment. This`,
-    'paragraph stands in for the overview a team writes before it breaks work down.',
-    '',
-    '## Tasks',
-    '',
-  ];
-  for (let t = 1; t <= TASKS_PER_EPIC; t++) {
-    if (t % 2 === 1) lines.push(`### Group ${Math.ceil(t / 2)}`);
-    const mark = t <= (e % TASKS_PER_EPIC) ? 'x' : t === (e % TASKS_PER_EPIC) + 1 ? '-' : ' ';
-    lines.push(
-      `- [${mark}] **Task ${t}:** Build part ${t} of product ${e}${t % 3 === 0 ? ` (#${e * 100 + t})` : ''}`,
-      '  - Write the module and its unit tests',
-      '  - Review the interface with the team',
-      `  - **Estimate:** ${1 + (t % 4)} hours`,
-      `  - **Agent:** ${t % 2 === 0 ? 'python-backend-engineer' : 'frontend-engineer'}`,
-      ...(t > 2 && t % 4 === 0 ? [`  - **Depends on:** Task ${t - 2}`] : []),
-      '',
-    );
-  }
-  lines.push(
-    '## Milestones',
-    '',
-    '- **M1 (Day 2):** Foundations (Tasks 1-4)',
-    '- **M2 (Day 5):** Feature complete (Tasks 5-8)',
-    '- **M3 (Day 7):** Shipped (Tasks 9-10)',
-    '',
-    '## Dependencies',
-    '',
-    '```mermaid',
-    'graph TD',
-  );
-  for (let t = 2; t <= TASKS_PER_EPIC; t++) lines.push(`    T${t - 1}[Task ${t - 1}: Part ${t - 1}] --> T${t}[Task ${t}: Part ${t}]`);
-  lines.push('```', '', '## Risks', '', '1. **Risk:** Scope creep', '   **Mitigation:** Weekly review of the task list', '');
-  return lines.join('\n');
-}
-
-function epicMd(e: number): string {
-  const lines = [
-    '---',
-    `name: product-${e}`,
-    `status: ${['backlog', 'in-progress', 'completed'][e % 3]}`,
-    'created: 2026-01-05T09:00:00Z',
-    'updated: 2026-01-20T17:00:00Z',
-    `progress: ${(e % TASKS_PER_EPIC) * 10}%`,
-    `prd: .claude/prds/product-${e}.md`,
-    `github: https://github.com/acme/products/issues/${e * 100}`,
-    '---',
-    '',
-    `# Epic: product-${e}`,
-    '',
-    '## Overview',
-    '',
-    `Synthetic product ${e}.`,
-    '',
-    '## Tasks Created',
-  ];
-  for (let t = 1; t <= TASKS_PER_EPIC; t++) {
-    lines.push(`- [${t <= e % TASKS_PER_EPIC ? 'x' : ' '}] ${pad(t)}.md - Part ${t} of product ${e} (parallel: ${t % 2 === 0})`);
-  }
-  lines.push('', `Total tasks: ${TASKS_PER_EPIC}`, '');
-  return lines.join('\n');
-}
-
-/** A task file of about 400 bytes. */
-function taskFile(e: number, t: number): string {
-  const done = t <= e % TASKS_PER_EPIC;
-  return [
-    '---',
-    `name: Part ${t} of product ${e}`,
-    `status: ${done ? 'closed' : t === (e % TASKS_PER_EPIC) + 1 ? 'in-progress' : 'open'}`,
-    'created: 2026-01-05T09:00:00Z',
-    'updated: 2026-01-20T17:00:00Z',
-    'github:',
-    `depends_on: [${t > 1 ? pad(t - 1) : ''}]`,
-    `parallel: ${t % 2 === 0}`,
-    'conflicts_with: []',
-    '---',
-    '',
-    `# Task: Part ${t} of product ${e}`,
-    '',
-    '## Description',
-    '',
-    'Build this part, with tests.',
-    '',
-    '## Acceptance Criteria',
-    '- [ ] Behaviour covered by tests',
-    '- [ ] Reviewed',
-    '',
-  ].join('\n');
-}
-
-function generate(layout: Layout): string {
-  const dir = join(workspacesDir, `${layout}-${EPICS}x${TASKS_PER_EPIC}-v${GENERATOR_VERSION}`);
-  if (existsSync(join(dir, '.complete'))) return dir;
-  rmSync(dir, { recursive: true, force: true });
-  if (layout === 'single-file') {
-    mkdirSync(join(dir, 'epics'), { recursive: true });
-    mkdirSync(join(dir, 'prds'), { recursive: true });
-    for (let e = 1; e <= EPICS; e++) {
-      writeFileSync(join(dir, 'epics', `epic-${pad(e, 4)}-product-${e}.md`), singleFileEpic(e));
-      if (e % 10 === 0) writeFileSync(join(dir, 'prds', `prd-${pad(e, 4)}-product-${e}.md`), `# PRD-${pad(e)}: Product ${e}\n\n**Status:** Draft\n\n## Problem Statement\n\nSynthetic.\n`);
-    }
-  } else {
-    mkdirSync(join(dir, '.claude', 'prds'), { recursive: true });
-    for (let e = 1; e <= EPICS; e++) {
-      const epicDir = join(dir, '.claude', 'epics', `product-${e}`);
-      mkdirSync(epicDir, { recursive: true });
-      writeFileSync(join(epicDir, 'epic.md'), epicMd(e));
-      for (let t = 1; t <= TASKS_PER_EPIC; t++) writeFileSync(join(epicDir, `${pad(t)}.md`), taskFile(e, t));
-      if (e % 10 === 0) writeFileSync(join(dir, '.claude', 'prds', `product-${e}.md`), `---\nname: product-${e}\nstatus: backlog\n---\n\n# PRD: product ${e}\n`);
-    }
-  }
-  writeFileSync(join(dir, '.complete'), '');
-  return dir;
 }
 
 // ------------------------------------------------------------------ one sample (a fresh process)
@@ -242,16 +111,6 @@ async function countFallbacks(dir: string, files: readonly string[]): Promise<nu
 
 // ------------------------------------------------------------------ driver
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
-}
-
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--worker') {
@@ -262,11 +121,13 @@ async function main(): Promise<void> {
   const json = args.includes('--json');
   const runsAt = args.indexOf('--runs');
   const runs = runsAt === -1 ? 5 : Math.max(1, Number(args[runsAt + 1]));
+  const vscode = args.includes('--vscode-only') ? 'only' : args.includes('--skip-vscode') ? 'skip' : (process.env.AUTOPM_BENCH_VSCODE ?? '');
+  const layouts: Layout[] = vscode === 'only' ? [] : ['single-file', 'directory'];
   const worker = join(workspacesDir, 'bench-worker.cjs');
   const { build } = await import('esbuild');
   await build({ entryPoints: [__filename], outfile: worker, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['esbuild'], logLevel: 'warning' });
   const results: Array<Record<string, number | string>> = [];
-  for (const layout of ['single-file', 'directory'] as const) {
+  for (const layout of layouts) {
     const dir = generate(layout);
     const samples: Sample[] = [];
     for (let i = 0; i < runs; i++) {
@@ -300,6 +161,10 @@ async function main(): Promise<void> {
       console.log(`  cold index     ${coldIndexMs.toFixed(1).padStart(8)} ms   (${ratio.toFixed(1)}x reading, median of the samples' ratios)`);
       console.log(`  one file saved ${result.oneFileUpdateMs.toFixed(2).padStart(8)} ms   (the first save after the cold build: ${result.firstUpdateMs.toFixed(2)} ms)`);
     }
+  }
+  if (vscode !== 'skip') {
+    if (!json && layouts.length > 0) console.log('');
+    await benchVscode({ runs, json });
   }
 }
 

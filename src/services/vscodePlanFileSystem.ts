@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { PlanFileSystem } from '../core/planIndex';
 
@@ -10,19 +11,30 @@ export function decodeText(bytes: Uint8Array): string {
 
 /**
  * The index's file access inside VS Code, relative to one workspace folder. A document
- * open in an editor is read from its buffer, so every surface (trees, CodeLens,
+ * the user has open is read from its buffer, so every surface (trees, CodeLens,
  * diagnostics) describes the text the user sees, saved or not.
+ *
+ * Files on the extension host's own disk (`file:` URIs) are read with Node's synchronous
+ * calls: `vscode.workspace.fs` costs about 0.4 ms per file, which made the first tree of a
+ * 1,000-epic workspace wait about a second, against a tenth of that read directly. Other
+ * schemes (virtual and remote file systems) go through `vscode.workspace.fs`.
  */
 export class VscodePlanFileSystem implements PlanFileSystem {
-  constructor(private readonly root: vscode.Uri) {}
+  private readonly local: boolean;
+
+  constructor(private readonly root: vscode.Uri) {
+    this.local = root.scheme === 'file';
+  }
 
   uriOf(path: string): vscode.Uri {
     return path === '' ? this.root : vscode.Uri.joinPath(this.root, ...path.split('/'));
   }
 
   async readDirectory(path: string): Promise<Array<{ name: string; isDirectory: boolean }>> {
+    const uri = this.uriOf(path);
     try {
-      const entries = await vscode.workspace.fs.readDirectory(this.uriOf(path));
+      if (this.local) return readdirSync(uri.fsPath, { withFileTypes: true }).map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
+      const entries = await vscode.workspace.fs.readDirectory(uri);
       return entries.map(([name, type]) => ({ name, isDirectory: (type & vscode.FileType.Directory) !== 0 }));
     } catch {
       return [];
@@ -34,15 +46,18 @@ export class VscodePlanFileSystem implements PlanFileSystem {
     const open = openDocument(uri);
     if (open) return open.getText();
     try {
-      return decodeText(await vscode.workspace.fs.readFile(uri));
+      // Node keeps a byte-order mark in the text, as decodeText does.
+      return this.local ? readFileSync(uri.fsPath, 'utf8') : decodeText(await vscode.workspace.fs.readFile(uri));
     } catch {
       return undefined;
     }
   }
 
   async exists(path: string): Promise<boolean> {
+    const uri = this.uriOf(path);
+    if (this.local) return existsSync(uri.fsPath);
     try {
-      await vscode.workspace.fs.stat(this.uriOf(path));
+      await vscode.workspace.fs.stat(uri);
       return true;
     } catch {
       return false;

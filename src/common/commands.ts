@@ -28,6 +28,8 @@ export const ContextKeys = {
   hideDone: 'autopm.hideDone',
   filtered: 'autopm.filtered',
   multiRoot: 'autopm.multiRoot',
+  /** Whether any task is not done yet: Next Up's empty message depends on it. */
+  openTasks: 'autopm.openTasks',
 } as const;
 
 export const ViewIds = {

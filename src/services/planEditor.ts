@@ -60,12 +60,13 @@ export class PlanEditor {
     const workspaceEdit = new vscode.WorkspaceEdit();
     const toSave: vscode.TextDocument[] = [];
     const diskWrites: Array<{ path: string; before: string; after: string }> = [];
+    const openEdits: Array<{ path: string; document: vscode.TextDocument; version: number }> = [];
     for (const fileEdit of change.edits) {
       const snapshot = snapshots.get(fileEdit.path);
       if (!snapshot) throw new PlanEditError(`${fileEdit.path} was not read before it was edited.`);
       if (snapshot.document) {
         const document = snapshot.document;
-        if (document.version !== snapshot.version) throw new PlanConflictError(`${fileEdit.path} changed while it was being edited; try again.`);
+        openEdits.push({ path: fileEdit.path, document, version: snapshot.version! });
         for (const edit of fileEdit.edits) {
           const range = new vscode.Range(document.positionAt(edit.offset), document.positionAt(edit.offset + edit.length));
           workspaceEdit.replace(document.uri, range, edit.newText);
@@ -83,6 +84,12 @@ export class PlanEditor {
     for (const write of diskWrites) {
       const current = decodeText(await vscode.workspace.fs.readFile(plans.uriOf(write.path)));
       if (current !== write.before) throw new PlanConflictError(`${write.path} changed on disk while it was being edited; nothing was written.`);
+    }
+    // The edit's ranges were computed from the buffers as they were; VS Code checks an edit
+    // against the version the extension host knows when applyEdit is called. So the versions
+    // are compared here, with nothing awaited between this check and that call.
+    for (const open of openEdits) {
+      if (open.document.version !== open.version) throw new PlanConflictError(`${open.path} changed while it was being edited; nothing was written.`);
     }
     if (workspaceEdit.size > 0 && !(await vscode.workspace.applyEdit(workspaceEdit))) {
       throw new PlanConflictError('VS Code could not apply the edit, usually because a document changed meanwhile; nothing was written.');

@@ -151,10 +151,9 @@ export class PlanWorkspace extends Disposable {
 
   private async buildAll(): Promise<void> {
     const started = Date.now();
-    const roots = planRoots();
     const next = new Map<string, FolderPlans>();
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      const plans = new FolderPlans(folder, roots);
+      const plans = new FolderPlans(folder, planRoots(folder.uri));
       next.set(plans.key, plans);
     }
     this.folders = next;
@@ -171,7 +170,9 @@ export class PlanWorkspace extends Disposable {
     this.watchers.forEach((w) => w.dispose());
     this.watchers.clear();
     for (const plans of this.folders.values()) {
-      const glob = `{${plans.roots.flatMap((r) => [r, `${r}/**`]).join(',')}}`;
+      // The roots' parent folders too: deleting or renaming `.claude` is one event for `.claude`.
+      const parents = plans.roots.flatMap((r) => r.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/')));
+      const glob = `{${[...new Set([...parents, ...plans.roots.flatMap((r) => [r, `${r}/**`])])].join(',')}}`;
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(plans.folder, glob));
       const onEvent = (uri: vscode.Uri) => this.queuePath(uri, 50);
       watcher.onDidCreate(onEvent);
@@ -327,8 +328,18 @@ export function taskRef(entry: { folder: FolderPlans; epic: Epic; task: Task }):
   return { folder: entry.folder.key, epicPath: entry.epic.path, taskId: entry.task.id };
 }
 
-export function planRoots(): readonly string[] {
-  const configured = vscode.workspace.getConfiguration('autopm').get<string[]>('planRoots');
-  const roots = (configured ?? []).map((r) => r.trim()).filter((r) => r.length > 0 && !r.startsWith('/') && !r.includes('..'));
-  return roots.length > 0 ? roots : DEFAULT_PLAN_ROOTS;
+/** The plan roots of a workspace folder (the setting is per folder), tidied: `./plans/` is `plans`. */
+export function planRoots(scope?: vscode.Uri): readonly string[] {
+  const configured = vscode.workspace.getConfiguration('autopm', scope).get<unknown>('planRoots');
+  const roots = (Array.isArray(configured) ? configured : [])
+    .filter((r): r is string => typeof r === 'string')
+    .map((r) => r.trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, ''))
+    .filter((r) => r.length > 0 && r !== '.' && !r.startsWith('/') && !r.split('/').includes('..'));
+  return roots.length > 0 ? [...new Set(roots)] : DEFAULT_PLAN_ROOTS;
+}
+
+/** Every folder's roots, for document selectors that cover the whole workspace. */
+export function allPlanRoots(): readonly string[] {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  return [...new Set(folders.length > 0 ? folders.flatMap((f) => planRoots(f.uri)) : planRoots())];
 }

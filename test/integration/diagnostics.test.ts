@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/common/commands';
-import { api, closeAllEditors, eventually, EXTENSION_ID, fileUri, folderUri, restoreDocument } from './helpers';
+import { api, children, closeAllEditors, eventually, EXTENSION_ID, fileUri, folderUri, restoreDocument } from './helpers';
 
 /** The broken fixture's files, copied into the workspace for these tests and removed after. */
 const BROKEN_FILES = [
@@ -59,6 +59,16 @@ suite('Diagnostics, hovers and completion', () => {
         ]),
       );
       assert.equal(await vscode.commands.executeCommand(Commands.validatePlans), 18);
+
+      // A duplicated task id is a problem, and still a row of its own with an id of its own.
+      const { explorer } = await api();
+      const epics = await children(explorer.epics);
+      const broken = epics.find((e) => e.label === 'Broken on purpose')!;
+      const groups = await children(explorer.epics, broken.node);
+      const rows = (await Promise.all(groups.map((g) => children(explorer.epics, g.node)))).flat();
+      assert.deepEqual(rows.map((r) => r.label.split(' ')[0]), ['T1', 'T2', 'T3', 'T2', 'T4']);
+      const ids = await Promise.all(rows.map(async (r) => (await explorer.epics.getTreeItem(r.node)).id));
+      assert.equal(new Set(ids).size, 5);
     } finally {
       for (const file of BROKEN_FILES) await vscode.workspace.fs.delete(fileUri(file));
       await vscode.workspace.fs.delete(fileUri('.claude/epics/bad'), { recursive: true });

@@ -109,6 +109,32 @@ suite('Explorer', () => {
     assert.equal(explorer.nextUpView.badge?.value, 2);
   });
 
+  test('a task changed with a command refreshes its epic\'s row in place', async () => {
+    const { explorer } = await api();
+    const epics = await children(explorer.epics);
+    const before = await readText(EPIC_001);
+    // Only the epic node is refreshed: its item must describe the new model by itself.
+    await vscode.commands.executeCommand(Commands.completeTask, { folder: vscode.workspace.workspaceFolders![0].uri.toString(), epicPath: EPIC_001, taskId: 'T6' });
+    try {
+      await eventually(async () => assert.equal((await explorer.epics.getTreeItem(epics[1].node)).description, '3/10 · 30%'));
+    } finally {
+      await writeText(EPIC_001, before);
+    }
+    await eventually(async () => assert.equal((await explorer.epics.getTreeItem(epics[1].node)).description, '2/10 · 20%'));
+  });
+
+  test('a plan folder deleted or renamed as a whole leaves the views', async () => {
+    const { explorer } = await api();
+    await vscode.workspace.fs.rename(fileUri('.claude'), fileUri('.claude-away'));
+    try {
+      await eventually(async () => assert.deepEqual((await children(explorer.epics)).map((e) => e.label), ['Link Shortener Service']));
+      assert.deepEqual((await children(explorer.prds)).map((e) => e.label), ['Link Shortener Service']);
+    } finally {
+      await vscode.workspace.fs.rename(fileUri('.claude-away'), fileUri('.claude'));
+    }
+    await eventually(async () => assert.deepEqual((await children(explorer.epics)).map((e) => e.label), ['team-calendar', 'Link Shortener Service']));
+  });
+
   test('a file changed on disk updates the tree', async () => {
     const { explorer } = await api();
     const original = await readText(EPIC_001);

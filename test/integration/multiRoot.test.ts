@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { api, children, eventually } from './helpers';
+import { api, children, eventually, readText, writeText } from './helpers';
 
 /** Waits for the workspace folders to change, after asking for a change. */
 async function changeFolders(change: () => boolean): Promise<void> {
@@ -51,6 +51,34 @@ suite('Two workspace folders', () => {
       await config.update('statusBar.enabled', undefined, vscode.ConfigurationTarget.Workspace);
     }
     await eventually(() => assert.equal(statusBar.visible, true));
+  });
+
+  test('plan roots: a folder-level setting applies to its folder, and trees follow after the rebuild', async () => {
+    const { explorer } = await api();
+    const [alpha, beta] = vscode.workspace.workspaceFolders!;
+    const betaConfig = vscode.workspace.getConfiguration('autopm', beta.uri);
+    await betaConfig.update('planRoots', ['nothing-here'], vscode.ConfigurationTarget.WorkspaceFolder);
+    try {
+      // beta has no plans under its own roots, so only alpha is left to show.
+      await eventually(async () => assert.deepEqual((await children(explorer.epics)).map((f) => f.label), ['alpha']));
+    } finally {
+      await betaConfig.update('planRoots', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    }
+    await eventually(async () => assert.deepEqual((await children(explorer.epics)).map((f) => f.label), ['alpha', 'beta']));
+
+    // After the rebuild, a change on disk still reaches the tree through the folder nodes.
+    const task = '.claude/epics/team-calendar/46.md';
+    const before = await readText(task, 0);
+    await writeText(task, before.replace(/^status: .*$/m, 'status: closed'), 0);
+    try {
+      await eventually(async () => {
+        const folders = await children(explorer.epics);
+        assert.equal((await children(explorer.epics, folders[0].node))[0].description, '3/6 · 50%');
+      });
+    } finally {
+      await writeText(task, before, 0);
+    }
+    assert.equal(alpha.name, 'alpha');
   });
 
   test('a folder removed and added again is dropped and picked up', async () => {

@@ -118,6 +118,32 @@ suite('CodeLens, status bar and task commands', () => {
     await eventually(() => assert.equal(statusBar.item.text, '$(checklist) team-calendar · 2/6'));
   });
 
+  test('a keystroke landing while a command edits the same file never corrupts it', async () => {
+    const taskPath = `${CALENDAR}/46.md`;
+    const taskBefore = await readText(taskPath);
+    const epicBefore = await readText(`${CALENDAR}/epic.md`);
+    const document = await vscode.workspace.openTextDocument(fileUri(taskPath));
+    const editor = await vscode.window.showTextDocument(document);
+    for (const delay of [0, 1, 2, 5, 10, 20]) {
+      const command = vscode.commands.executeCommand(Commands.completeTask, ref(`${CALENDAR}/epic.md`, '46'));
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      // A new line above `status:` moves every offset the command computed.
+      // An extension's edit is refused when the document changed under it; a keystroke is not.
+      const typed = await editor.edit((b) => b.insert(new vscode.Position(1, 0), 'owner: me\n'));
+      await command;
+      const text = document.getText();
+      const head = new RegExp(`^---\\n${typed ? 'owner: me\\n' : ''}name: Calendar export \\(ICS\\)\\nstatus: (open|closed)\\ncreated: 2026-02-12T10:00:00Z\\n`);
+      assert.match(text, head, `after ${delay} ms:\n${text}`);
+      // The epic's checklist agrees with the task, whichever won.
+      const closed = /^status: closed$/m.test(text);
+      assert.equal((await readText(`${CALENDAR}/epic.md`)).includes('- [x] #46'), closed, `after ${delay} ms`);
+      await restoreDocument(document, taskBefore);
+      await writeText(`${CALENDAR}/epic.md`, epicBefore);
+      const { workspace } = await api();
+      await eventually(() => assert.equal(workspace.findEpic(folderUri().toString(), `${CALENDAR}/epic.md`)?.analysis.counts.done, 2));
+    }
+  });
+
   test('commands read the file afresh, and a task that is gone changes nothing', async () => {
     const before = await readText(EPIC_001);
     // Changed on disk; the command edits the line as it is now, not as it was indexed.

@@ -2,12 +2,12 @@ import * as vscode from 'vscode';
 import { Commands } from '../../common/commands';
 import { Disposable } from '../../common/lifecycle';
 import type { EpicEntry, PlanWorkspace, TaskEntry } from '../../services/planWorkspace';
-import { planRoots, taskEntry, taskRef } from '../../services/planWorkspace';
+import { allPlanRoots, taskEntry, taskRef } from '../../services/planWorkspace';
 import { blockersText, countsSummary } from '../presentation';
 import { issueUrl } from '../tasks/issues';
 
 /** Markdown files under the plan roots: CodeLens is never asked about anything else. */
-export function planDocumentSelector(roots: readonly string[] = planRoots()): vscode.DocumentFilter[] {
+export function planDocumentSelector(roots: readonly string[] = allPlanRoots()): vscode.DocumentFilter[] {
   return [{ language: 'markdown', pattern: `**/{${roots.join(',')}}/**/*.md` }];
 }
 

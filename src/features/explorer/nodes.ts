@@ -23,7 +23,7 @@ function openCommand(uri: vscode.Uri, line: number): vscode.Command {
 export class FolderNode extends PlanNode {
   constructor(
     id: string,
-    readonly plans: FolderPlans,
+    public plans: FolderPlans,
   ) {
     super(id, undefined);
   }

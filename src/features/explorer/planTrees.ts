@@ -30,8 +30,15 @@ abstract class PlanTree extends Disposable implements vscode.TreeDataProvider<Pl
   }
 
   /** Refreshes only what the change touched; the base refreshes everything. */
-  protected onPlansChanged(_event: PlanChangeEvent | undefined): void {
+  protected onPlansChanged(event: PlanChangeEvent | undefined): void {
+    // A rebuild replaces every folder's index: nothing cached may be shown again.
+    if (!event) this.forgetNodes();
     this.refresh();
+  }
+
+  protected forgetNodes(): void {
+    this.nodes = new Map();
+    this.seen = new Map();
   }
 
   refresh(nodes?: PlanNode[]): void {
@@ -53,7 +60,9 @@ abstract class PlanTree extends Disposable implements vscode.TreeDataProvider<Pl
     // A full rebuild starts from the root: forget nodes that are no longer shown.
     this.nodes = this.seen;
     this.seen = new Map();
-    if (this.workspace.allFolders.length > 1) return folders.map((plans) => this.node(`${this.name}/${plans.key}`, () => new FolderNode(`${this.name}/${plans.key}`, plans), () => {}));
+    if (this.workspace.allFolders.length > 1) {
+      return folders.map((plans) => this.node(`${this.name}/${plans.key}`, () => new FolderNode(`${this.name}/${plans.key}`, plans), (n) => (n.plans = plans)));
+    }
     return folders.flatMap((plans) => this.folderChildren(plans, undefined));
   }
 
@@ -128,11 +137,18 @@ export class EpicsTree extends PlanTree {
 
   protected override onPlansChanged(event: PlanChangeEvent | undefined): void {
     // Refresh the epics that changed when the folder still has the same epics; else from the root.
-    if (!event || event.change.added.length + event.change.removed.length > 0) return this.refresh();
+    if (!event || event.change.added.length + event.change.removed.length > 0) return super.onPlansChanged(event);
     const changed = event.folder.index.allEpics.filter((e) => event.change.epics.includes(e.id));
-    const nodes = changed.map((e) => this.cached(this.epicId(event.folder, e.path)));
-    if (nodes.length === 0 || nodes.some((n) => n === undefined)) return this.refresh();
-    this.refresh(nodes as PlanNode[]);
+    const nodes: EpicNode[] = [];
+    for (const epic of changed) {
+      const node = this.cached(this.epicId(event.folder, epic.path));
+      if (!(node instanceof EpicNode)) return this.refresh();
+      // VS Code asks for the fired node's item before its children: it must hold the new model.
+      node.entry = this.workspace.epicEntry(event.folder, epic);
+      nodes.push(node);
+    }
+    if (nodes.length === 0) return this.refresh();
+    this.refresh(nodes);
   }
 
   protected hasContent(plans: FolderPlans): boolean {
@@ -157,22 +173,26 @@ export class EpicsTree extends PlanTree {
       if (!entry) return [];
       node.entry = entry;
       const grouped = new Set(entry.epic.groups.flatMap((g) => g.taskIds));
+      const groupIds = uniqueIds(entry.epic.groups.map((g) => g.name));
       const groups = entry.epic.groups
-        .filter((g) => g.taskIds.some((id) => this.visible(entry, id)))
-        .map((group) => {
-          const id = `${node.id}/group/${group.name}`;
-          return this.node(id, () => new GroupNode(id, node, group, entry), (n) => {
+        .map((group, i) => ({ group, id: `${node.id}/group/${groupIds[i]}` }))
+        .filter(({ group }) => group.taskIds.some((id) => this.visible(entry, id)))
+        .map(({ group, id }) =>
+          this.node(id, () => new GroupNode(id, node, group, entry), (n) => {
             n.group = group;
             n.entry = entry;
-          });
-        });
-      const loose = entry.epic.tasks.filter((t) => !grouped.has(t.id)).map((t) => this.taskNode(node, entry, t.id));
-      return [...groups, ...loose.filter((n): n is TaskNode => n !== undefined)];
+          }),
+        );
+      return [...groups, ...this.taskNodes(node, entry, entry.epic.tasks.filter((t) => !grouped.has(t.id)).map((t) => t.id))];
     }
-    if (node instanceof GroupNode) {
-      return node.group.taskIds.map((id) => this.taskNode(node, node.entry, id)).filter((n): n is TaskNode => n !== undefined);
-    }
+    if (node instanceof GroupNode) return this.taskNodes(node, node.entry, node.group.taskIds);
     return [];
+  }
+
+  /** Task nodes under a parent; a duplicated task id (a diagnostic of its own) still gets a row of its own. */
+  private taskNodes(parent: PlanNode, epic: EpicEntry, taskIds: readonly string[]): TaskNode[] {
+    const ids = uniqueIds(taskIds);
+    return taskIds.map((taskId, i) => this.taskNode(parent, epic, taskId, `${parent.id}/task/${ids[i]}`)).filter((n): n is TaskNode => n !== undefined);
   }
 
   private visible(entry: EpicEntry, taskId: string): boolean {
@@ -180,10 +200,9 @@ export class EpicsTree extends PlanTree {
     return task !== undefined && this.shows(task);
   }
 
-  private taskNode(parent: PlanNode, epic: EpicEntry, taskId: string): TaskNode | undefined {
+  private taskNode(parent: PlanNode, epic: EpicEntry, taskId: string, id: string): TaskNode | undefined {
     const entry = taskEntry(epic, taskId);
     if (!entry || !this.shows(entry)) return undefined;
-    const id = `${this.epicId(epic.folder, epic.epic.path)}/task/${taskId}`;
     return this.node(id, () => new TaskNode(id, parent, entry), (n) => (n.entry = entry));
   }
 
@@ -299,4 +318,14 @@ function shortReason(entry: TaskEntry): string {
   if (state.onCriticalPath) parts.push('critical path');
   if (state.unblocks > 0) parts.push(`unblocks ${state.unblocks}`);
   return parts.join(' · ');
+}
+
+/** `a, b, a` → `a, b, a~2`: ids stay stable for the first of each name. */
+function uniqueIds(names: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((name) => {
+    const count = (seen.get(name) ?? 0) + 1;
+    seen.set(name, count);
+    return count === 1 ? name : `${name}~${count}`;
+  });
 }

@@ -35,6 +35,8 @@ export function registerExplorer(context: vscode.ExtensionContext, workspace: Pl
   const updateBadge = () => {
     if (!workspace.isBuilt) return;
     const ready = readyEntries(workspace).length;
+    const open = workspace.epics().some((e) => e.analysis.counts.done < e.analysis.counts.total);
+    void vscode.commands.executeCommand('setContext', ContextKeys.openTasks, open);
     nextUpView.badge = ready > 0 ? { value: ready, tooltip: `${ready} ${ready === 1 ? 'task is' : 'tasks are'} ready` } : undefined;
   };
   context.subscriptions.push(workspace.onDidChange(updateBadge), workspace.onDidChangeState(updateBadge));

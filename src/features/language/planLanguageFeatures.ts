@@ -23,6 +23,7 @@ export class PlanLanguageFeatures extends Disposable {
         if (e.affectsConfiguration('autopm.planRoots')) this.registerProviders();
       }),
     );
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.registerProviders()));
     this._register({ dispose: () => this.registrations?.dispose() });
   }
 

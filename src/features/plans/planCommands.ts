@@ -86,25 +86,46 @@ async function newPrd(workspace: PlanWorkspace, options?: { title?: unknown; fol
   if (!title) return undefined;
   await workspace.ready();
   const plans = workspace.folderByKey(folder.uri.toString());
-  // A repository already in the single-file layout (a top-level prds/ folder) gets another
-  // numbered PRD there; anything else gets the directory layout under .claude/.
-  const singleFile = plans ? await plans.fs.exists('prds') : false;
-  let path: string;
-  let number = '001';
-  if (singleFile) {
-    const taken = (await plans!.fs.readDirectory('prds')).map((e) => /^prd-(\d+)/i.exec(e.name)?.[1]).filter((n): n is string => n !== undefined);
-    number = String(Math.max(0, ...taken.map(Number)) + 1).padStart(3, '0');
-    path = `prds/prd-${number}-${slugOf(title)}.md`;
-  } else {
-    path = `.claude/prds/${slugOf(title)}.md`;
+  const target = plans && (await prdTarget(plans.roots, (p) => plans.fs.readDirectory(p), title));
+  if (!target) {
+    void vscode.window.showWarningMessage('None of the folders in the autopm.planRoots setting can hold PRDs.');
+    return undefined;
   }
+  const { path, layout, number } = target;
   const uri = vscode.Uri.joinPath(folder.uri, ...path.split('/'));
   const edit = new vscode.WorkspaceEdit();
-  edit.createFile(uri, { contents: new TextEncoder().encode(prdTemplate(singleFile ? 'single-file' : 'directory', title.trim(), number, isoNow())), overwrite: false, ignoreIfExists: false });
+  edit.createFile(uri, { contents: new TextEncoder().encode(prdTemplate(layout, title.trim(), number, isoNow())), overwrite: false, ignoreIfExists: false });
   if (!(await vscode.workspace.applyEdit(edit))) {
     void vscode.window.showErrorMessage(`${path} already exists.`);
     return undefined;
   }
   await vscode.window.showTextDocument(uri);
   return uri;
+}
+
+/**
+ * Where a new PRD goes, among the configured roots: a numbered `prd-NNN-<slug>.md` in a
+ * `prds` folder that already holds the single-file layout; else `<slug>.md` in the first
+ * root named `prds` (`.claude/prds` by default); else `prd-<slug>.md` in the first root
+ * that may hold both PRDs and epics. Undefined when only `epics` roots are configured.
+ */
+export async function prdTarget(
+  roots: readonly string[],
+  list: (path: string) => Promise<ReadonlyArray<{ name: string }>>,
+  title: string,
+): Promise<{ path: string; layout: 'single-file' | 'directory'; number: string } | undefined> {
+  const slug = slugOf(title);
+  const last = (root: string) => root.split('/').at(-1)!.toLowerCase();
+  const prdRoots = roots.filter((r) => last(r) === 'prds');
+  for (const root of prdRoots) {
+    const names = (await list(root)).map((e) => e.name);
+    if (!names.some((n) => /^prd-\d+/i.test(n))) continue;
+    const taken = names.map((n) => /^prd-(\d+)/i.exec(n)?.[1]).filter((n): n is string => n !== undefined);
+    const number = String(Math.max(0, ...taken.map(Number)) + 1).padStart(3, '0');
+    return { path: `${root}/prd-${number}-${slug}.md`, layout: 'single-file', number };
+  }
+  const directoryRoot = prdRoots.find((r) => r.endsWith('.claude/prds')) ?? prdRoots[0];
+  if (directoryRoot) return { path: `${directoryRoot}/${slug}.md`, layout: 'directory', number: '001' };
+  const mixed = roots.find((r) => last(r) !== 'epics');
+  return mixed ? { path: `${mixed}/prd-${slug}.md`, layout: 'directory', number: '001' } : undefined;
 }

@@ -215,3 +215,21 @@ test('Show Next Task names the next task in a notification', watched(async () =>
   assert.match(plain(message), /^Next: \S.* \([^)]+\)\. \S/);
   await shoot('next-task.png');
 }));
+
+test('Start Task from the palette asks which task, then starts it', watched(async () => {
+  const file = path.join(workspace, '.claude/epics/team-calendar/46.md');
+  assert.match(fs.readFileSync(file, 'utf8'), /^status: open$/m);
+  // With the cursor in a task's file the command acts on that task; with no editor it asks.
+  await runCommand(page, 'View: Close All Editors');
+  await page.locator('.editor-instance').waitFor({ state: 'detached', timeout: TIMEOUT });
+  await runCommand(page, 'AutoPM: Start Task');
+  const input = page.locator('.quick-input-widget input');
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Start Task' }).waitFor({ timeout: TIMEOUT });
+  await input.fill('Calendar export');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Calendar export (ICS)' }).first().waitFor({ timeout: TIMEOUT });
+  await shoot('start-task-pick.png');
+  await page.keyboard.press('Enter');
+  await until(() => fs.readFileSync(file, 'utf8'), (text) => /^status: in-progress$/m.test(text), 'status: in-progress in 46.md');
+  // No editor shows an epic, so the status bar follows the epic just worked on.
+  await until(async () => plain(await statusItem().innerText()), (text) => text.includes('team-calendar · 2/6'), 'the status bar on team-calendar');
+}));

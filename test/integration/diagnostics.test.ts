@@ -103,6 +103,11 @@ suite('Diagnostics, hovers and completion', () => {
     assert.match(text, /in progress · issue #103/);
     assert.match(text, /Epic: Link Shortener Service/);
 
+    const issueLine = document.getText().split('\n').findIndex((l) => l.includes('(#103)'));
+    const issueColumn = document.lineAt(issueLine).text.indexOf('#103') + 1;
+    const issueHovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(issueLine, issueColumn));
+    assert.match(issueHovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n'), /\*\*T3 Link table and slug generator\*\*/);
+
     const taskFile = fileUri('.claude/epics/team-calendar/44.md');
     const taskDocument = await vscode.workspace.openTextDocument(taskFile);
     const depends = taskDocument.getText().split('\n').findIndex((l) => l.startsWith('depends_on:'));

@@ -109,12 +109,17 @@ suite('Explorer', () => {
     assert.equal(explorer.nextUpView.badge?.value, 2);
   });
 
-  test('a task changed with a command refreshes its epic\'s row in place', async () => {
+  test('completing a task from its tree item refreshes its epic\'s row in place', async () => {
     const { explorer } = await api();
     const epics = await children(explorer.epics);
     const before = await readText(EPIC_001);
+    // The inline action passes the tree item's node to the command.
+    const groups = await children(explorer.epics, epics[1].node);
+    const management = await children(explorer.epics, groups.find((g) => g.label === 'Management API')!.node);
+    const task6 = management.find((t) => t.label.startsWith('T6 '))!;
+    assert.equal(task6.contextValue, 'task.open');
     // Only the epic node is refreshed: its item must describe the new model by itself.
-    await vscode.commands.executeCommand(Commands.completeTask, { folder: vscode.workspace.workspaceFolders![0].uri.toString(), epicPath: EPIC_001, taskId: 'T6' });
+    await vscode.commands.executeCommand(Commands.completeTask, task6.node);
     try {
       await eventually(async () => assert.equal((await explorer.epics.getTreeItem(epics[1].node)).description, '3/10 · 30%'));
     } finally {

@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): AutoPmApi {
   context.subscriptions.push(workspace.onDidChangeState(setState), vscode.workspace.onDidChangeWorkspaceFolders(setMultiRoot));
 
   const explorer = registerExplorer(context, workspace);
-  registerTaskCommands(context, { workspace, editor, activeEpic, log });
+  registerTaskCommands(context, { workspace, editor, activeEpic, log, revealInTree: (entry) => explorer.revealTask(entry) });
   registerPlanCommands(context, { workspace, diagnostics, log });
   const statusBar = registerEpicStatus(context, workspace, activeEpic);
 

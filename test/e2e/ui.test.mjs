@@ -195,6 +195,9 @@ test('the Complete CodeLens marks a task done in the editor and on disk', watche
   // The file was saved before the edit, so the extension saves it after.
   const after = await until(() => fs.readFileSync(file, 'utf8'), (text) => text !== before, 'the file to be saved');
   assert.equal(after, before.replace(`- [ ] ${TASK_6}`, `- [x] ${TASK_6}`));
+  // The Epics view follows: the epic's row shows the new progress.
+  await viewPane('Epics').locator('.monaco-list-row', { hasText: 'Link Shortener Service' }).filter({ hasText: '3/10' })
+    .waitFor({ timeout: TIMEOUT });
   await shoot('codelens.png');
 }));
 

@@ -172,6 +172,16 @@ suite('CodeLens, status bar and task commands', () => {
     assert.match(report, /\| Foundation \| 2\/2 \| 100% \|/);
   });
 
+  test('"blocked by" goes to the blocking task, in the editor and in the Epics view', async () => {
+    const { explorer } = await api();
+    const text = await readText(EPIC_001);
+    await vscode.commands.executeCommand('workbench.view.extension.autopm');
+    await eventually(() => assert.equal(explorer.epicsView.visible, true));
+    await vscode.commands.executeCommand(Commands.revealTasks, ref(EPIC_001, 'T4'), ['T3']);
+    assert.equal(vscode.window.activeTextEditor?.selection.active.line, lineOf(text, '**Task 3:**'));
+    await eventually(() => assert.equal(explorer.epicsView.selection[0]?.id.endsWith('/task/T3'), true));
+  });
+
   test('Show Next Task opens the recommended task at its line', async () => {
     const text = await readText(EPIC_001);
     void vscode.commands.executeCommand(Commands.showNextTask);

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { TaskDisplayState } from '../../core/model';
 import { Commands, ContextKeys, ViewIds } from '../../common/commands';
-import type { PlanWorkspace } from '../../services/planWorkspace';
+import type { PlanWorkspace, TaskEntry } from '../../services/planWorkspace';
 import { stateCodicon, stateLabel, TASK_STATES } from '../presentation';
 import { readyEntries } from '../tasks/taskCommands';
 import type { PlanNode } from './nodes';
@@ -13,6 +13,8 @@ export interface Explorer {
   readonly nextUp: NextUpTree;
   readonly epicsView: vscode.TreeView<PlanNode>;
   readonly nextUpView: vscode.TreeView<PlanNode>;
+  /** Selects a task's row in the Epics view, if the view is showing. */
+  revealTask(entry: TaskEntry): Promise<void>;
 }
 
 export function registerExplorer(context: vscode.ExtensionContext, workspace: PlanWorkspace): Explorer {
@@ -66,5 +68,10 @@ export function registerExplorer(context: vscode.ExtensionContext, workspace: Pl
       updateFilterState();
     }),
   );
-  return { prds, epics, nextUp, epicsView, nextUpView };
+  const revealTask = async (entry: TaskEntry) => {
+    if (!epicsView.visible) return;
+    const node = await epics.taskNodeFor(entry);
+    if (node) await epicsView.reveal(node, { select: true, focus: false, expand: true });
+  };
+  return { prds, epics, nextUp, epicsView, nextUpView, revealTask };
 }

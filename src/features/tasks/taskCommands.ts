@@ -16,6 +16,8 @@ export interface TaskServices {
   readonly editor: PlanEditor;
   readonly activeEpic: ActiveEpic;
   readonly log: vscode.LogOutputChannel;
+  /** Selects a task in the Epics view when that view is open. */
+  readonly revealInTree: (entry: TaskEntry) => Promise<void>;
 }
 
 type Transition = 'start' | 'complete' | 'reopen';
@@ -51,7 +53,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     vscode.commands.registerCommand(Commands.completeTask, transition('complete')),
     vscode.commands.registerCommand(Commands.reopenTask, transition('reopen')),
     vscode.commands.registerCommand(Commands.showNextTask, () => showNextTask(services)),
-    vscode.commands.registerCommand(Commands.revealTasks, (ref?: unknown, ids?: unknown) => revealTasks(workspace, toTaskRef(ref), ids)),
+    vscode.commands.registerCommand(Commands.revealTasks, (ref?: unknown, ids?: unknown) => revealTasks(services, toTaskRef(ref), ids)),
     vscode.commands.registerCommand(Commands.openIssue, (url?: unknown) => openIssue(url)),
   );
 }
@@ -161,7 +163,8 @@ export function readyEntries(workspace: PlanWorkspace): TaskEntry[] {
   });
 }
 
-async function revealTasks(workspace: PlanWorkspace, ref: TaskRef | undefined, ids: unknown): Promise<void> {
+async function revealTasks(services: TaskServices, ref: TaskRef | undefined, ids: unknown): Promise<void> {
+  const { workspace } = services;
   await workspace.ready();
   if (!ref) return;
   const entry = workspace.findEpic(ref.folder, ref.epicPath);
@@ -178,7 +181,9 @@ async function revealTasks(workspace: PlanWorkspace, ref: TaskRef | undefined, i
     );
     target = picked?.entry;
   }
-  if (target) await openAtLine(target.folder.uriOf(target.task.path), target.task.range.line);
+  if (!target) return;
+  await openAtLine(target.folder.uriOf(target.task.path), target.task.range.line);
+  await services.revealInTree(target);
 }
 
 async function openIssue(url: unknown): Promise<void> {

@@ -28,8 +28,8 @@ export const ContextKeys = {
   hideDone: 'autopm.hideDone',
   filtered: 'autopm.filtered',
   multiRoot: 'autopm.multiRoot',
-  /** Whether any task is not done yet: Next Up's empty message depends on it. */
-  openTasks: 'autopm.openTasks',
+  /** Why Next Up may be empty: 'noEpics' | 'allDone' | 'allStarted' | 'blocked' | 'ready'. */
+  nextUp: 'autopm.nextUp',
 } as const;
 
 export const ViewIds = {

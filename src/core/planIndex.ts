@@ -133,7 +133,10 @@ export class PlanIndex {
       // A folder (created, changed or deleted): walk it, and drop what it no longer holds.
       if (path.endsWith('.md')) continue;
       const found = new Map<string, FileRole>();
-      await this.walk(path, found);
+      // A folder above the roots (`.claude` for `.claude/epics`) is walked only where roots are.
+      const insideRoot = this.roots.some((r) => path === r || path.startsWith(r + '/'));
+      const walked = insideRoot ? [path] : this.roots.filter((r) => path === '' || r.startsWith(path + '/'));
+      for (const folder of walked) await this.walk(folder, found);
       for (const [file, fileRole] of found) files.set(file, fileRole);
       const prefix = path === '' ? '' : path + '/';
       for (const known of this.cache.keys()) if (known.startsWith(prefix) && !found.has(known)) removed.push(known);
@@ -141,12 +144,24 @@ export class PlanIndex {
     return this.apply(files, removed);
   }
 
+  /** How many folders below its root a path is (0 for the root itself); Infinity outside every root. */
+  private depthBelowRoot(path: string): number {
+    let depth = Infinity;
+    for (const root of this.roots) {
+      if (path === root) return 0;
+      if (path.startsWith(root + '/')) depth = Math.min(depth, path.slice(root.length + 1).split('/').length);
+    }
+    return depth;
+  }
+
   private async walk(dir: string, out: Map<string, FileRole>): Promise<void> {
     const entries = await this.fs.readDirectory(dir);
     for (const entry of entries) {
       const path = joinPath(dir, entry.name);
       if (entry.isDirectory) {
-        if (!SKIPPED_FOLDERS.test(entry.name)) await this.walk(path, out);
+        // Plan files sit at most one folder below a root (`epics/<name>/001.md`): deeper
+        // folders are notes, and not walking them also ends any loop of linked folders.
+        if (!SKIPPED_FOLDERS.test(entry.name) && this.depthBelowRoot(path) <= 1) await this.walk(path, out);
       } else {
         const role = this.roleOf(path);
         if (role) out.set(path, role);

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlanFileSystem } from '../core/planIndex';
 
@@ -16,7 +16,7 @@ export class NodePlanFileSystem implements PlanFileSystem {
 
   async readDirectory(path: string): Promise<Array<{ name: string; isDirectory: boolean }>> {
     try {
-      return readdirSync(join(this.root, path), { withFileTypes: true }).map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
+      return localEntries(join(this.root, path));
     } catch {
       return [];
     }
@@ -29,4 +29,24 @@ export class NodePlanFileSystem implements PlanFileSystem {
       return undefined;
     }
   }
+}
+
+/**
+ * A folder's entries. A symbolic link counts as what it points to, so an epic folder
+ * linked in from elsewhere is read like any other; a broken link is left out.
+ */
+export function localEntries(folder: string): Array<{ name: string; isDirectory: boolean }> {
+  const entries: Array<{ name: string; isDirectory: boolean }> = [];
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    if (!entry.isSymbolicLink()) {
+      entries.push({ name: entry.name, isDirectory: entry.isDirectory() });
+      continue;
+    }
+    try {
+      entries.push({ name: entry.name, isDirectory: statSync(join(folder, entry.name)).isDirectory() });
+    } catch {
+      // A link to nothing.
+    }
+  }
+  return entries;
 }

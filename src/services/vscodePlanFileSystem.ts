@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { localEntries } from './nodePlanFileSystem';
 import * as vscode from 'vscode';
 import type { PlanFileSystem } from '../core/planIndex';
 
@@ -33,7 +34,7 @@ export class VscodePlanFileSystem implements PlanFileSystem {
   async readDirectory(path: string): Promise<Array<{ name: string; isDirectory: boolean }>> {
     const uri = this.uriOf(path);
     try {
-      if (this.local) return readdirSync(uri.fsPath, { withFileTypes: true }).map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
+      if (this.local) return localEntries(uri.fsPath);
       const entries = await vscode.workspace.fs.readDirectory(uri);
       return entries.map(([name, type]) => ({ name, isDirectory: (type & vscode.FileType.Directory) !== 0 }));
     } catch {

@@ -23,6 +23,8 @@ suite('A workspace without plans', () => {
     assert.match(text, /^---\nname: team-calendar\ndescription: "Team Calendar"\nstatus: backlog\ncreated: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n---\n\n# PRD: Team Calendar\n\n## Executive Summary\n/);
     await eventually(async () => assert.deepEqual((await children(explorer.prds)).map((p) => [p.label, p.description]), [['Team Calendar', 'backlog']]));
     assert.equal(workspace.state, 'ready');
+    // A PRD but no epic yet: Next Up explains why it is empty, rather than "every task is done".
+    await eventually(() => assert.equal(explorer.nextUpState(), 'noEpics'));
     // A second PRD of the same name never overwrites the first.
     assert.equal(await vscode.commands.executeCommand(Commands.newPrd, { title: 'Team calendar' }), undefined);
     assert.equal(await readText('.claude/prds/team-calendar.md'), text);

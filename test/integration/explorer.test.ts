@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/common/commands';
 import { api, children, eventually, fileUri, readText, writeText } from './helpers';
@@ -107,6 +110,7 @@ suite('Explorer', () => {
     const tooltip = (await explorer.nextUp.getTreeItem(next[0].node)).tooltip as vscode.MarkdownString;
     assert.match(tooltip.value, /^Ready: its dependency \(T1\) is done/);
     assert.equal(explorer.nextUpView.badge?.value, 2);
+    assert.equal(explorer.nextUpState(), 'ready');
   });
 
   test('completing a task from its tree item refreshes its epic\'s row in place', async () => {
@@ -138,6 +142,27 @@ suite('Explorer', () => {
       await vscode.workspace.fs.rename(fileUri('.claude-away'), fileUri('.claude'));
     }
     await eventually(async () => assert.deepEqual((await children(explorer.epics)).map((e) => e.label), ['team-calendar', 'Link Shortener Service']));
+  });
+
+  test('an epic folder linked in from elsewhere is read like any other', async () => {
+    const { explorer } = await api();
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'autopm-linked-'));
+    fs.writeFileSync(path.join(outside, 'epic.md'), '---\nname: linked\nstatus: open\n---\n\n# Epic: Linked work\n');
+    fs.writeFileSync(path.join(outside, '001.md'), '---\nname: Linked task\nstatus: open\n---\n\n# Task: Linked task\n');
+    const link = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.claude', 'epics', 'linked');
+    fs.symlinkSync(outside, link);
+    try {
+      await vscode.commands.executeCommand(Commands.refresh);
+      const epics = await children(explorer.epics);
+      const linked = epics.find((e) => e.label === 'Linked work');
+      assert.ok(linked, epics.map((e) => e.label).join(', '));
+      assert.deepEqual((await children(explorer.epics, linked.node)).map((t) => t.label), ['001 Linked task']);
+    } finally {
+      fs.unlinkSync(link);
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+    await vscode.commands.executeCommand(Commands.refresh);
+    assert.deepEqual((await children(explorer.epics)).map((e) => e.label), ['team-calendar', 'Link Shortener Service']);
   });
 
   test('a file changed on disk updates the tree', async () => {

@@ -95,6 +95,31 @@ describe('PlanIndex', () => {
     assert.deepEqual(index.allEpics.map((e) => e.id), ['gamma', 'epic-001-a']);
   });
 
+  test('a folder above the roots, deleted or restored, is walked only where the roots are', async () => {
+    const fs = workspace();
+    for (let i = 0; i < 3; i++) fs.files.set(`.claude/worktrees/wt${i}/deep/notes.md`, '# Notes\n');
+    // Below an epic's folder there are only notes: never walked.
+    fs.files.set('.claude/epics/beta/research/deep/notes.md', '# Notes\n');
+    const index = new PlanIndex(fs);
+    await index.build();
+    const walked: string[] = [];
+    const readDirectory = fs.readDirectory.bind(fs);
+    fs.readDirectory = async (path: string) => {
+      walked.push(path);
+      return readDirectory(path);
+    };
+    const saved = [...fs.files].filter(([path]) => path.startsWith('.claude/'));
+    for (const [path] of saved) fs.files.delete(path);
+    let change = await index.update(['.claude']);
+    assert.deepEqual(change.epics, ['beta']);
+    assert.deepEqual(index.allEpics.map((e) => e.id), ['epic-001-a']);
+    for (const [path, text] of saved) fs.files.set(path, text);
+    change = await index.update(['.claude']);
+    assert.deepEqual(change.epics, ['beta']);
+    assert.ok(walked.every((path) => !path.startsWith('.claude/worktrees') && !path.startsWith('.claude/epics/beta/research')), walked.join(', '));
+    assert.ok(walked.includes('.claude/epics'));
+  });
+
   test('PRD changes are reported and epic validation follows them', async () => {
     const fs = workspace();
     const index = new PlanIndex(fs);

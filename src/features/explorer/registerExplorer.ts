@@ -15,7 +15,11 @@ export interface Explorer {
   readonly nextUpView: vscode.TreeView<PlanNode>;
   /** Selects a task's row in the Epics view, if the view is showing. */
   revealTask(entry: TaskEntry): Promise<void>;
+  /** What an empty Next Up says, as last set for its welcome content. */
+  readonly nextUpState: () => NextUpState | undefined;
 }
+
+export type NextUpState = 'noEpics' | 'allDone' | 'allStarted' | 'blocked' | 'ready';
 
 export function registerExplorer(context: vscode.ExtensionContext, workspace: PlanWorkspace): Explorer {
   const prds = new PrdsTree(workspace);
@@ -33,12 +37,13 @@ export function registerExplorer(context: vscode.ExtensionContext, workspace: Pl
   };
   updateFilterState();
 
+  let lastNextUpState: NextUpState | undefined;
   // The count of ready tasks on the Next Up view, once the index exists.
   const updateBadge = () => {
     if (!workspace.isBuilt) return;
     const ready = readyEntries(workspace).length;
-    const open = workspace.epics().some((e) => e.analysis.counts.done < e.analysis.counts.total);
-    void vscode.commands.executeCommand('setContext', ContextKeys.openTasks, open);
+    lastNextUpState = nextUpState(workspace, ready);
+    void vscode.commands.executeCommand('setContext', ContextKeys.nextUp, lastNextUpState);
     nextUpView.badge = ready > 0 ? { value: ready, tooltip: `${ready} ${ready === 1 ? 'task is' : 'tasks are'} ready` } : undefined;
   };
   context.subscriptions.push(workspace.onDidChange(updateBadge), workspace.onDidChangeState(updateBadge));
@@ -73,5 +78,14 @@ export function registerExplorer(context: vscode.ExtensionContext, workspace: Pl
     const node = await epics.taskNodeFor(entry);
     if (node) await epicsView.reveal(node, { select: true, focus: false, expand: true });
   };
-  return { prds, epics, nextUp, epicsView, nextUpView, revealTask };
+  return { prds, epics, nextUp, epicsView, nextUpView, revealTask, nextUpState: () => lastNextUpState };
+}
+
+/** What an empty Next Up should say. */
+export function nextUpState(workspace: PlanWorkspace, ready: number): NextUpState {
+  if (ready > 0) return 'ready';
+  const counts = workspace.epics().map((e) => e.analysis.counts);
+  if (counts.every((c) => c.total === 0)) return 'noEpics';
+  if (counts.some((c) => c.blocked > 0)) return 'blocked';
+  return counts.some((c) => c.inProgress > 0) ? 'allStarted' : 'allDone';
 }

@@ -13,6 +13,7 @@ import { findKey, numericId } from './parse/common';
 import type { ParsedEpicFile } from './parse/directoryParser';
 import { CONFLICTS_KEYS, DEPENDS_KEYS, parseEpicFile, parseTaskFile, resolveTaskRef } from './parse/directoryParser';
 import { ISSUE_SUFFIX, parseSingleFileEpic } from './parse/singleFileEpicParser';
+import { percentOf } from './progress';
 import { checkboxMarkFor, directoryStatusFor } from './status';
 import { detectEol, joinPath, lineStartOffsets, splitLines } from './text';
 
@@ -238,8 +239,7 @@ function epicFileEdits(epic: Epic, read: ReadText, make: (file: ParsedEpicFile, 
 function progressEdits(text: string, done: number, total: number): TextEdit[] {
   const fm = findFrontmatter(text);
   if (!findKey(fm, 'progress')) return [];
-  const percent = total === 0 ? 0 : Math.round((done / total) * 100);
-  return setFrontmatterFieldEdits(text, 'progress', `${percent}%`);
+  return setFrontmatterFieldEdits(text, 'progress', `${percentOf(done, total)}%`);
 }
 
 // ---------------------------------------------------------------------------------

@@ -8,9 +8,14 @@ export interface Progress {
   readonly percent: number;
 }
 
+/** 0..100, rounded; 0 when there is nothing to do. */
+export function percentOf(done: number, total: number): number {
+  return total === 0 ? 0 : Math.round((done / total) * 100);
+}
+
 export function progressOf(tasks: readonly Task[]): Progress {
   const done = tasks.filter((t) => t.state === 'done').length;
-  return { done, total: tasks.length, percent: tasks.length === 0 ? 0 : Math.round((done / tasks.length) * 100) };
+  return { done, total: tasks.length, percent: percentOf(done, tasks.length) };
 }
 
 export interface GroupProgress extends Progress {

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { Prd, Section, TaskGroup } from '../../core/model';
-import { progressOf } from '../../core/progress';
+import { percentOf, progressOf } from '../../core/progress';
 import type { EpicEntry, FolderPlans, TaskEntry, TaskRef } from '../../services/planWorkspace';
 import { taskRef } from '../../services/planWorkspace';
-import { blockersText, countsSummary, stateIcon, stateLabel, taskLabel, taskLabelId } from '../presentation';
+import { blockersText, countsSummary, progressText, stateIcon, stateLabel, taskLabel, taskLabelId } from '../presentation';
 import { issueUrl } from '../tasks/issues';
 
 /** A node of one of the AutoPM trees. Nodes are cached by id so a refresh can name the node that changed. */
@@ -50,8 +50,7 @@ export class EpicNode extends PlanNode {
     const counts = analysis.counts;
     const item = new vscode.TreeItem(epic.title || epic.id, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    const percent = counts.total === 0 ? 0 : Math.round((counts.done / counts.total) * 100);
-    item.description = `${counts.done}/${counts.total} · ${percent}%`;
+    item.description = `${progressText(counts)} · ${percentOf(counts.done, counts.total)}%`;
     item.iconPath = new vscode.ThemeIcon(counts.total > 0 && counts.done === counts.total ? 'pass-filled' : 'project');
     item.contextValue = 'epic';
     const tooltip = new vscode.MarkdownString(`**${epic.title || epic.id}**  \n${countsSummary(counts)}`);

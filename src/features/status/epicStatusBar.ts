@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { percentOf } from '../../core/progress';
 import { Commands } from '../../common/commands';
 import { Disposable } from '../../common/lifecycle';
 import type { ActiveEpic } from '../../services/activeEpic';
@@ -42,7 +43,7 @@ export class EpicStatusBar extends Disposable {
       return;
     }
     const { counts } = entry.analysis;
-    this.item.text = `$(checklist) ${epicShortName(entry.epic)} · ${counts.done}/${counts.total}`;
+    this.item.text = `$(checklist) ${epicShortName(entry.epic)} · ${progressText(counts)}`;
     this.item.accessibilityInformation = { label: `${entry.epic.title || entry.epic.id}: ${counts.done} of ${counts.total} tasks done` };
     this.item.tooltip = this.tooltip(entry);
     this.item.show();
@@ -60,9 +61,8 @@ export class EpicStatusBar extends Disposable {
     markdown.appendMarkdown('| Epic | Done | |\n|---|---|---|\n');
     for (const entry of this.workspace.epics()) {
       const { counts } = entry.analysis;
-      const percent = counts.total === 0 ? 0 : Math.round((counts.done / counts.total) * 100);
       const name = `${entry.epic.title || entry.epic.id}${multiRoot ? ` (${entry.folder.folder.name})` : ''}`.replace(/\|/g, '\\|');
-      markdown.appendMarkdown(`| ${entry.folder === active.folder && entry.epic.path === active.epic.path ? `**${name}**` : name} | ${progressText(counts)} | ${percent}% |\n`);
+      markdown.appendMarkdown(`| ${entry.folder === active.folder && entry.epic.path === active.epic.path ? `**${name}**` : name} | ${progressText(counts)} | ${percentOf(counts.done, counts.total)}% |\n`);
     }
     markdown.appendMarkdown('\nClick for an epic\'s status report.');
     return markdown;

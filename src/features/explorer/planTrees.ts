@@ -287,16 +287,14 @@ export class NextUpTree extends PlanTree {
   }
 
   protected folderChildren(plans: FolderPlans, parent: PlanNode | undefined): PlanNode[] {
-    return readyEntries(this.workspace)
-      .filter((entry) => entry.folder === plans)
-      .map((entry) => {
-        const id = `next/${plans.key}#${entry.epic.path}/${entry.task.id}`;
-        const note = shortReason(entry);
-        return this.node(id, () => new TaskNode(id, parent, entry, note), (n) => {
-          n.entry = entry;
-          n.note = note;
-        });
+    return readyEntries(this.workspace, plans).map((entry) => {
+      const id = `next/${plans.key}#${entry.epic.path}/${entry.task.id}`;
+      const note = shortReason(entry);
+      return this.node(id, () => new TaskNode(id, parent, entry, note), (n) => {
+        n.entry = entry;
+        n.note = note;
       });
+    });
   }
 
   protected nodeChildren(): PlanNode[] {

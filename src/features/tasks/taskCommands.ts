@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { TaskState } from '../../core/model';
+import type { Epic, TaskState } from '../../core/model';
 import type { EpicAnalysis } from '../../core/analysis';
 import { nextTask, readyTasks } from '../../core/analysis';
 import { isoNow, PlanEditError, setTaskStateChange } from '../../core/edits';
@@ -7,7 +7,7 @@ import { Commands } from '../../common/commands';
 import type { ActiveEpic } from '../../services/activeEpic';
 import type { PlanEditor } from '../../services/planEditor';
 import { PlanConflictError } from '../../services/planEditor';
-import type { EpicEntry, PlanWorkspace, TaskEntry, TaskRef } from '../../services/planWorkspace';
+import type { EpicEntry, FolderPlans, PlanWorkspace, TaskEntry, TaskRef } from '../../services/planWorkspace';
 import { taskEntry } from '../../services/planWorkspace';
 import { blockersText, epicShortName, openAtLine, stateCodicon, stateLabel, taskLabel, taskLabelId } from '../presentation';
 
@@ -132,10 +132,10 @@ async function pickTask(workspace: PlanWorkspace, kind: Transition): Promise<Tas
   return picked?.entry;
 }
 
-/** Analyses of every folder, each paired with the entry it came from. */
-function analysesWithEntries(workspace: PlanWorkspace): { analyses: EpicAnalysis[]; entryOf: Map<EpicAnalysis, EpicEntry> } {
-  const entries = workspace.epics();
-  return { analyses: entries.map((e) => e.analysis), entryOf: new Map(entries.map((e) => [e.analysis, e])) };
+/** The epics' analyses (of one folder, or all), and the entry each epic came from. */
+function analysesWithEntries(workspace: PlanWorkspace, folder?: FolderPlans): { analyses: EpicAnalysis[]; entryOf: Map<Epic, EpicEntry> } {
+  const entries = workspace.epics().filter((e) => !folder || e.folder === folder);
+  return { analyses: entries.map((e) => e.analysis), entryOf: new Map(entries.map((e) => [e.epic, e])) };
 }
 
 async function showNextTask(services: TaskServices): Promise<void> {
@@ -148,19 +148,16 @@ async function showNextTask(services: TaskServices): Promise<void> {
     void vscode.window.showInformationMessage(blocked > 0 ? `No task is ready: ${blocked} are blocked.` : 'No task is ready.');
     return;
   }
-  const epicEntry = [...entryOf.values()].find((e) => e.epic === next.epic)!;
-  const entry = taskEntry(epicEntry, next.task.task.id)!;
+  const entry = taskEntry(entryOf.get(next.epic)!, next.task.task.id)!;
   await openAtLine(entry.folder.uriOf(entry.task.path), entry.task.range.line);
   const choice = await vscode.window.showInformationMessage(`Next: ${taskLabel(entry.task)} (${epicShortName(entry.epic)}). ${next.reason}`, 'Start Task');
   if (choice === 'Start Task') await setTaskState(services, entry, 'start');
 }
 
-export function readyEntries(workspace: PlanWorkspace): TaskEntry[] {
-  const { analyses, entryOf } = analysesWithEntries(workspace);
-  return readyTasks(analyses).map(({ epic, task }) => {
-    const epicEntry = [...entryOf.values()].find((e) => e.epic === epic)!;
-    return taskEntry(epicEntry, task.task.id)!;
-  });
+/** The ready tasks in recommended order, of one folder or of the whole workspace. */
+export function readyEntries(workspace: PlanWorkspace, folder?: FolderPlans): TaskEntry[] {
+  const { analyses, entryOf } = analysesWithEntries(workspace, folder);
+  return readyTasks(analyses).map(({ epic, task }) => taskEntry(entryOf.get(epic)!, task.task.id)!);
 }
 
 async function revealTasks(services: TaskServices, ref: TaskRef | undefined, ids: unknown): Promise<void> {

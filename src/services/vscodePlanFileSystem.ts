@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { localEntries } from './nodePlanFileSystem';
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { PlanFileSystem } from '../core/planIndex';
+import { NodePlanFileSystem } from './nodePlanFileSystem';
 
 /** `ignoreBOM` keeps a byte-order mark in the text, so an edit written back keeps it too. */
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -15,16 +15,17 @@ export function decodeText(bytes: Uint8Array): string {
  * the user has open is read from its buffer, so every surface (trees, CodeLens,
  * diagnostics) describes the text the user sees, saved or not.
  *
- * Files on the extension host's own disk (`file:` URIs) are read with Node's synchronous
- * calls: `vscode.workspace.fs` costs about 0.4 ms per file, which made the first tree of a
+ * Files on the extension host's own disk (`file:` URIs) are read as the CLI reads them,
+ * with Node's synchronous calls: `vscode.workspace.fs` costs about 0.4 ms per file, which made the first tree of a
  * 1,000-epic workspace wait about a second, against a tenth of that read directly. Other
  * schemes (virtual and remote file systems) go through `vscode.workspace.fs`.
  */
 export class VscodePlanFileSystem implements PlanFileSystem {
-  private readonly local: boolean;
+  /** Set for `file:` folders. */
+  private readonly local: NodePlanFileSystem | undefined;
 
   constructor(private readonly root: vscode.Uri) {
-    this.local = root.scheme === 'file';
+    this.local = root.scheme === 'file' ? new NodePlanFileSystem(root.fsPath) : undefined;
   }
 
   uriOf(path: string): vscode.Uri {
@@ -32,10 +33,9 @@ export class VscodePlanFileSystem implements PlanFileSystem {
   }
 
   async readDirectory(path: string): Promise<Array<{ name: string; isDirectory: boolean }>> {
-    const uri = this.uriOf(path);
+    if (this.local) return this.local.readDirectory(path);
     try {
-      if (this.local) return localEntries(uri.fsPath);
-      const entries = await vscode.workspace.fs.readDirectory(uri);
+      const entries = await vscode.workspace.fs.readDirectory(this.uriOf(path));
       return entries.map(([name, type]) => ({ name, isDirectory: (type & vscode.FileType.Directory) !== 0 }));
     } catch {
       return [];
@@ -46,9 +46,10 @@ export class VscodePlanFileSystem implements PlanFileSystem {
     const uri = this.uriOf(path);
     const open = openDocument(uri);
     if (open) return open.getText();
+    // Node keeps a byte-order mark in the text, as decodeText does.
+    if (this.local) return this.local.readFile(path);
     try {
-      // Node keeps a byte-order mark in the text, as decodeText does.
-      return this.local ? readFileSync(uri.fsPath, 'utf8') : decodeText(await vscode.workspace.fs.readFile(uri));
+      return decodeText(await vscode.workspace.fs.readFile(uri));
     } catch {
       return undefined;
     }

@@ -17,6 +17,20 @@ HARNESS_DIR="${AUTOPM_HARNESS_DIR:-$HOME/.cache/autopm-vscode-harness}"
 NODE24_VERSION=24.21.0
 CODE_SERVER_VERSION=4.139.1
 
+# Under `npm run` (npm test, npm start), npm exports its own state to the script as npm_*
+# variables: its user agent names the Node it runs on (code-server's postinstall reads that and
+# refuses Node 20), its prefix is this project, its script policy and log level are the outer
+# command's. The npm calls below must read only the machine's npm configuration, so only the
+# variables that say where packages come from pass through.
+for name in $(compgen -e); do
+  case "$name" in
+    npm_config_registry | npm_config_*:registry | npm_config_cafile | npm_config_ca | npm_config_proxy | \
+      npm_config_https_proxy | npm_config_noproxy | npm_config_strict_ssl | npm_config_cache | \
+      npm_config_userconfig | npm_config_globalconfig) ;;
+    npm_* | NODE | INIT_CWD) unset "$name" ;;
+  esac
+done
+
 started=$(date +%s)
 log() { echo "[harness setup $(( $(date +%s) - started ))s] $*"; }
 mkdir -p "$HARNESS_DIR"

@@ -10,6 +10,7 @@ import type { Epic, Task, TaskState } from './model';
 import type { Frontmatter, FrontmatterKey } from './frontmatter';
 import { findFrontmatter } from './frontmatter';
 import { findKey, numericId } from './parse/common';
+import { commentStart } from './yamlLines';
 import type { ParsedEpicFile } from './parse/directoryParser';
 import { CONFLICTS_KEYS, DEPENDS_KEYS, parseEpicFile, parseTaskFile, resolveTaskRef } from './parse/directoryParser';
 import { ISSUE_SUFFIX, parseSingleFileEpic } from './parse/singleFileEpicParser';
@@ -105,7 +106,8 @@ function valueSpan(line: string, key: FrontmatterKey): [start: number, end: numb
     }
     return [start, line.length];
   }
-  const comment = rest.search(/\s#/);
+  // The comment rule the parser reads by: in a title, `#12` is part of the value.
+  const comment = commentStart(rest, key.key);
   const value = comment === -1 ? rest : rest.slice(0, comment);
   return [start, start + value.trimEnd().length];
 }

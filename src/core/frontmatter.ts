@@ -14,7 +14,9 @@
 
 import { isMap, isSeq, parseDocument } from 'yaml';
 import type { YAMLError } from 'yaml';
+import { recoverBlock, repairIssueHashes } from './frontmatterRecovery';
 import { splitLines } from './text';
+import { isBlankOrComment, keyOnLine } from './yamlLines';
 
 export interface FrontmatterKey {
   readonly key: string;
@@ -31,6 +33,12 @@ export interface YamlProblem {
   /** 0-based document line (not relative to the block). */
   readonly line: number;
   readonly column: number;
+  /**
+   * `warning` when the block was still read as its author meant it (a value quoted
+   * wrongly, a key written twice); `error` when it could not be read (never closed, or
+   * not a mapping at all).
+   */
+  readonly severity: 'error' | 'warning';
 }
 
 export interface Frontmatter {
@@ -53,8 +61,8 @@ export interface Frontmatter {
   readonly keys: readonly FrontmatterKey[];
   /** Empty when the block parsed cleanly. Not a mapping, duplicate keys, syntax errors, unclosed block: each a problem. */
   readonly problems: readonly YamlProblem[];
-  /** Which engine produced `data`. */
-  readonly engine: 'lean' | 'yaml';
+  /** Which engine produced `data`: the lean parser, the yaml package, or the forgiving reader of a block YAML rejects. */
+  readonly engine: 'lean' | 'yaml' | 'recovered';
 }
 
 const BOM = 0xfeff;
@@ -142,6 +150,7 @@ function locateAndParse(text: string): Frontmatter | undefined {
         message: `The frontmatter block opened on line ${startLine + 1} is never closed with '---'.`,
         line: startLine,
         column: 0,
+        severity: 'error',
       }],
       engine: 'lean',
     };
@@ -156,11 +165,20 @@ function locateAndParse(text: string): Frontmatter | undefined {
   const keys = scanKeys(lines, sourceLine);
   const lean = parseLeanLines(source, lines);
   if (lean !== undefined) {
-    return { startLine, endLine, source, sourceLine, data: lean ?? {}, keys, problems: [], engine: 'lean' };
+    const data = lean ?? {};
+    const problems = source.includes('#') ? repairIssueHashes(lines, keys, sourceLine, data) : NO_PROBLEMS;
+    return { startLine, endLine, source, sourceLine, data, keys, problems, engine: 'lean' };
   }
   const full = parseYamlFullWithKeys(source, sourceLine, keys);
-  return { startLine, endLine, source, sourceLine, data: full.data, keys, problems: full.problems, engine: 'yaml' };
+  if (full.rejected) {
+    const recovered = recoverBlock(lines, sourceLine);
+    return { startLine, endLine, source, sourceLine, data: recovered.data, keys: recovered.keys, problems: recovered.problems, engine: 'recovered' };
+  }
+  const problems = full.problems.length === 0 && source.includes('#') ? repairIssueHashes(lines, keys, sourceLine, full.data) : full.problems;
+  return { startLine, endLine, source, sourceLine, data: full.data, keys, problems, engine: 'yaml' };
 }
+
+const NO_PROBLEMS: readonly YamlProblem[] = Object.freeze([]);
 
 function opensLikeYaml(lines: readonly string[]): boolean {
   const first = lines.find((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
@@ -261,83 +279,6 @@ function scanKeys(lines: readonly string[], firstLine: number): FrontmatterKey[]
     keys.push({ key, line: firstLine + index, endLine: firstLine + end, valueColumn });
   }
   return keys;
-}
-
-function isBlankOrComment(line: string): boolean {
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c === SPACE || c === TAB) continue;
-    return c === HASH;
-  }
-  return true;
-}
-
-/**
- * Recognises a top-level `key:` line at column 0, plain or quoted. This is a line
- * reading, not a YAML parse: for the rare block the lean parser declines it is a
- * best effort, good enough to point at a key in the editor.
- */
-function keyOnLine(line: string): { key: string; valueColumn: number } | undefined {
-  const c = line.charCodeAt(0);
-  if (Number.isNaN(c) || c === SPACE || c === TAB || c === HASH) return undefined;
-  const c1 = line.charCodeAt(1);
-  // Sequence items, explicit keys and document markers are not `key:` lines.
-  if ((c === DASH || c === 63 /* ? */ || c === 58 /* : */) && separated(line, 1)) return undefined;
-  if ((c === DASH || c === DOT) && c1 === c && line.charCodeAt(2) === c && separated(line, 3)) return undefined;
-
-  let key: string;
-  let colon: number;
-  if (c === 39 /* ' */ || c === 34 /* " */) {
-    const quote = line[0];
-    let close = -1;
-    for (let i = 1; i < line.length; i++) {
-      if (line[i] === quote) {
-        if (quote === "'" && line[i + 1] === "'") {
-          i++;
-          continue;
-        }
-        close = i;
-        break;
-      }
-      if (quote === '"' && line[i] === '\\') i++;
-    }
-    if (close < 0) return undefined;
-    colon = close + 1;
-    while (line.charCodeAt(colon) === SPACE || line.charCodeAt(colon) === TAB) colon++;
-    if (line[colon] !== ':' || !separated(line, colon + 1)) return undefined;
-    const inner = line.slice(1, close);
-    key = quote === "'" ? inner.replace(/''/g, "'") : unescapeDouble(inner);
-  } else {
-    colon = -1;
-    for (let i = 0; i < line.length; i++) {
-      const d = line.charCodeAt(i);
-      if (d === 58 && separated(line, i + 1)) {
-        colon = i;
-        break;
-      }
-      if (d === HASH && i > 0 && separated(line, i - 1)) return undefined;
-    }
-    if (colon < 0) return undefined;
-    key = line.slice(0, colon).trimEnd();
-  }
-  let valueColumn = colon + 1;
-  while (line.charCodeAt(valueColumn) === SPACE || line.charCodeAt(valueColumn) === TAB) valueColumn++;
-  return { key, valueColumn };
-}
-
-/** Whitespace or the end of the line, which is what ends a `:` indicator or starts a comment. */
-function separated(line: string, i: number): boolean {
-  const d = line.charCodeAt(i);
-  return Number.isNaN(d) || d === SPACE || d === TAB;
-}
-
-function unescapeDouble(inner: string): string {
-  if (!inner.includes('\\')) return inner;
-  try {
-    return JSON.parse(`"${inner}"`) as string;
-  } catch {
-    return inner;
-  }
 }
 
 // ---------------------------------------------------------------------------
@@ -647,16 +588,17 @@ function resolvePlain(s: string): unknown {
  * leaves the data as `YAML.parse` gives it.
  */
 export function parseYamlFull(source: string, firstLine: number): { data: Record<string, unknown>; problems: YamlProblem[] } {
-  return parseYamlFullWithKeys(source, firstLine, undefined);
+  const { data, problems } = parseYamlFullWithKeys(source, firstLine, undefined);
+  return { data, problems };
 }
 
 function parseYamlFullWithKeys(
   source: string,
   firstLine: number,
   knownKeys: readonly FrontmatterKey[] | undefined,
-): { data: Record<string, unknown>; problems: YamlProblem[] } {
+): { data: Record<string, unknown>; problems: YamlProblem[]; rejected: boolean } {
   const problems: YamlProblem[] = [];
-  const at = (offset: number) => documentPosition(source, firstLine, offset);
+  const at = (offset: number) => ({ ...documentPosition(source, firstLine, offset), severity: 'error' as const });
   try {
     // prettyErrors would append block-relative line numbers and a code excerpt to
     // each message; the problem carries the document line instead. logLevel keeps
@@ -668,33 +610,38 @@ function parseYamlFullWithKeys(
       problems.push(errorProblem(error, at, keys));
     }
     for (const warning of doc.warnings) {
-      problems.push({ message: `Frontmatter YAML warning: ${warning.message}`, ...at(warning.pos[0]) });
+      problems.push({
+        message: 'This frontmatter line uses YAML that plans have no use for (a tag or a directive); remove it.',
+        ...at(warning.pos[0]),
+        severity: 'warning',
+      });
     }
-    if (doc.errors.length > 0) return { data: {}, problems };
+    if (doc.errors.length > 0) return { data: {}, problems, rejected: true };
     const contents = doc.contents;
-    if (contents === null || contents === undefined) return { data: {}, problems };
+    if (contents === null || contents === undefined) return { data: {}, problems, rejected: false };
     if (!isMap(contents)) {
       const kind = isSeq(contents) ? 'a list' : 'a single value';
       problems.push({
         message: `Frontmatter must be a mapping of 'key: value' lines, but it is ${kind}.`,
         ...at(contents.range?.[0] ?? 0),
       });
-      return { data: {}, problems };
+      return { data: {}, problems, rejected: false };
     }
     const data: unknown = doc.toJS();
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) return { data: {}, problems };
-    return { data: data as Record<string, unknown>, problems };
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) return { data: {}, problems, rejected: false };
+    return { data: data as Record<string, unknown>, problems, rejected: false };
   } catch (error) {
-    // toJS throws on, for instance, alias bombs; report rather than crash the index.
+    // toJS throws on, for instance, an alias to no anchor or an alias bomb: the block is
+    // then read entry by entry, like one with a syntax error.
     const message = error instanceof Error ? error.message : String(error);
-    problems.push({ message: `Frontmatter could not be read: ${message}`, line: firstLine, column: 0 });
-    return { data: {}, problems };
+    problems.push({ message: `Frontmatter could not be read: ${message}`, line: firstLine, column: 0, severity: 'error' });
+    return { data: {}, problems, rejected: true };
   }
 }
 
 function errorProblem(
   error: YAMLError,
-  at: (offset: number) => { line: number; column: number },
+  at: (offset: number) => { line: number; column: number; severity: 'error' },
   keys: readonly FrontmatterKey[],
 ): YamlProblem {
   const position = at(error.pos[0]);

@@ -62,7 +62,7 @@ describe('autopm (the built CLI)', () => {
     const broken = run('validate', join(fixturesDir, 'broken'), '--json');
     assert.equal(broken.code, 1);
     const { diagnostics } = JSON.parse(broken.stdout);
-    assert.equal(diagnostics.length, 18);
+    assert.equal(diagnostics.length, 21);
     assert.deepEqual(diagnostics.find((d: { code: string }) => d.code === 'dependency-self'), {
       path: 'epics/epic-002-broken.md', line: 16, column: 5, severity: 'error', code: 'dependency-self', message: 'T4 depends on itself.',
     });

@@ -530,8 +530,14 @@ const tailArb = fc
   .tuple(spacesArb, fc.option(fc.tuple(fc.constantFrom(' ', '  ', '   '), commentArb), { freq: 3, nil: undefined }))
   .map(([spaces, comment]) => (comment ? spaces + comment[0] + comment[1] : spaces));
 
+/**
+ * After a title (`name`) a `#` before a digit is part of the title (`Fix #12`), as the
+ * parser reads it, so a title's comments are the ones that start `# `.
+ */
+const titleTailArb = tailArb.filter((tail) => !/#\d/.test(tail));
+
 function fieldArb(key: string, value: fc.Arbitrary<string>): fc.Arbitrary<FmItem> {
-  return fc.record({ value, gap: fc.constantFrom(' ', ' ', ' ', '  '), tail: tailArb }).map(
+  return fc.record({ value, gap: fc.constantFrom(' ', ' ', ' ', '  '), tail: key === 'name' ? titleTailArb : tailArb }).map(
     ({ value: v, gap, tail }): FmItem => ({ kind: 'field', key, value: v, gap, tail }),
   );
 }

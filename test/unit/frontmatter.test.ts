@@ -269,31 +269,47 @@ describe('findFrontmatter', () => {
         message: "The frontmatter block opened on line 1 is never closed with '---'.",
         line: 0,
         column: 0,
+        severity: 'error',
       }]);
     }
   });
 
-  test('malformed YAML gives a problem on the right document line', () => {
+  test('malformed YAML is read line by line, with a warning on the line at fault', () => {
     const text = '# Title\n\n---\nname: x\nstatus: [open\nowner: me\n---\n';
     const fm = findFrontmatter(text);
     assert.ok(fm);
-    assert.equal(fm.engine, 'yaml');
-    assert.deepStrictEqual(fm.data, {});
-    assert.ok(fm.problems.length > 0);
-    assert.ok(fm.problems.every((p) => p.line >= 4 && p.line <= 5), JSON.stringify(fm.problems));
+    assert.equal(fm.engine, 'recovered');
+    assert.deepStrictEqual(fm.data, { name: 'x', status: ['open'], owner: 'me' });
+    assert.deepStrictEqual(fm.problems, [{
+      message: 'The list in `status` is never closed with `]`; add it at the end of the line.',
+      line: 4,
+      column: 8,
+      severity: 'warning',
+    }]);
 
     const nested = findFrontmatter('---\na: 1\nb: c: d\n---\n');
-    assert.equal(nested?.problems[0].line, 2);
-    assert.equal(nested?.problems[0].column, 3);
+    assert.deepStrictEqual(nested?.data, { a: 1, b: 'c: d' });
+    assert.deepStrictEqual(nested?.problems, [{
+      message: 'The value of `b` contains `: `, which YAML reads as a nested key; quote it: b: "c: d".',
+      line: 2,
+      column: 3,
+      severity: 'warning',
+    }]);
   });
 
-  test('not a mapping, and duplicate keys, are problems', () => {
+  test('not a mapping is an error; a key written twice is read from its last line, with a warning there', () => {
     const list = findFrontmatter('---\n- a\n---\n');
     assert.equal(list?.problems.length, 1);
     assert.equal(list?.problems[0].line, 1);
+    assert.equal(list?.problems[0].severity, 'error');
     const dup = findFrontmatter('---\nname: a\nstatus: x\nname: b\n---\n');
-    assert.deepStrictEqual(dup?.data, {});
-    assert.deepStrictEqual(dup?.problems, [{ message: "The frontmatter key 'name' appears more than once.", line: 3, column: 0 }]);
+    assert.deepStrictEqual(dup?.data, { name: 'b', status: 'x' });
+    assert.deepStrictEqual(dup?.problems, [{
+      message: '`name` is set again here (line 2 sets it first); this value is the one read. Delete one of the two lines.',
+      line: 3,
+      column: 0,
+      severity: 'warning',
+    }]);
     assert.deepStrictEqual(dup?.keys.map((k) => k.key), ['name', 'status', 'name']);
   });
 
@@ -534,9 +550,23 @@ const mixedSource = fc.tuple(
 ).map(([entries, breaks, trailing]) => joinLines(entries.flat(), breaks, trailing));
 
 /** Arbitrary text over the characters YAML treats specially. */
+const junkText = (maxLength: number) =>
+  fc.string({ unit: fc.constantFrom(...' \t\r\n:#-[]{},\'"&*!|>%@`?ab1.0xe_~\\é\u0085\ufeff'.split('')), maxLength });
+/** Junk without the characters that always send a block to the yaml package (tabs, CR, NEL, BOM, `{`, `&`...). */
+const mildJunk = fc.string({ unit: fc.constantFrom(...' :#-[],\'"ab1.0xe_~é'.split('')), maxLength: 8 });
+/**
+ * Junk lines, and `key: <junk>` lines: the second kind is often inside the lean subset
+ * (`a: ab1`, `a: [1, b]`, `a: "x"`), so the lean parser answers for a good share of
+ * these sources and each answer is compared with YAML's.
+ */
 const junkSource = fc.array(
-  fc.string({ unit: fc.constantFrom(...' \t\r\n:#-[]{},\'"&*!|>%@`?ab1.0xe_~\\é\u0085\ufeff'.split('')), maxLength: 16 }),
-  { maxLength: 6 },
+  fc.oneof(
+    { weight: 1, arbitrary: junkText(16) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('a', 'name', 'b_1', 'x.y'), fc.constantFrom(': ', ':', ':  '), junkText(10)).map((parts) => parts.join('')) },
+    { weight: 8, arbitrary: fc.tuple(fc.constantFrom('a', 'name', 'b_1', 'x.y'), fc.constantFrom(': ', ':  '), mildJunk).map((parts) => parts.join('')) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('  - ', '- ', '  -'), junkText(6)).map((parts) => parts.join('')) },
+  ),
+  { maxLength: 5 },
 ).map((lines) => lines.join('\n'));
 
 const RUNS = {
@@ -561,7 +591,13 @@ describe('differential: parseYamlLean against YAML.parse', () => {
   });
 
   test('junk sources: whenever lean answers, it equals YAML.parse', () => {
-    fc.assert(fc.property(junkSource, (source) => assertLeanSound(source)), { numRuns: RUNS.junk });
+    let leanAnswered = 0;
+    fc.assert(fc.property(junkSource, (source) => {
+      if (parseYamlLean(source) !== undefined) leanAnswered++;
+      assertLeanSound(source);
+    }), { numRuns: RUNS.junk });
+    // Were the lean parser to decline every junk source, this would compare nothing.
+    assert.ok(leanAnswered > RUNS.junk / 10, `lean answered only ${leanAnswered} of ${RUNS.junk} junk sources`);
   });
 
   test('the plain well-formed subset always takes the fast path', () => {
@@ -595,10 +631,29 @@ describe('differential: findFrontmatter against YAML.parse', () => {
       assert.equal(fm.source, source);
       const ref = reference(source);
       if (ref.ok && (ref.value === null || isMapping(ref.value))) {
-        assert.deepStrictEqual(fm.data, ref.value ?? {});
-        if (fm.engine === 'lean') assert.deepStrictEqual(fm.problems, []);
+        // The one reading that differs from YAML's on valid YAML: a title whose `#12` YAML
+        // takes for a comment is read whole, with a warning on its line.
+        const expected = { ...(ref.value ?? {}) } as Record<string, unknown>;
+        for (const key of Object.keys(expected)) {
+          const read = fm.data[key];
+          if (Object.is(read, expected[key]) || (typeof read === 'object' && read !== null)) continue;
+          assert.match(key, /^(name|title|description|summary)$/, `only a title may be read otherwise than YAML reads it: ${key}`);
+          assert.ok(typeof read === 'string' && read.startsWith(String(expected[key] ?? '')) && /#\d/.test(read), `${key} is read whole: ${JSON.stringify(read)}`);
+          const line = fm.keys.find((k) => k.key === key)!.line;
+          assert.ok(fm.problems.some((p) => p.line === line && p.severity === 'warning'), `a warning on the line of ${key}`);
+          expected[key] = read;
+        }
+        assert.deepStrictEqual(fm.data, expected);
+        if (fm.engine === 'lean') assert.ok(fm.problems.every((p) => p.severity === 'warning'));
       }
-      if (!ref.ok) assert.ok(fm.problems.length > 0, 'a YAML error must be a problem');
+      if (!ref.ok) {
+        assert.ok(fm.problems.length > 0, 'a YAML error must be a problem');
+        assert.equal(fm.engine, 'recovered');
+        for (const p of fm.problems) {
+          assert.ok(p.line >= fm.sourceLine && p.line < fm.endLine, `a problem lies inside the block: ${JSON.stringify(p)}`);
+          assert.doesNotMatch(p.message, /Nested mappings|Implicit keys|Map keys must be unique|at line \d+, column/, 'no message of the YAML library reaches the user');
+        }
+      }
       if (fm.engine === 'lean') {
         assert.deepStrictEqual(fm.keys.map((k) => k.key), Object.keys(fm.data));
         for (const k of fm.keys) {

@@ -155,12 +155,17 @@ export function listField(data: Readonly<Record<string, unknown>>, ...keys: stri
 
 /**
  * A top-level frontmatter key as the parser reads it: spelled exactly, else spelled any
- * way that means the same (`Status`, `depends-on`), the first such key winning.
+ * way that means the same (`Status`, `depends-on`), the first such spelling winning.
+ * A key written twice is read from its last line, as its value is, so an edit changes
+ * the line that counts.
  */
 export function findKey(fm: Frontmatter | undefined, key: string): FrontmatterKey | undefined {
   if (!fm) return undefined;
   const wanted = metadataKey(key);
-  return fm.keys.find((k) => k.key === key) ?? fm.keys.find((k) => metadataKey(k.key) === wanted);
+  const spelled = fm.keys.some((k) => k.key === key) ? key : fm.keys.find((k) => metadataKey(k.key) === wanted)?.key;
+  if (spelled === undefined) return undefined;
+  for (let i = fm.keys.length - 1; i >= 0; i--) if (fm.keys[i].key === spelled) return fm.keys[i];
+  return undefined;
 }
 
 /** The empty list every task without ids shares. */

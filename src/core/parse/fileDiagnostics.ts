@@ -14,7 +14,7 @@ export function frontmatterDiagnostics(path: string, fm: Frontmatter): Diagnosti
     diagnostic(
       path,
       { line: p.line, column: p.column, endLine: p.line, endColumn: p.column + 1 },
-      'error',
+      p.severity,
       'frontmatter-malformed',
       p.message,
     ),

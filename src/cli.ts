@@ -5,14 +5,16 @@
 import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { nextTask, readyTasks } from './core/analysis';
+import { nextTask, readyTasks, stateOfTasks } from './core/analysis';
 import type { PlanChange } from './core/edits';
 import { applyEdits, isoNow, PlanEditError, setTaskStateChange } from './core/edits';
 import { epicGraphJson, epicGraphMermaid } from './core/mermaid';
-import type { Epic, TaskState } from './core/model';
+import type { Epic, PlanState, TaskState } from './core/model';
 import { resolveTaskRef } from './core/parse/directoryParser';
 import { DEFAULT_PLAN_ROOTS, PlanIndex } from './core/planIndex';
 import { epicProgress, prdProgress } from './core/progress';
+import { planStateLabel } from './core/status';
+import { statusConflict } from './core/validate';
 import { NodePlanFileSystem } from './services/nodePlanFileSystem';
 
 const USAGE = `Usage: autopm <command> [options]
@@ -63,15 +65,25 @@ function table(rows: string[][]): string[] {
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd());
 }
 
+/** The status as written, and what the tasks say when they contradict it: `completed (tasks: in progress)`. */
+function statusCell(plan: { status: string | null; tasksState: PlanState | null; statusConflict: string | null }): string {
+  const status = plan.status ?? '-';
+  return plan.statusConflict !== null && plan.tasksState !== null ? `${status} (tasks: ${planStateLabel(plan.tasksState)})` : status;
+}
+
 function statusCommand(index: PlanIndex, roots: readonly string[], json: boolean, io: Io): number {
   const analyses = index.allAnalyses();
   const prds = index.prds.map((prd) => {
     const progress = prdProgress(prd, index.allEpics);
+    const tasks = index.epicsOfPrd(prd).flatMap((e) => e.tasks);
+    const counts = { total: tasks.length, done: progress.done, inProgress: tasks.filter((t) => t.state === 'in-progress').length };
     return {
       id: prd.id,
       title: prd.title,
       status: prd.status ?? null,
       state: prd.state,
+      tasksState: tasks.length > 0 ? stateOfTasks(counts) : null,
+      statusConflict: statusConflict(prd, counts) ?? null,
       path: prd.path,
       progress: progress.percent,
       done: progress.done,
@@ -87,6 +99,8 @@ function statusCommand(index: PlanIndex, roots: readonly string[], json: boolean
       title: epic.title,
       status: epic.status ?? null,
       state: epic.state,
+      tasksState: analysis.tasksState,
+      statusConflict: statusConflict(epic, analysis.counts) ?? null,
       layout: epic.layout,
       path: epic.path,
       prd: epic.prd ?? null,
@@ -117,7 +131,7 @@ function statusCommand(index: PlanIndex, roots: readonly string[], json: boolean
     lines.push('PRDs');
     const rows = prds.map((p) => {
       const counted = p.total > 0;
-      return ['  ' + p.id, p.title, p.status ?? '-', counted ? `${p.done}/${p.total}` : '', counted ? `${p.progress}%` : ''];
+      return ['  ' + p.id, p.title, statusCell(p), counted ? `${p.done}/${p.total}` : '', counted ? `${p.progress}%` : ''];
     });
     lines.push(...table(rows));
   }
@@ -129,7 +143,7 @@ function statusCommand(index: PlanIndex, roots: readonly string[], json: boolean
         epics.map((e) => [
           '  ' + e.id,
           e.title,
-          e.status ?? '-',
+          statusCell(e),
           `${e.counts.done}/${e.counts.total}`,
           `${e.progress}%`,
           `ready ${e.counts.ready}`,
@@ -251,7 +265,7 @@ function setStatusCommand(index: PlanIndex, dir: string, target: string, stateNa
   const task =
     epic.tasks.find((t) => t.id === taskRef) ??
     epic.tasks.find((t) => t.id.toLowerCase() === taskRef.toLowerCase() || t.id === `T${taskRef}`) ??
-    epic.tasks.find((t) => t.id === resolveTaskRef(taskRef, epic.tasks));
+    epic.tasks.find((t) => t.id === resolveTaskRef(taskRef, epic.tasks, epic.renumbered));
   if (!task) throw new UsageError(`Epic ${epic.id} has no task "${taskRef}". Tasks: ${epic.tasks.map((t) => t.id).join(', ')}.`);
   const change = setTaskStateChange(epic, task.id, state, (path) => readFileSync(join(dir, path), 'utf8'), isoNow());
   writeChange(dir, change);

@@ -1,9 +1,13 @@
-import type { Dependency, Epic, Task, TaskDisplayState } from './model';
+import type { Dependency, Epic, PlanState, Task, TaskDisplayState } from './model';
 import { numericId } from './parse/common';
+import { DEFAULT_ESTIMATE_HOURS, estimateHours, readEstimate } from './estimate';
 import { isBlockedStatus } from './status';
 
-/** Why a task cannot start: a dependency not done, one that does not exist, a cycle, or its own `blocked` status. */
-export type BlockReason = 'not-done' | 'unknown' | 'cycle' | 'marked-blocked';
+/**
+ * Why a task cannot start: a dependency not done, one that does not exist, a cycle, its
+ * own `blocked` status, or a task file too incomplete to schedule (empty, no frontmatter).
+ */
+export type BlockReason = 'not-done' | 'unknown' | 'cycle' | 'marked-blocked' | 'incomplete';
 
 export interface Blocker {
   readonly taskId: string;
@@ -46,25 +50,8 @@ export interface EpicAnalysis {
   /** The longest chain of unfinished work, in order. */
   readonly criticalPath: readonly string[];
   readonly counts: Counts;
-}
-
-const HOURS_PER_UNIT: ReadonlyArray<[RegExp, number]> = [
-  [/^(m|min|mins|minute|minutes)$/, 1 / 60],
-  [/^(h|hr|hrs|hour|hours)$/, 1],
-  [/^(d|day|days)$/, 8],
-  [/^(w|wk|wks|week|weeks)$/, 40],
-];
-
-/** `2 hours`, `3h`, `1.5 days`, `30m` → hours; anything else counts as one hour. */
-export function estimateHours(estimate: string | undefined): number {
-  if (!estimate) return 1;
-  const match = /(\d+(?:\.\d+)?)\s*([a-z]*)/i.exec(estimate);
-  if (!match) return 1;
-  const value = Number(match[1]);
-  const unit = match[2].toLowerCase();
-  if (unit === '') return value > 0 ? value : 1;
-  const factor = HOURS_PER_UNIT.find(([pattern]) => pattern.test(unit))?.[1];
-  return factor !== undefined && value > 0 ? value * factor : 1;
+  /** What the tasks say of the epic, whatever its status says: all done, some started, or none. */
+  readonly tasksState: PlanState;
 }
 
 /** `critical`/`P0` → 0 ... `low`/`P3` → 3; a task without a priority ranks as medium (2). */
@@ -224,6 +211,7 @@ export function analyzeEpic(epic: Epic): EpicAnalysis {
       }
       if (inCycle.has(id) && blockers.length === 0) blockers.push({ taskId: id, reason: 'cycle' });
       if (isBlockedStatus(task.rawStatus)) blockers.push({ taskId: id, reason: 'marked-blocked' });
+      if (task.incomplete) blockers.push({ taskId: id, reason: 'incomplete' });
     }
     const display: TaskDisplayState =
       task.state === 'done' ? 'done' : task.state === 'in-progress' ? 'in-progress' : blockers.length > 0 ? 'blocked' : 'ready';
@@ -248,7 +236,21 @@ export function analyzeEpic(epic: Epic): EpicAnalysis {
     ready: ready.length,
     blocked: blocked.length,
   };
-  return { epic, tasks, ready, blocked, cycles, dangling, criticalPath, counts };
+  return { epic, tasks, ready, blocked, cycles, dangling, criticalPath, counts, tasksState: stateOfTasks(counts) };
+}
+
+/** The state a set of tasks gives its epic: done when all are, in progress once one is started or done. */
+export function stateOfTasks(counts: Pick<Counts, 'total' | 'done' | 'inProgress'>): PlanState {
+  if (counts.total > 0 && counts.done === counts.total) return 'done';
+  return counts.done > 0 || counts.inProgress > 0 ? 'in-progress' : 'not-started';
+}
+
+/**
+ * Whether an epic's own status closes it (`completed`, `closed`, `cancelled`...): its
+ * open tasks are then not recommended while other epics have ready work.
+ */
+export function isClosedEpic(epic: Epic): boolean {
+  return epic.state === 'done';
 }
 
 function topologicalOrder(
@@ -300,6 +302,15 @@ function formatHours(hours: number): string {
   return `${Number.isInteger(hours) ? hours : hours.toFixed(1)}h`;
 }
 
+/** Which estimate was read for a task, and the hours it counts for. */
+function estimateClause(task: Task): string {
+  const hours = readEstimate(task.estimate);
+  if (task.estimate === undefined) return `no estimate, counted as ${formatHours(DEFAULT_ESTIMATE_HOURS)}`;
+  const from = task.estimateFrom !== undefined ? ` (${task.estimateFrom})` : '';
+  if (hours === undefined) return `estimate "${task.estimate}"${from} not understood, counted as ${formatHours(DEFAULT_ESTIMATE_HOURS)}`;
+  return `estimate ${task.estimate}${from} read as ${formatHours(hours)}`;
+}
+
 /** Why a ready task is recommended, in one sentence a person can check. */
 export function explainChoice(candidate: TaskAnalysis, analysis: EpicAnalysis): string {
   const parts: string[] = [];
@@ -308,36 +319,35 @@ export function explainChoice(candidate: TaskAnalysis, analysis: EpicAnalysis): 
     deps.length === 0 ? 'Ready: it has no dependencies' : `Ready: ${deps.length === 1 ? 'its dependency' : `all ${deps.length} dependencies`} (${deps.join(', ')}) ${deps.length === 1 ? 'is' : 'are'} done`,
   );
   if (candidate.task.priority !== undefined) parts.push(`priority ${candidate.task.priority}`);
+  parts.push(estimateClause(candidate.task));
   if (candidate.onCriticalPath && analysis.criticalPath.length > 0) {
     parts.push(`starts the critical path (${plural(analysis.criticalPath.length, 'task')}, ${formatHours(candidate.remainingHours)} of work)`);
   } else {
     parts.push(`${formatHours(candidate.remainingHours)} of work on its longest chain`);
   }
   parts.push(candidate.unblocks > 0 ? `unblocks ${plural(candidate.unblocks, 'task')}` : 'unblocks nothing else');
-  return parts.join('; ') + '.';
+  const closed = isClosedEpic(analysis.epic) ? ` Its epic is marked ${analysis.epic.status ?? 'done'} though this task is open, so it comes after the ready tasks of open epics.` : '';
+  return parts.join('; ') + '.' + closed;
 }
 
 /**
  * The task to do next across epics: the best ready task by priority, longest remaining
- * chain, what it unblocks, then epic and document order. Undefined when nothing is ready.
+ * chain, what it unblocks, then epic and document order. An epic whose status closes it
+ * offers its open tasks only when no other epic has ready work, and the reason says so.
+ * Undefined when nothing is ready.
  */
 export function nextTask(analyses: readonly EpicAnalysis[]): NextTask | undefined {
-  let best: { analysis: EpicAnalysis; task: TaskAnalysis; rank: number } | undefined;
-  analyses.forEach((analysis, rank) => {
-    const candidate = analysis.ready[0];
-    if (!candidate) return;
-    if (!best || compareCandidates(candidate, best.task) < 0 || (compareCandidates(candidate, best.task) === 0 && rank < best.rank)) {
-      best = { analysis, task: candidate, rank };
-    }
-  });
-  if (!best) return undefined;
-  return { epic: best.analysis.epic, task: best.task, reason: explainChoice(best.task, best.analysis) };
+  const first = readyTasks(analyses)[0];
+  if (!first) return undefined;
+  const analysis = analyses.find((a) => a.epic === first.epic)!;
+  const reason = explainChoice(first.task, analysis) + (isClosedEpic(first.epic) ? ' No open epic has a ready task.' : '');
+  return { epic: first.epic, task: first.task, reason };
 }
 
-/** Every ready task across epics, in recommended order. */
+/** Every ready task across epics, in recommended order; those of epics marked closed come last. */
 export function readyTasks(analyses: readonly EpicAnalysis[]): Array<{ epic: Epic; task: TaskAnalysis }> {
   return analyses
-    .flatMap((analysis, rank) => analysis.ready.map((task) => ({ epic: analysis.epic, task, rank })))
-    .sort((a, b) => compareCandidates(a.task, b.task) || a.rank - b.rank)
+    .flatMap((analysis, rank) => analysis.ready.map((task) => ({ epic: analysis.epic, task, rank, closed: isClosedEpic(analysis.epic) })))
+    .sort((a, b) => Number(a.closed) - Number(b.closed) || compareCandidates(a.task, b.task) || a.rank - b.rank)
     .map(({ epic, task }) => ({ epic, task }));
 }

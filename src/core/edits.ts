@@ -213,7 +213,7 @@ export function setTaskStateChange(epic: Epic, taskId: string, state: TaskState,
   const epicEdits = epicFileEdits(epic, read, (file, text) => {
     const edits: TextEdit[] = [];
     for (const entry of file.checklist) {
-      if (resolveTaskRef(entry.ref, epic.tasks) !== taskId) continue;
+      if (resolveTaskRef(entry.ref, epic.tasks, epic.renumbered) !== taskId) continue;
       const wanted = state === 'done';
       if (entry.checked !== wanted) edits.push(...setCheckboxEdits(text, entry.line, wanted ? 'x' : ' '));
     }

@@ -38,11 +38,13 @@ export type DiagnosticCode =
   | 'dependency-cycle'
   | 'dependency-dangling'
   | 'dependency-self'
+  | 'dependency-renamed'
   | 'mermaid-unknown-node'
   | 'checklist-mismatch'
   | 'checklist-missing-task'
   | 'prd-unknown'
-  | 'epic-empty';
+  | 'epic-empty'
+  | 'status-contradicts-tasks';
 
 export interface Diagnostic {
   readonly path: string;
@@ -70,6 +72,8 @@ export interface Prd {
   /** The status as written (`Draft`, `backlog`...), or undefined. */
   readonly status?: string;
   readonly state: PlanState;
+  /** Where the status value is written, for diagnostics about it. */
+  readonly statusRange?: Range;
   readonly created?: string;
   readonly owner?: string;
   readonly path: string;
@@ -103,6 +107,8 @@ export interface Dependency {
   /** The task that waits for it. */
   readonly to: string;
   readonly source: 'mermaid' | 'bullet' | 'frontmatter';
+  /** The reference as the plan writes it (`009`, `#12`), when `from` is not that text. */
+  readonly written?: string;
   readonly path: string;
   readonly range: Range;
 }
@@ -119,7 +125,10 @@ export interface Task {
   readonly issue?: number;
   readonly githubUrl?: string;
   readonly group?: string;
+  /** The estimate as written (`2-3 days`, `M`, `3`). */
   readonly estimate?: string;
+  /** Where the estimate was read, when not from the usual place: `hours`, `effort`, `Size` (a body line)... */
+  readonly estimateFrom?: string;
   readonly agent?: string;
   readonly priority?: string;
   /** Task ids as written in the plan (normalised to this epic's id form). */
@@ -133,6 +142,13 @@ export interface Task {
   readonly order: number;
   /** Frontmatter of a task file (directory layout), as parsed. */
   readonly fields?: Readonly<Record<string, unknown>>;
+  /**
+   * The file under `updates/<N>/` (progress notes, work streams) that shows work on a task
+   * whose own status still says open: such a task counts as in progress.
+   */
+  readonly startedIn?: string;
+  /** A task file that is empty or has no frontmatter: it is shown and reported, never scheduled. */
+  readonly incomplete?: 'empty' | 'no-frontmatter';
 }
 
 /** One line of the `## Tasks Created` checklist of a directory-layout `epic.md`. */
@@ -155,6 +171,8 @@ export interface Epic {
   readonly dir?: string;
   readonly status?: string;
   readonly state: PlanState;
+  /** Where the status value is written (in `epic.md` for the directory layout). */
+  readonly statusRange?: Range;
   /** The PRD it is based on, as written (`PRD-001`, `task-api`). */
   readonly prd?: string;
   readonly start?: string;
@@ -166,6 +184,13 @@ export interface Epic {
   readonly milestones: readonly Milestone[];
   readonly dependencies: readonly Dependency[];
   readonly checklist: readonly ChecklistEntry[];
+  /**
+   * Directory layout, after a sync renamed `001.md` to `<issue>.md`: the number each task
+   * had before (`"1"`) → its id now (`"1235"`), from `# Task 001:` headings,
+   * `github-mapping.md` and the order of `## Tasks Created`. References that still use the
+   * old numbers resolve through it.
+   */
+  readonly renumbered?: Readonly<Record<string, string>>;
   readonly range: Range;
 }
 

@@ -1,12 +1,13 @@
 import type { EpicAnalysis } from './analysis';
 import { analyzeEpic } from './analysis';
 import type { Diagnostic, Epic, PlanDocuments, Prd } from './model';
-import type { ParsedEpicFile, ParsedTaskFile } from './parse/directoryParser';
-import { assembleDirectoryEpic, isTaskFileName, parseEpicFile, parseTaskFile } from './parse/directoryParser';
+import type { ParsedEpicFile, ParsedMappingFile, ParsedTaskFile, ParsedUpdateFile } from './parse/directoryParser';
+import { assembleDirectoryEpic, isTaskFileName, parseEpicFile, parseMappingFile, parseTaskFile, parseUpdateFile } from './parse/directoryParser';
 import { parsePrd } from './parse/prdParser';
 import { parseSingleFileEpic } from './parse/singleFileEpicParser';
 import { baseName, comparePaths, joinPath } from './text';
-import { sortDiagnostics, validateEpic } from './validate';
+import { epicBelongsToPrd } from './progress';
+import { sortDiagnostics, validateEpic, validatePrd } from './validate';
 
 /** The file access the index needs; the CLI passes Node's file system, the extension VS Code's. */
 export interface PlanFileSystem {
@@ -18,21 +19,33 @@ export interface PlanFileSystem {
 
 export const DEFAULT_PLAN_ROOTS: readonly string[] = ['prds', 'epics', '.claude/prds', '.claude/epics'];
 
-/** Folders that are never plans: history and archives kept beside the live files. */
+/**
+ * Folders that are never plans: history and archives kept beside the live files. An
+ * epic's `updates/<N>/` is read for one thing only, whether work on task N has started.
+ */
 const SKIPPED_FOLDERS = /^(updates|archived|\.archived|archive|node_modules|\.git)$/i;
-const SKIPPED_FILES = /^(\d+-analysis|github-mapping|execution-status|readme)\.md$/i;
+const SKIPPED_FILES = /^(\d+-analysis|execution-status|readme)\.md$/i;
 
 type FileRole =
   | { readonly kind: 'prd' }
   | { readonly kind: 'single-epic' }
   | { readonly kind: 'epic-md'; readonly dir: string }
-  | { readonly kind: 'task'; readonly dir: string };
+  | { readonly kind: 'task'; readonly dir: string }
+  | { readonly kind: 'mapping'; readonly dir: string }
+  | { readonly kind: 'update'; readonly dir: string };
 
 type Parsed =
   | { readonly kind: 'prd'; readonly prd: Prd; readonly diagnostics: readonly Diagnostic[] }
   | { readonly kind: 'single-epic'; readonly epic: Epic; readonly diagnostics: readonly Diagnostic[] }
   | { readonly kind: 'epic-md'; readonly dir: string; readonly file: ParsedEpicFile }
-  | { readonly kind: 'task'; readonly dir: string; readonly file: ParsedTaskFile };
+  | { readonly kind: 'task'; readonly dir: string; readonly file: ParsedTaskFile }
+  | { readonly kind: 'mapping'; readonly dir: string; readonly file: ParsedMappingFile }
+  | { readonly kind: 'update'; readonly dir: string; readonly file: ParsedUpdateFile };
+
+/** The roles whose files belong to one epic folder. */
+function isFolderRole(role: FileRole): role is Extract<FileRole, { dir: string }> {
+  return role.kind === 'epic-md' || role.kind === 'task' || role.kind === 'mapping' || role.kind === 'update';
+}
 
 interface CacheEntry {
   /**
@@ -90,6 +103,10 @@ export class PlanIndex {
     for (const root of this.roots) {
       if (!path.startsWith(root + '/')) continue;
       const rest = path.slice(root.length + 1).split('/');
+      // `<epic>/updates/<N>/*.md`: progress notes and work streams of task N.
+      if (rest.length === 4 && /^updates$/i.test(rest[1]) && /^\d+$/.test(rest[2]) && rootKind(root) !== 'prds') {
+        return SKIPPED_FOLDERS.test(rest[0]) ? undefined : { kind: 'update', dir: joinPath(root, rest[0]) };
+      }
       if (rest.slice(0, -1).some((part) => SKIPPED_FOLDERS.test(part))) return undefined;
       const name = rest[rest.length - 1];
       if (SKIPPED_FILES.test(name)) return undefined;
@@ -106,6 +123,7 @@ export class PlanIndex {
       const dir = joinPath(root, rest[0]);
       if (name === 'epic.md') return { kind: 'epic-md', dir };
       if (isTaskFileName(name)) return { kind: 'task', dir };
+      if (/^github-mapping\.md$/i.test(name)) return { kind: 'mapping', dir };
       return undefined;
     }
     return undefined;
@@ -161,7 +179,10 @@ export class PlanIndex {
       if (entry.isDirectory) {
         // Plan files sit at most one folder below a root (`epics/<name>/001.md`): deeper
         // folders are notes, and not walking them also ends any loop of linked folders.
-        if (!SKIPPED_FOLDERS.test(entry.name) && this.depthBelowRoot(path) <= 1) await this.walk(path, out);
+        // The exception is an epic's `updates/<N>/`, two fixed levels further down.
+        const depth = this.depthBelowRoot(path);
+        const updates = (depth === 2 && /^updates$/i.test(entry.name)) || (depth === 3 && /^\d+$/.test(entry.name) && /^updates$/i.test(baseName(dir)));
+        if (updates || (!SKIPPED_FOLDERS.test(entry.name) && depth <= 1)) await this.walk(path, out);
       } else {
         const role = this.roleOf(path);
         if (role) out.set(path, role);
@@ -190,7 +211,7 @@ export class PlanIndex {
       const role = found.get(path)!;
       this.cache.set(path, { text, parsed: parseByRole(path, text, role) });
       this.roles.set(path, role);
-      if (role.kind === 'epic-md' || role.kind === 'task') {
+      if (isFolderRole(role)) {
         let files = this.folderFiles.get(role.dir);
         if (!files) this.folderFiles.set(role.dir, (files = new Set()));
         files.add(path);
@@ -220,7 +241,7 @@ export class PlanIndex {
     for (const path of removed) {
       note(path);
       const role = this.roles.get(path);
-      if (role?.kind === 'epic-md' || role?.kind === 'task') this.folderFiles.get(role.dir)?.delete(path);
+      if (role && isFolderRole(role)) this.folderFiles.get(role.dir)?.delete(path);
       this.cache.delete(path);
       this.roles.delete(path);
     }
@@ -233,15 +254,20 @@ export class PlanIndex {
 
   /** Rebuilds the epics whose files changed; `key` is the single epic's path or the epic folder. */
   private reassemble(keys: ReadonlySet<string>, epicIds: Set<string>): void {
-    const byDir = new Map<string, { epicFile?: ParsedEpicFile; tasks: ParsedTaskFile[] }>();
+    type Folder = { epicFile?: ParsedEpicFile; tasks: ParsedTaskFile[]; mapping?: ParsedMappingFile; updates: ParsedUpdateFile[] };
+    const byDir = new Map<string, Folder>();
     for (const key of keys) {
       if (key.endsWith('.md')) continue;
-      const group: { epicFile?: ParsedEpicFile; tasks: ParsedTaskFile[] } = { tasks: [] };
+      const group: Folder = { tasks: [], updates: [] };
       for (const path of this.folderFiles.get(key) ?? []) {
         const parsed = this.cache.get(path)?.parsed;
         if (parsed?.kind === 'epic-md') group.epicFile = parsed.file;
         else if (parsed?.kind === 'task') group.tasks.push(parsed.file);
+        else if (parsed?.kind === 'mapping') group.mapping = parsed.file;
+        else if (parsed?.kind === 'update') group.updates.push(parsed.file);
       }
+      // Sorted, so the file a task counts as started in does not depend on the order a folder was read in.
+      group.updates.sort((a, b) => comparePaths(a.path, b.path));
       byDir.set(key, group);
     }
     for (const key of keys) {
@@ -261,7 +287,7 @@ export class PlanIndex {
       } else {
         const group = byDir.get(key)!;
         if (!group.epicFile && group.tasks.length === 0) continue;
-        const { epic, diagnostics } = assembleDirectoryEpic(key, group.epicFile, group.tasks);
+        const { epic, diagnostics } = assembleDirectoryEpic(key, group.epicFile, group.tasks, { mapping: group.mapping, updates: group.updates });
         const fileDiagnostics = [...(group.epicFile?.diagnostics ?? []), ...group.tasks.flatMap((t) => t.diagnostics)];
         this.epics.set(key, epic);
         this.epicDiagnostics.set(key, [...fileDiagnostics, ...diagnostics]);
@@ -313,6 +339,7 @@ export class PlanIndex {
   diagnostics(): Diagnostic[] {
     const out: Diagnostic[] = [];
     for (const entry of this.cache.values()) if (entry.parsed.kind === 'prd') out.push(...entry.parsed.diagnostics);
+    for (const prd of this.prds) out.push(...validatePrd(prd, this.epicsOfPrd(prd)));
     for (const epic of this.allEpics) {
       const key = this.keyOf(epic);
       out.push(...(this.epicDiagnostics.get(key) ?? []));
@@ -324,6 +351,11 @@ export class PlanIndex {
       out.push(...checks);
     }
     return sortDiagnostics(out);
+  }
+
+  /** The epics based on a PRD. */
+  epicsOfPrd(prd: Prd): Epic[] {
+    return this.allEpics.filter((e) => epicBelongsToPrd(e, prd));
   }
 
   /** Every plan file the index holds, relative to the workspace. */
@@ -350,6 +382,10 @@ function parseByRole(path: string, text: string, role: FileRole): Parsed {
       return { kind: 'epic-md', dir: role.dir, file: parseEpicFile(path, text) };
     case 'task':
       return { kind: 'task', dir: role.dir, file: parseTaskFile(path, text) };
+    case 'mapping':
+      return { kind: 'mapping', dir: role.dir, file: parseMappingFile(path, text) };
+    case 'update':
+      return { kind: 'update', dir: role.dir, file: parseUpdateFile(path, text) };
   }
 }
 

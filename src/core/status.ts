@@ -59,9 +59,23 @@ const PLAN_STATES: Readonly<Record<string, PlanState>> = {
   canceled: 'done',
 };
 
+/** Statuses that close a plan without finishing it: its open tasks are no contradiction. */
+const ABANDONED = new Set(['cancelled', 'canceled', 'archived', 'abandoned', 'dropped', 'wontfix', "won't-do", 'superseded']);
+
+export function isAbandonedStatus(raw: string | undefined): boolean {
+  return raw !== undefined && ABANDONED.has(canonical(raw));
+}
+
 /** The state a PRD or epic status means, or undefined when it is not one we know. */
 export function planStateFromStatus(raw: string): PlanState | undefined {
   return PLAN_STATES[canonical(raw)];
+}
+
+const PLAN_STATE_LABELS: Readonly<Record<PlanState, string>> = { 'not-started': 'not started', 'in-progress': 'in progress', done: 'done' };
+
+/** A plan state in words: `not started`, `in progress`, `done`. */
+export function planStateLabel(state: PlanState): string {
+  return PLAN_STATE_LABELS[state];
 }
 
 /** What the directory layout writes for each task state. */

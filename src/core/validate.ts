@@ -1,7 +1,9 @@
-import type { EpicAnalysis } from './analysis';
-import type { Diagnostic, Prd, Task } from './model';
+import type { Counts, EpicAnalysis } from './analysis';
+import { stateOfTasks } from './analysis';
+import type { Diagnostic, Epic, PlanState, Prd, Range, Task } from './model';
 import { diagnostic, numericId } from './parse/common';
 import { epicBelongsToPrd } from './progress';
+import { isAbandonedStatus, planStateLabel } from './status';
 import { comparePaths } from './text';
 
 /**
@@ -85,10 +87,80 @@ export function validateEpic(analysis: EpicAnalysis, prds: readonly Prd[] | unde
     }
   }
 
+  const contradiction = statusContradiction(epic, epic.tasks, 'tasks');
+  if (contradiction) out.push(contradiction);
+
   if (prds !== undefined && epic.prd !== undefined && !prds.some((p) => epicBelongsToPrd(epic, p))) {
     out.push(diagnostic(epic.path, epic.range, 'warning', 'prd-unknown', `This epic is based on "${epic.prd}", but no PRD by that name was found.`));
   }
   return out;
+}
+
+interface StatusedPlan {
+  readonly kind: 'epic' | 'prd';
+  readonly path: string;
+  readonly status?: string;
+  readonly state: PlanState;
+  readonly statusRange?: Range;
+}
+
+/** How a written status and the tasks disagree. */
+export type StatusConflict =
+  /** The status says done while tasks are open. */
+  | 'done-but-open'
+  /** The status says not started while at least half the tasks are done. */
+  | 'not-started-but-done'
+  /** An epic whose every task is done, still in progress by its status. */
+  | 'all-done-but-open';
+
+/**
+ * Whether the tasks contradict a written status. The views show the state the tasks give
+ * and this beside it; validation says why. Statuses that close a plan unfinished
+ * (`cancelled`, `archived`) contradict nothing, and neither does a PRD `Approved`, which
+ * is a state of readiness, not of progress.
+ */
+export function statusConflict(plan: StatusedPlan, counts: Pick<Counts, 'total' | 'done' | 'inProgress'>): StatusConflict | undefined {
+  if (plan.status === undefined || counts.total === 0 || isAbandonedStatus(plan.status)) return undefined;
+  const tasksState = stateOfTasks(counts);
+  if (plan.state === 'done' && tasksState !== 'done') return 'done-but-open';
+  if (plan.state === 'not-started' && counts.done * 2 >= counts.total && !(plan.kind === 'prd' && /^approved$/i.test(plan.status.trim()))) return 'not-started-but-done';
+  if (plan.kind === 'epic' && plan.state === 'in-progress' && tasksState === 'done') return 'all-done-but-open';
+  return undefined;
+}
+
+function countTasks(tasks: readonly Task[]): Pick<Counts, 'total' | 'done' | 'inProgress'> {
+  let done = 0;
+  let inProgress = 0;
+  for (const t of tasks) {
+    if (t.state === 'done') done++;
+    else if (t.state === 'in-progress') inProgress++;
+  }
+  return { total: tasks.length, done, inProgress };
+}
+
+function statusContradiction(plan: StatusedPlan, tasks: readonly Task[], whose: string): Diagnostic | undefined {
+  const counts = countTasks(tasks);
+  const conflict = statusConflict(plan, counts);
+  if (conflict === undefined || plan.statusRange === undefined) return undefined;
+  const shown = planStateLabel(stateOfTasks(counts));
+  const what = plan.kind === 'epic' ? 'epic' : 'PRD';
+  switch (conflict) {
+    case 'done-but-open':
+      return diagnostic(plan.path, plan.statusRange, 'warning', 'status-contradicts-tasks',
+        `The status says "${plan.status}", but ${counts.total - counts.done} of ${counts.total} ${whose} are not done, so AutoPM shows this ${what} as ${shown}. Set the status to in-progress, or finish those tasks.`);
+    case 'not-started-but-done':
+      return diagnostic(plan.path, plan.statusRange, 'warning', 'status-contradicts-tasks',
+        `The status says "${plan.status}", but ${counts.done} of ${counts.total} ${whose} are done, so AutoPM shows this ${what} as ${shown}. Set the status to ${shown === 'done' ? 'completed' : 'in-progress'}.`);
+    case 'all-done-but-open':
+      return diagnostic(plan.path, plan.statusRange, 'info', 'status-contradicts-tasks',
+        `Every task is done (${counts.done} of ${counts.total}), but the status says "${plan.status}"; set it to completed to close the epic.`);
+  }
+}
+
+/** A PRD's own checks: a status its epics' tasks contradict. */
+export function validatePrd(prd: Prd, epics: readonly Epic[]): Diagnostic[] {
+  const found = statusContradiction(prd, epics.flatMap((e) => e.tasks), `tasks of its epics (${epics.map((e) => e.id).join(', ')})`);
+  return found ? [found] : [];
 }
 
 /** Diagnostics in a stable order: by path, then line, then column, then code. */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Counts, TaskAnalysis } from '../core/analysis';
 import type { Epic, Range, Task, TaskDisplayState } from '../core/model';
+import { statusConflict } from '../core/validate';
 import type { Progress } from '../core/progress';
 
 /** How each state looks everywhere: tree icons, quick picks, hovers. */
@@ -61,9 +62,28 @@ export function blockersText(state: TaskAnalysis, epicTasks: ReadonlyMap<string,
     .map((b) => {
       const blocker = epicTasks.get(b.taskId)?.task;
       const id = blocker ? taskLabelId(blocker) : b.taskId;
-      return b.reason === 'marked-blocked' ? 'its own status' : b.reason === 'unknown' ? `${id} (missing)` : b.reason === 'cycle' ? `${id} (cycle)` : id;
+      switch (b.reason) {
+        case 'marked-blocked':
+          return 'its own status';
+        case 'incomplete':
+          return state.task.incomplete === 'empty' ? 'its file is empty' : 'its file has no frontmatter';
+        case 'unknown':
+          return `${id} (missing)`;
+        case 'cycle':
+          return `${id} (cycle)`;
+        case 'not-done':
+          return id;
+      }
     })
     .join(', ');
+}
+
+/**
+ * The written status to show beside the state the tasks give, when the tasks contradict it
+ * (`marked completed`), the same cases the Problems panel reports.
+ */
+export function statusMismatch(plan: Parameters<typeof statusConflict>[0], counts: Parameters<typeof statusConflict>[1]): string | undefined {
+  return statusConflict(plan, counts) === undefined ? undefined : `marked ${plan.status}`;
 }
 
 export function toVscodeRange(range: Range): vscode.Range {

@@ -171,7 +171,8 @@ describe('directory layout', () => {
       index.files.filter((f) => f.includes('team-calendar/')),
       ['.claude/epics/team-calendar/41.md', '.claude/epics/team-calendar/42.md', '.claude/epics/team-calendar/43.md',
         '.claude/epics/team-calendar/44.md', '.claude/epics/team-calendar/45.md', '.claude/epics/team-calendar/46.md',
-        '.claude/epics/team-calendar/epic.md'],
+        '.claude/epics/team-calendar/epic.md', '.claude/epics/team-calendar/github-mapping.md',
+        '.claude/epics/team-calendar/updates/42/progress.md'],
     );
     const calendar = index.epic('team-calendar')!;
     assert.equal(calendar.prd, '.claude/prds/team-calendar.md');

@@ -29,6 +29,8 @@ describe('PlanIndex', () => {
       '.claude/epics/beta/001.md',
       '.claude/epics/beta/002.md',
       '.claude/epics/beta/epic.md',
+      // Read for one thing: work on task 001 has started.
+      '.claude/epics/beta/updates/001/progress.md',
       '.claude/prds/beta.md',
       'epics/epic-001-a.md',
       'prds/prd-001-a.md',
@@ -37,6 +39,8 @@ describe('PlanIndex', () => {
     assert.deepEqual(index.prds.map((p) => p.id), ['beta', 'PRD-001']);
     assert.deepEqual(index.allEpics.map((e) => e.id), ['beta', 'epic-001-a']);
     assert.deepEqual(index.diagnostics(), []);
+    const first = index.epic('beta')!.tasks[0];
+    assert.deepEqual([first.rawStatus, first.state, first.startedIn], ['open', 'in-progress', '.claude/epics/beta/updates/001/progress.md']);
   });
 
   test('a rebuild with nothing changed parses nothing and reports nothing', async () => {
@@ -89,7 +93,7 @@ describe('PlanIndex', () => {
 
     for (const path of [...fs.files.keys()]) if (path.startsWith('.claude/epics/beta/')) fs.files.delete(path);
     change = await index.update(['.claude/epics/beta']);
-    assert.equal(change.removed.length, 2);
+    assert.deepEqual([...change.removed].sort(), ['.claude/epics/beta/001.md', '.claude/epics/beta/epic.md', '.claude/epics/beta/updates/001/progress.md']);
     assert.deepEqual(change.epics, ['beta']);
     // Epics are listed by path, so `.claude/` folders come first.
     assert.deepEqual(index.allEpics.map((e) => e.id), ['gamma', 'epic-001-a']);

@@ -1,12 +1,14 @@
-import type { ChecklistEntry, Dependency, Diagnostic, Epic, Task, TaskState } from '../model';
+import type { ChecklistEntry, Dependency, Diagnostic, Epic, Range, Task, TaskState } from '../model';
 import { lineRange } from '../model';
 import type { Frontmatter } from '../frontmatter';
 import { findFrontmatter, maskFrontmatter } from '../frontmatter';
 import type { Outline } from '../markdown/outline';
 import { parseOutline } from '../markdown/parseOutline';
-import { planStateFromStatus, taskStateFromStatus } from '../status';
+import { readEstimate } from '../estimate';
+import { isBlockedStatus, planStateFromStatus, taskStateFromStatus } from '../status';
 import type { Lines } from '../text';
-import { baseName, comparePaths, dirName, fileStem, linesOf, stripBom } from '../text';
+import { baseName, comparePaths, dirName, fileStem, linesOf, splitLines, stripBom } from '../text';
+import { commentStart } from '../yamlLines';
 import {
   compactIds,
   findKey,
@@ -18,7 +20,7 @@ import {
   sectionEndLine,
   stringField,
 } from './common';
-import { frontmatterDiagnostics, statusDiagnostic } from './fileDiagnostics';
+import { frontmatterDiagnostics, statusDiagnostic, statusRange } from './fileDiagnostics';
 import { mermaidNodeToTask } from './singleFileEpicParser';
 import { parseMermaidEdges } from './mermaidEdges';
 
@@ -30,6 +32,7 @@ export interface ParsedEpicFile {
   readonly titleLine: number;
   readonly titleLength: number;
   readonly metadata: Readonly<Record<string, unknown>>;
+  readonly statusRange?: Range;
   readonly checklist: ReadonlyArray<{ ref: string; checked: boolean; title: string; line: number; column: number; endColumn: number }>;
   readonly mermaid: ReadonlyArray<{ from: string; to: string; line: number; column: number; endColumn: number }>;
   readonly diagnostics: readonly Diagnostic[];
@@ -44,17 +47,40 @@ export interface ParsedTaskFile {
   readonly rawStatus?: string;
   readonly issue?: number;
   readonly githubUrl?: string;
+  /** References as written (`001`, `"007"`, `#12`): YAML would read `001` as 1. */
   readonly dependsOn: readonly string[];
   readonly dependsOnLine?: number;
   readonly conflictsWith: readonly string[];
   readonly parallel?: boolean;
   readonly priority?: string;
   readonly estimate?: string;
+  readonly estimateFrom?: string;
   readonly agent?: string;
   readonly fields: Readonly<Record<string, unknown>>;
   readonly titleLine: number;
   readonly titleLength: number;
+  /** The number in a `# Task 004: ...` heading, as written: the task's number before a sync renamed its file. */
+  readonly headingNumber?: string;
+  readonly incomplete?: 'empty' | 'no-frontmatter';
   readonly diagnostics: readonly Diagnostic[];
+}
+
+/** What an epic's `github-mapping.md` says: the issue of each task, in the tasks' original order. */
+export interface ParsedMappingFile {
+  readonly path: string;
+  readonly entries: ReadonlyArray<{
+    readonly issue: number;
+    /** The task's number before the sync, when the line names it (`001.md → #1235`). */
+    readonly old?: number;
+  }>;
+}
+
+/** A progress note or work stream under `updates/<N>/`: work on task (or issue) N. */
+export interface ParsedUpdateFile {
+  readonly path: string;
+  /** N, the folder's name. */
+  readonly task: string;
+  readonly status?: string;
 }
 
 /** The frontmatter keys that list a task's dependencies, and its conflicts, in the wild. */
@@ -78,6 +104,59 @@ function readFile(source: string): { fm: Frontmatter | undefined; outline: Outli
 
 function keyLine(fm: Frontmatter | undefined, key: string): number | undefined {
   return findKey(fm, key)?.line;
+}
+
+/**
+ * The items of a list-valued key as written: YAML reads `[001, 003]` as [1, 3] and
+ * `"007"` as 7's text, so the lines are read again to keep each reference's own spelling
+ * for messages and for the pre-sync numbers. Falls back to the parsed items when the
+ * lines say something else (a multi-line flow list, say).
+ */
+function writtenList(fm: Frontmatter | undefined, lines: Lines, data: Readonly<Record<string, unknown>>, keys: readonly string[]): string[] {
+  const parsed = listField(data, ...keys);
+  const key = keys.find((k) => data[k] !== undefined);
+  const entry = key === undefined ? undefined : findKey(fm, key);
+  if (!entry || parsed.length === 0) return parsed;
+  const written: string[] = [];
+  for (let line = entry.line; line <= entry.endLine; line++) {
+    let text = line === entry.line ? lines.at(line).slice(entry.valueColumn) : lines.at(line).replace(/^[ \t]*-(?=[\s]|$)/, '');
+    const comment = commentStart(text, entry.key);
+    if (comment !== -1) text = text.slice(0, comment);
+    text = text.trim().replace(/^\[/, '').replace(/\]$/, '');
+    for (const part of text.split(',')) {
+      const item = part.trim();
+      const quoted = /^(["'])(.*)\1$/.exec(item);
+      if (quoted) written.push(quoted[2].trim());
+      else written.push(...item.split(/\s+/));
+    }
+  }
+  const items = written.filter((w) => w !== '');
+  return items.length === parsed.length ? items : parsed;
+}
+
+// `- Hours: 2-3`, `**Estimate:** 2-3 days`, `- Size: M` in a task's body (the "Effort Estimate" section).
+const BODY_ESTIMATE = /^(?:\*\*|__)?(hours|estimated hours|estimate|effort|size)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.+)$/i;
+
+/**
+ * The estimate, from the first place that has one: the frontmatter (`estimate`,
+ * `estimated_hours`, `hours`, `effort`, `size`), then the body's hours or estimate lines,
+ * then its size line. Placeholders (`estimated hours`, `XS/S/M/L/XL` left from a
+ * template) are not estimates.
+ */
+function taskEstimate(data: Readonly<Record<string, unknown>>, outline: Outline): { estimate?: string; from?: string } {
+  for (const key of ['estimate', 'estimated_hours', 'hours', 'effort', 'size']) {
+    const value = stringField(data, key);
+    if (value !== undefined && readEstimate(value) !== undefined) return { estimate: value, from: key };
+  }
+  let size: { estimate: string; from: string } | undefined;
+  for (const item of outline.items) {
+    const match = BODY_ESTIMATE.exec(item.text.trim());
+    if (!match || readEstimate(match[2]) === undefined || match[2].includes('/')) continue;
+    const found = { estimate: match[2].trim(), from: match[1] };
+    if (!/^size$/i.test(match[1])) return found;
+    size ??= found;
+  }
+  return size ?? {};
 }
 
 // `#1234 - Title`, `001.md - Title`, `[#1234](url) - Title`, `Task 001: Title`.
@@ -133,6 +212,7 @@ export function parseEpicFile(path: string, text: string): ParsedEpicFile {
     titleLine,
     titleLength: lines.at(titleLine).length ?? 0,
     metadata,
+    ...(status !== undefined && statusLine !== undefined ? { statusRange: statusRange(statusLine, lines.at(statusLine), status) } : {}),
     checklist,
     mermaid,
     diagnostics,
@@ -142,18 +222,29 @@ export function parseEpicFile(path: string, text: string): ParsedEpicFile {
 export function parseTaskFile(path: string, text: string): ParsedTaskFile {
   const { fm, outline, lines, diagnostics } = readFile(text);
   const id = fileStem(path);
+  const empty = stripBom(text).trim() === '';
   if (fm) diagnostics.push(...frontmatterDiagnostics(path, fm));
   else {
     diagnostics.push(
-      diagnostic(path, lineRange(0), 'warning', 'frontmatter-missing', `Task ${id} has no frontmatter (name, status, depends_on...).`),
+      diagnostic(
+        path,
+        lineRange(0),
+        'warning',
+        'frontmatter-missing',
+        empty
+          ? `Task file ${id}.md is empty, so it is not scheduled; give it frontmatter (name, status, depends_on...) or delete it.`
+          : `Task ${id} has no frontmatter, so it is not scheduled; add name, status and depends_on between --- lines at the top.`,
+      ),
     );
   }
   const data = fm ? normaliseKeys(fm.data) : {};
   const h1 = outline.headings.find((h) => h.depth === 1);
-  const headingTitle = h1?.text.replace(/^task\s*(?:\d+)?\s*:\s*/i, '').trim();
-  const title = stringField(data, 'name', 'title') ?? headingTitle ?? '';
-  const titleLine = keyLine(fm, 'name') ?? keyLine(fm, 'title') ?? h1?.line ?? 0;
-  if (title === '') {
+  const heading = h1 ? /^task\s*#?(\d+)?\s*[:.-]\s*(.*)$/i.exec(h1.text.trim()) : null;
+  const headingTitle = heading ? heading[2].trim() : h1?.text.trim();
+  // `title:` names the task where a file has it; `name:` is the command-line tools' key.
+  const title = stringField(data, 'title', 'name') ?? headingTitle ?? '';
+  const titleLine = (data.title !== undefined ? keyLine(fm, 'title') : undefined) ?? keyLine(fm, 'name') ?? keyLine(fm, 'title') ?? h1?.line ?? 0;
+  if (title === '' && !empty) {
     diagnostics.push(diagnostic(path, lineRange(0), 'warning', 'task-missing-title', `Task ${id} has no name.`));
   }
 
@@ -170,6 +261,7 @@ export function parseTaskFile(path: string, text: string): ParsedTaskFile {
   const github = stringField(data, 'github', 'issue', 'github_issue');
   const parallel = data.parallel;
   const dependsKey = DEPENDS_KEYS.find((k) => data[k] !== undefined);
+  const { estimate, from: estimateFrom } = taskEstimate(data, outline);
   return {
     path,
     id,
@@ -178,25 +270,128 @@ export function parseTaskFile(path: string, text: string): ParsedTaskFile {
     rawStatus,
     issue: issueNumberFrom(github),
     githubUrl: github !== undefined && /^https?:/.test(github) ? github : undefined,
-    dependsOn: listField(data, ...DEPENDS_KEYS),
+    dependsOn: writtenList(fm, lines, data, DEPENDS_KEYS),
     dependsOnLine: dependsKey === undefined ? undefined : keyLine(fm, dependsKey),
-    conflictsWith: listField(data, ...CONFLICTS_KEYS),
+    conflictsWith: writtenList(fm, lines, data, CONFLICTS_KEYS),
     parallel: typeof parallel === 'boolean' ? parallel : parallel === 'true' ? true : parallel === 'false' ? false : undefined,
     priority: stringField(data, 'priority'),
-    estimate: stringField(data, 'estimate', 'effort', 'estimated_hours', 'size'),
+    estimate,
+    estimateFrom: estimateFrom === 'estimate' ? undefined : estimateFrom,
     agent: stringField(data, 'agent'),
     fields: fm ? fm.data : {},
     titleLine,
     titleLength: lines.at(titleLine).length ?? 0,
+    headingNumber: heading?.[1],
+    incomplete: fm ? undefined : empty ? 'empty' : 'no-frontmatter',
     diagnostics,
   };
 }
 
-/** Finds the task a reference (`001`, `1234`, `#1234`, `T3`) means: by file number, then by issue number. */
-export function resolveTaskRef(ref: string, tasks: ReadonlyArray<{ readonly id: string; readonly issue?: number }>): string | undefined {
-  const n = numericId(ref);
-  if (n === undefined) return tasks.find((t) => t.id === ref)?.id;
-  return tasks.find((t) => numericId(t.id) === n)?.id ?? tasks.find((t) => t.issue === n)?.id;
+// `- #1235: Title - https://...`, the command-line tools' line; `- 001.md → #1235`, `001 -> 1235` where the old number is named.
+const MAPPING_OLD_NEW = /(?:^|\s)#?0*(\d+)(?:\.md)?\s*(?:→|->|=>)\s*#?(\d+)\b/;
+const MAPPING_ISSUE = /^\s*[-*+]\s+(?:\[[ xX]\]\s+)?#(\d+)\b/;
+
+/** Reads `github-mapping.md`: its task lines, in order (the `Epic:` line is not a task). */
+export function parseMappingFile(path: string, text: string): ParsedMappingFile {
+  const entries: Array<ParsedMappingFile['entries'][number]> = [];
+  for (const line of splitLines(stripBom(text))) {
+    if (/^\s*epic\b/i.test(line.replace(/^\s*[-*+]\s+/, ''))) continue;
+    const pair = MAPPING_OLD_NEW.exec(line);
+    if (pair) {
+      entries.push({ issue: Number(pair[2]), old: Number(pair[1]) });
+      continue;
+    }
+    const issue = MAPPING_ISSUE.exec(line);
+    if (issue) entries.push({ issue: Number(issue[1]) });
+  }
+  return { path, entries };
+}
+
+/** Reads a file under `updates/<N>/`: which task it is about, and its own status if it has one. */
+export function parseUpdateFile(path: string, text: string): ParsedUpdateFile {
+  const fm = findFrontmatter(stripBom(text));
+  const data = fm ? normaliseKeys(fm.data) : {};
+  return { path, task: baseName(dirName(path)), status: stringField(data, 'status') };
+}
+
+type TaskLike = { readonly id: string; readonly issue?: number };
+
+/**
+ * Finds the task a reference (`001`, `1234`, `#1234`, `T3`, an issue URL) means: the file
+ * of that exact name, then by file number, then by issue number. `renumbered` (an epic's
+ * numbers from before a sync) takes a zero-padded reference first, since `001` is how
+ * the files were named before the sync and issue numbers are never padded; an unpadded
+ * number goes to a file of that number first.
+ */
+export function resolveTaskRef(
+  ref: string,
+  tasks: readonly TaskLike[],
+  renumbered?: Readonly<Record<string, string>>,
+): string | undefined {
+  return resolveReference(ref, tasks, renumbered, undefined)?.id;
+}
+
+/** How a reference was resolved: `renamed` when it is a number from before a sync. */
+interface Resolved {
+  readonly id: string;
+  readonly renamed: boolean;
+}
+
+function resolveReference(ref: string, tasks: readonly TaskLike[], renumbered: Readonly<Record<string, string>> | undefined, self: string | undefined): Resolved | undefined {
+  const written = ref.trim();
+  const exact = tasks.find((t) => t.id === written);
+  if (exact && exact.id !== self) return { id: exact.id, renamed: false };
+  const n = numericId(written) ?? issueNumberFrom(written);
+  if (n === undefined) return exact ? { id: exact.id, renamed: false } : undefined;
+  const before = renumbered?.[String(n)];
+  const mapped = before !== undefined && before !== String(n) && tasks.some((t) => t.id === before) ? before : undefined;
+  if (mapped !== undefined && /^#?0\d/.test(written)) return { id: mapped, renamed: true };
+  const byFile = tasks.find((t) => numericId(t.id) === n);
+  if (byFile && byFile.id !== self) return { id: byFile.id, renamed: false };
+  // A task whose old number is another task's new one: `depends_on: [4]` in 7.md, once 004.md, means the old 4.
+  if (mapped !== undefined && mapped !== self) return { id: mapped, renamed: true };
+  const byIssue = tasks.find((t) => t.issue === n && t.id !== self);
+  if (byIssue) return { id: byIssue.id, renamed: false };
+  return byFile ? { id: byFile.id, renamed: false } : undefined;
+}
+
+/**
+ * The numbers the tasks of a synced epic had before their files were renamed to issue
+ * numbers, from the most direct evidence to the least: each file's `# Task 004:` heading,
+ * `github-mapping.md` lines that name the old number, then the order of the mapping's
+ * lines and of the `## Tasks Created` checklist, both written in the tasks' original
+ * order (001, 002...). A number claimed twice keeps its first claim.
+ */
+function preSyncNumbers(
+  files: readonly ParsedTaskFile[],
+  mapping: ParsedMappingFile | undefined,
+  checklist: readonly { readonly ref: string }[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  const claimed = new Set<string>();
+  const claim = (old: number | undefined, id: string | undefined) => {
+    if (old === undefined || id === undefined || claimed.has(id) || out[String(old)] !== undefined) return;
+    if (numericId(id) === old) return;
+    out[String(old)] = id;
+    claimed.add(id);
+  };
+  for (const file of files) claim(file.headingNumber === undefined ? undefined : Number(file.headingNumber), file.id);
+  const byIssue = (issue: number) => files.find((f) => numericId(f.id) === issue || f.issue === issue)?.id;
+  if (mapping) {
+    for (const entry of mapping.entries) if (entry.old !== undefined) claim(entry.old, byIssue(entry.issue));
+    if (mapping.entries.every((e) => e.old === undefined)) mapping.entries.forEach((entry, i) => claim(i + 1, byIssue(entry.issue)));
+  }
+  // The checklist counts only once the sync has rewritten it to issue numbers.
+  if (checklist.length > 0 && checklist.every((c) => !/^0\d/.test(c.ref))) {
+    checklist.forEach((entry, i) => claim(i + 1, byIssue(Number(entry.ref))));
+  }
+  return out;
+}
+
+/** The rest of an epic folder: what the command-line tools leave beside the task files. */
+export interface EpicFolderExtras {
+  readonly mapping?: ParsedMappingFile;
+  readonly updates?: readonly ParsedUpdateFile[];
 }
 
 /**
@@ -207,6 +402,7 @@ export function assembleDirectoryEpic(
   dir: string,
   epicFile: ParsedEpicFile | undefined,
   taskFiles: readonly ParsedTaskFile[],
+  extras: EpicFolderExtras = {},
 ): { epic: Epic; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const id = baseName(dir);
@@ -216,46 +412,80 @@ export function assembleDirectoryEpic(
     .map((file) => ({ file, n: numericId(file.id) ?? 0 }))
     .sort((a, b) => a.n - b.n || comparePaths(a.file.id, b.file.id))
     .map(({ file }) => file);
+  const renumbered = preSyncNumbers(files, extras.mapping, epicFile?.checklist ?? []);
+  const hasRenumbered = Object.keys(renumbered).length > 0;
+  const evidence = (taskId: string) => {
+    const file = files.find((f) => f.id === taskId);
+    if (file?.headingNumber !== undefined && Number(file.headingNumber) !== numericId(taskId)) return `the "Task ${file.headingNumber}" heading of ${file.id}.md`;
+    return extras.mapping ? 'github-mapping.md' : "the order of the epic's task checklist";
+  };
+  const resolve = (ref: string, self: string | undefined, where: { path: string; line: number }): string | undefined => {
+    const found = resolveReference(ref, files, hasRenumbered ? renumbered : undefined, self);
+    if (!found) return undefined;
+    if (found.renamed) {
+      diagnostics.push(
+        diagnostic(
+          where.path,
+          lineRange(where.line),
+          'info',
+          'dependency-renamed',
+          `${ref} is a task number from before the sync renamed the task files; it is task ${found.id} now (from ${evidence(found.id)}). Writing ${found.id} says so directly.`,
+        ),
+      );
+    }
+    return found.id;
+  };
+  const updatesOf = (file: ParsedTaskFile) =>
+    (extras.updates ?? []).filter((u) => numericId(u.task) === numericId(file.id) || (file.issue !== undefined && numericId(u.task) === file.issue));
+
   const dependencies: Dependency[] = [];
   const tasks: Task[] = files.map((file, order) => {
     const deps: string[] = [];
+    const line = file.dependsOnLine ?? file.titleLine;
     for (const ref of file.dependsOn) {
-      const from = resolveTaskRef(ref, files) ?? ref;
+      const from = resolve(ref, file.id, { path: file.path, line }) ?? ref;
       if (!deps.includes(from)) deps.push(from);
       dependencies.push({
         from,
         to: file.id,
         source: 'frontmatter',
+        ...(from !== ref ? { written: ref } : {}),
         path: file.path,
-        range: lineRange(file.dependsOnLine ?? file.titleLine),
+        range: lineRange(line),
       });
     }
+    // Work recorded only under updates/<N>/ (a progress note, a work stream) has started.
+    const started = file.state === 'open' && !isBlockedStatus(file.rawStatus) ? updatesOf(file)[0] : undefined;
     return {
       id: file.id,
       epicId: id,
       title: file.title,
-      state: file.state,
+      state: started ? 'in-progress' : file.state,
       rawStatus: file.rawStatus,
       issue: file.issue,
       githubUrl: file.githubUrl,
       group: undefined,
       estimate: file.estimate,
+      ...(file.estimateFrom !== undefined ? { estimateFrom: file.estimateFrom } : {}),
       agent: file.agent,
       priority: file.priority,
       dependsOn: deps,
-      conflictsWith: file.conflictsWith.map((ref) => resolveTaskRef(ref, files) ?? ref),
+      conflictsWith: file.conflictsWith.map((ref) => resolveReference(ref, files, hasRenumbered ? renumbered : undefined, file.id)?.id ?? ref),
       parallel: file.parallel,
       path: file.path,
       range: lineRange(file.titleLine, 0, file.titleLength),
       order,
       fields: file.fields,
+      ...(started ? { startedIn: started.path } : {}),
+      ...(file.incomplete ? { incomplete: file.incomplete } : {}),
     };
   });
 
   if (epicFile) {
     for (const edge of epicFile.mermaid) {
-      const from = resolveTaskRef(mermaidNodeToTask(edge.from), files) ?? edge.from;
-      const to = resolveTaskRef(mermaidNodeToTask(edge.to), files) ?? edge.to;
+      const at = { path: epicFile.path, line: edge.line };
+      const from = resolve(mermaidNodeToTask(edge.from), undefined, at) ?? edge.from;
+      const to = resolve(mermaidNodeToTask(edge.to), undefined, at) ?? edge.to;
       dependencies.push({ from, to, source: 'mermaid', path: epicFile.path, range: lineRange(edge.line, edge.column, edge.endColumn) });
       // A node that is no task (a `Start` box, a typo) is reported, but blocks nothing.
       const target = tasks.find((t) => t.id === to);
@@ -266,7 +496,7 @@ export function assembleDirectoryEpic(
   for (const task of tasks) (task as { dependsOn: readonly string[] }).dependsOn = compactIds(task.dependsOn);
 
   const checklist: ChecklistEntry[] = (epicFile?.checklist ?? []).map((entry) => ({
-    taskId: resolveTaskRef(entry.ref, files) ?? entry.ref,
+    taskId: resolveReference(entry.ref, files, hasRenumbered ? renumbered : undefined, undefined)?.id ?? entry.ref,
     checked: entry.checked,
     title: entry.title,
     range: lineRange(entry.line, entry.column, entry.endColumn),
@@ -289,6 +519,7 @@ export function assembleDirectoryEpic(
     dir,
     status,
     state: state ?? 'not-started',
+    ...(epicFile?.statusRange ? { statusRange: epicFile.statusRange } : {}),
     prd: stringField(metadata, 'prd', 'based_on'),
     start: stringField(metadata, 'created', 'start', 'start_date'),
     target: stringField(metadata, 'target', 'target_date', 'due'),
@@ -299,6 +530,7 @@ export function assembleDirectoryEpic(
     milestones: [],
     dependencies,
     checklist,
+    ...(hasRenumbered ? { renumbered } : {}),
     range: lineRange(epicFile?.titleLine ?? 0, 0, epicFile?.titleLength ?? 0),
   };
   return { epic, diagnostics };

@@ -1,4 +1,4 @@
-import type { Diagnostic, Severity } from '../model';
+import type { Diagnostic, Range, Severity } from '../model';
 import type { Frontmatter } from '../frontmatter';
 import { diagnostic } from './common';
 
@@ -21,6 +21,13 @@ export function frontmatterDiagnostics(path: string, fm: Frontmatter): Diagnosti
   );
 }
 
+/** The span of a status value on its line (the whole line when the value is not found as written). */
+export function statusRange(line: number, lineText: string | undefined, status: string): Range {
+  const text = lineText ?? '';
+  const at = text.indexOf(status);
+  return { line, column: at === -1 ? 0 : at, endLine: line, endColumn: at === -1 ? text.length : at + status.length };
+}
+
 export function statusDiagnostic(
   path: string,
   line: number,
@@ -28,13 +35,9 @@ export function statusDiagnostic(
   status: string,
   severity: Severity,
 ): Diagnostic {
-  const text = lineText ?? '';
-  const at = text.indexOf(status);
-  const start = at === -1 ? 0 : at;
-  const end = at === -1 ? text.length : at + status.length;
   return diagnostic(
     path,
-    { line, column: start, endLine: line, endColumn: end },
+    statusRange(line, lineText, status),
     severity,
     'status-unknown',
     `Unknown status "${status}". Use open, in-progress or closed (synonyms such as done, completed, active and backlog are accepted).`,

@@ -5,7 +5,7 @@ import { parseOutline } from '../markdown/parseOutline';
 import { planStateFromStatus } from '../status';
 import { fileStem, linesOf, stripBom } from '../text';
 import { boldKeyMetadata, diagnostic, findKey, normaliseKeys, sectionEndLine, stringField } from './common';
-import { frontmatterDiagnostics, statusDiagnostic } from './fileDiagnostics';
+import { frontmatterDiagnostics, statusDiagnostic, statusRange } from './fileDiagnostics';
 
 export interface ParsedPrd {
   readonly prd: Prd;
@@ -91,6 +91,7 @@ export function parsePrd(path: string, source: string): ParsedPrd {
     title,
     ...(status ? { status } : {}),
     state: state ?? 'not-started',
+    ...(status !== undefined && statusLine !== undefined ? { statusRange: statusRange(statusLine, lines.at(statusLine), status) } : {}),
     ...optionalString('created', stringField(metadata, 'created', 'date', 'created_at')),
     ...optionalString('owner', stringField(metadata, 'owner', 'author')),
     path,

@@ -18,7 +18,7 @@ import {
   NO_IDS,
 } from './common';
 import type { TaskReference } from './common';
-import { frontmatterDiagnostics, statusDiagnostic } from './fileDiagnostics';
+import { frontmatterDiagnostics, statusDiagnostic, statusRange } from './fileDiagnostics';
 import { parseMermaidEdges } from './mermaidEdges';
 
 export interface ParsedEpic {
@@ -296,6 +296,7 @@ export function parseSingleFileEpic(path: string, source: string): ParsedEpic {
     dir: undefined,
     status,
     state: state ?? 'not-started',
+    ...(status !== undefined && statusLine !== undefined ? { statusRange: statusRange(statusLine, lines.at(statusLine), status) } : {}),
     prd: stringField(metadata, 'based_on', 'prd'),
     start: stringField(metadata, 'start_date', 'start', 'created'),
     target: stringField(metadata, 'target', 'target_date', 'due', 'deadline'),

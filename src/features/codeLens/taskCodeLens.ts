@@ -93,7 +93,8 @@ function taskLenses(epic: EpicEntry, entry: TaskEntry, line: number): vscode.Cod
     lenses.push(lens(`#${task.issue}`, Commands.openIssue, url ? `Open ${url}` : `Issue #${task.issue}`, [url]));
   }
   if (state.display === 'blocked') {
-    const ids = state.blockers.filter((b) => b.reason !== 'marked-blocked' && b.reason !== 'unknown').map((b) => b.taskId);
+    // Only other tasks can be gone to: a task's own status or its unreadable file blocks it from within.
+    const ids = state.blockers.filter((b) => b.reason === 'not-done' || b.reason === 'cycle').map((b) => b.taskId);
     lenses.push(lens(`blocked by ${blockersText(state, epic.analysis.tasks)}`, Commands.revealTasks, 'Go to what blocks this task', [ref, ids]));
   }
   return lenses;

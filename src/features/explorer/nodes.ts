@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import type { Prd, Section, TaskGroup } from '../../core/model';
+import type { PlanState, Prd, Section, TaskGroup } from '../../core/model';
 import { percentOf, progressOf } from '../../core/progress';
 import type { EpicEntry, FolderPlans, TaskEntry, TaskRef } from '../../services/planWorkspace';
 import { taskRef } from '../../services/planWorkspace';
-import { blockersText, countsSummary, progressText, stateIcon, stateLabel, taskLabel, taskLabelId } from '../presentation';
+import { planStateLabel } from '../../core/status';
+import { blockersText, countsSummary, progressText, stateIcon, stateLabel, statusMismatch, taskLabel, taskLabelId } from '../presentation';
 import { issueUrl } from '../tasks/issues';
 
 /** A node of one of the AutoPM trees. Nodes are cached by id so a refresh can name the node that changed. */
@@ -50,11 +51,17 @@ export class EpicNode extends PlanNode {
     const counts = analysis.counts;
     const item = new vscode.TreeItem(epic.title || epic.id, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    item.description = `${progressText(counts)} · ${percentOf(counts.done, counts.total)}%`;
-    item.iconPath = new vscode.ThemeIcon(counts.total > 0 && counts.done === counts.total ? 'pass-filled' : 'project');
+    // The state the tasks give is what the row shows; a status they contradict is named beside it.
+    const mismatch = statusMismatch(epic, counts);
+    item.description = [`${progressText(counts)} · ${percentOf(counts.done, counts.total)}%`, mismatch].filter(Boolean).join(' · ');
+    item.iconPath = new vscode.ThemeIcon(analysis.tasksState === 'done' ? 'pass-filled' : 'project');
     item.contextValue = 'epic';
     const tooltip = new vscode.MarkdownString(`**${epic.title || epic.id}**  \n${countsSummary(counts)}`);
-    if (epic.status) tooltip.appendMarkdown(`  \nStatus: ${epic.status}`);
+    if (epic.status) {
+      tooltip.appendMarkdown(
+        mismatch ? `  \nIts tasks say ${planStateLabel(analysis.tasksState)}; its status says ${epic.status}.` : `  \nStatus: ${epic.status}`,
+      );
+    }
     tooltip.appendMarkdown(`  \n\`${epic.path}\``);
     item.tooltip = tooltip;
     item.command = openCommand(folder.uriOf(epic.path), epic.range.line);
@@ -107,7 +114,8 @@ export class TaskNode extends PlanNode {
     item.contextValue = `task.${task.state}${state.display === 'blocked' ? '.blocked' : ''}${issueUrl(epic, task) ? '.linked' : ''}`;
     const tooltip = new vscode.MarkdownString(`**${taskLabel(task)}**  \n${stateLabel(state.display)}`);
     if (task.issue !== undefined) tooltip.appendMarkdown(` · issue #${task.issue}`);
-    if (task.estimate) tooltip.appendMarkdown(`  \nEstimate: ${task.estimate}`);
+    if (task.estimate) tooltip.appendMarkdown(`  \nEstimate: ${task.estimate}${task.estimateFrom ? ` (${task.estimateFrom})` : ''}`);
+    if (task.startedIn) tooltip.appendMarkdown(`  \nStarted: work is recorded in \`${task.startedIn}\`, though its status says ${task.rawStatus ?? 'open'}`);
     if (task.priority) tooltip.appendMarkdown(`  \nPriority: ${task.priority}`);
     if (task.dependsOn.length > 0) tooltip.appendMarkdown(`  \nDepends on: ${task.dependsOn.join(', ')}`);
     if (state.display === 'blocked') tooltip.appendMarkdown(`  \nBlocked by: ${blockersText(state, analysis.tasks)}`);
@@ -126,6 +134,8 @@ export class PrdNode extends PlanNode {
     public plans: FolderPlans,
     public prd: Prd,
     public description: string,
+    /** What the tasks of its epics say, when it has any. */
+    public tasksState: PlanState | undefined,
   ) {
     super(id, parent);
   }
@@ -133,9 +143,10 @@ export class PrdNode extends PlanNode {
     const item = new vscode.TreeItem(this.prd.title || this.prd.id, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.description = this.description;
-    item.iconPath = new vscode.ThemeIcon(this.prd.state === 'done' ? 'pass-filled' : 'book');
+    item.iconPath = new vscode.ThemeIcon((this.tasksState ?? this.prd.state) === 'done' ? 'pass-filled' : 'book');
     item.contextValue = 'prd';
-    item.tooltip = new vscode.MarkdownString(`**${this.prd.title || this.prd.id}** (${this.prd.id})  \nStatus: ${this.prd.status ?? 'none'}  \n\`${this.prd.path}\``);
+    const tasks = this.tasksState === undefined ? '' : `  \nIts epics' tasks say ${planStateLabel(this.tasksState)}.`;
+    item.tooltip = new vscode.MarkdownString(`**${this.prd.title || this.prd.id}** (${this.prd.id})  \nStatus: ${this.prd.status ?? 'none'}${tasks}  \n\`${this.prd.path}\``);
     item.command = openCommand(this.plans.uriOf(this.prd.path), this.prd.range.line);
     return item;
   }

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import type { TaskDisplayState } from '../../core/model';
-import { explainChoice } from '../../core/analysis';
-import { epicBelongsToPrd, prdProgress } from '../../core/progress';
+import { explainChoice, stateOfTasks } from '../../core/analysis';
+import { epicBelongsToPrd } from '../../core/progress';
 import { Disposable } from '../../common/lifecycle';
 import type { EpicEntry, FolderPlans, PlanChangeEvent, PlanWorkspace, TaskEntry } from '../../services/planWorkspace';
 import { taskEntry } from '../../services/planWorkspace';
-import { epicShortName, TASK_STATES } from '../presentation';
+import { planStateLabel } from '../../core/status';
+import { epicShortName, statusMismatch, TASK_STATES } from '../presentation';
 import { readyEntries } from '../tasks/taskCommands';
 import type { PlanNode } from './nodes';
 import { EpicNode, FolderNode, GroupNode, PrdNode, SectionNode, TaskNode } from './nodes';
@@ -238,13 +239,22 @@ export class PrdsTree extends PlanTree {
   protected folderChildren(plans: FolderPlans, parent: PlanNode | undefined): PlanNode[] {
     return plans.index.prds.map((prd) => {
       const id = `prds/${plans.key}#${prd.path}`;
-      const progress = prdProgress(prd, plans.index.allEpics);
-      const description = [prd.status ?? prd.state.replace('-', ' '), progress.total > 0 ? `${progress.done}/${progress.total}` : undefined]
+      const tasks = plans.index.epicsOfPrd(prd).flatMap((e) => e.tasks);
+      const counts = { total: tasks.length, done: tasks.filter((t) => t.state === 'done').length, inProgress: tasks.filter((t) => t.state === 'in-progress').length };
+      const tasksState = tasks.length > 0 ? stateOfTasks(counts) : undefined;
+      // With tasks, the row leads with the state they give; the status follows, named as such when they contradict it.
+      const mismatch = statusMismatch(prd, counts);
+      const description = [
+        tasksState !== undefined ? planStateLabel(tasksState) : prd.status ?? planStateLabel(prd.state),
+        tasksState !== undefined ? mismatch ?? prd.status : undefined,
+        tasks.length > 0 ? `${counts.done}/${counts.total}` : undefined,
+      ]
         .filter(Boolean)
         .join(' · ');
-      return this.node(id, () => new PrdNode(id, parent, plans, prd, description), (n) => {
+      return this.node(id, () => new PrdNode(id, parent, plans, prd, description, tasksState), (n) => {
         n.prd = prd;
         n.description = description;
+        n.tasksState = tasksState;
       });
     });
   }

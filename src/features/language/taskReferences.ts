@@ -26,7 +26,7 @@ function resolve(entry: EpicEntry, written: string): TaskEntry | undefined {
   const id =
     entry.epic.tasks.find((t) => t.id.toLowerCase() === task.toLowerCase())?.id ??
     (task.startsWith('#') ? entry.epic.tasks.find((t) => t.issue === Number(task.slice(1)))?.id : undefined) ??
-    resolveTaskRef(task.replace(/^#/, ''), entry.epic.tasks);
+    resolveTaskRef(task.replace(/^#/, ''), entry.epic.tasks, entry.epic.renumbered);
   return id === undefined ? undefined : taskEntry(entry, id);
 }
 

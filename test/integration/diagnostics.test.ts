@@ -38,8 +38,12 @@ suite('Diagnostics, hovers and completion', () => {
     try {
       await eventually(() =>
         assert.deepEqual(autopmDiagnostics(), [
-          '.claude/epics/bad/001.md:4 Error frontmatter-malformed',
+          // Lists never closed with `]`, read as meant: 001 and 002 then wait on each other.
+          '.claude/epics/bad/001.md:3 Warning frontmatter-malformed',
+          '.claude/epics/bad/001.md:4 Error dependency-cycle',
+          '.claude/epics/bad/001.md:4 Warning frontmatter-malformed',
           '.claude/epics/bad/002.md:3 Warning status-unknown',
+          '.claude/epics/bad/002.md:4 Error dependency-cycle',
           '.claude/epics/bad/002.md:4 Error dependency-dangling',
           '.claude/epics/bad/003.md:1 Warning frontmatter-missing',
           '.claude/epics/bad/003.md:1 Warning task-missing-title',
@@ -58,7 +62,7 @@ suite('Diagnostics, hovers and completion', () => {
           'prds/prd-009-untitled.md:1 Warning frontmatter-missing',
         ]),
       );
-      assert.equal(await vscode.commands.executeCommand(Commands.validatePlans), 18);
+      assert.equal(await vscode.commands.executeCommand(Commands.validatePlans), 21);
 
       // A duplicated task id is a problem, and still a row of its own with an id of its own.
       const { explorer } = await api();

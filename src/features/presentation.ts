@@ -36,7 +36,8 @@ export function taskLabelId(task: Task): string {
 }
 
 export function taskLabel(task: Task): string {
-  return `${taskLabelId(task)} ${task.title}`;
+  // An empty task file has no title: its id alone, rather than an id and a dangling space.
+  return task.title === '' ? taskLabelId(task) : `${taskLabelId(task)} ${task.title}`;
 }
 
 /** `Epic 001` for `epic-001-…`, else the epic's title: short enough for the status bar. */

@@ -85,8 +85,9 @@ suite('Explorer', () => {
     assert.deepEqual(
       prds.map((p) => [p.label, p.description]),
       [
-        ['Team Calendar', 'backlog · 2/6'],
-        ['Link Shortener Service', 'Approved · 2/10'],
+        // The state the epics' tasks give first, then the status as written.
+        ['Team Calendar', 'in progress · backlog · 2/6'],
+        ['Link Shortener Service', 'in progress · Approved · 2/10'],
       ],
     );
     const inside = await children(explorer.prds, prds[1].node);

@@ -9,6 +9,8 @@ import type { EpicStatusBar } from './features/status/epicStatusBar';
 import { registerEpicStatus } from './features/status/epicStatusBar';
 import { registerTaskCommands } from './features/tasks/taskCommands';
 import { ActiveEpic } from './services/activeEpic';
+import { ExternalOpener } from './services/externalOpener';
+import { Notifier } from './services/notifier';
 import { PlanEditor } from './services/planEditor';
 import { PlanWorkspace } from './services/planWorkspace';
 
@@ -18,6 +20,9 @@ export interface AutoPmApi {
   readonly explorer: Explorer;
   readonly statusBar: EpicStatusBar;
   readonly diagnostics: PlanDiagnostics;
+  /** What the task commands told the user, and the web addresses they opened. */
+  readonly notifier: Notifier;
+  readonly links: ExternalOpener;
   readonly activationMs: number;
   /** Whether activation itself started indexing the workspace (it must not). */
   readonly indexStartedDuringActivation: boolean;
@@ -33,7 +38,9 @@ export function activate(context: vscode.ExtensionContext): AutoPmApi {
   const editor = new PlanEditor(workspace, log);
   const activeEpic = new ActiveEpic(workspace, context.workspaceState);
   const diagnostics = new PlanDiagnostics(workspace);
-  context.subscriptions.push(workspace, activeEpic, diagnostics);
+  const notifier = new Notifier(log);
+  const links = new ExternalOpener(log);
+  context.subscriptions.push(workspace, activeEpic, diagnostics, notifier, links);
 
   const setState = () => void vscode.commands.executeCommand('setContext', ContextKeys.state, workspace.state);
   const setMultiRoot = () => void vscode.commands.executeCommand('setContext', ContextKeys.multiRoot, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
@@ -42,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): AutoPmApi {
   context.subscriptions.push(workspace.onDidChangeState(setState), vscode.workspace.onDidChangeWorkspaceFolders(setMultiRoot));
 
   const explorer = registerExplorer(context, workspace);
-  registerTaskCommands(context, { workspace, editor, activeEpic, log, revealInTree: (entry) => explorer.revealTask(entry) });
+  registerTaskCommands(context, { workspace, editor, activeEpic, log, notifier, links, revealInTree: (entry) => explorer.revealTask(entry) });
   registerPlanCommands(context, { workspace, diagnostics, log });
   const statusBar = registerEpicStatus(context, workspace, activeEpic);
 
@@ -50,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): AutoPmApi {
 
   const activationMs = performance.now() - started;
   log.info(`[Extension] activated in ${activationMs.toFixed(1)} ms`);
-  return { workspace, explorer, statusBar, diagnostics, activationMs, indexStartedDuringActivation: workspace.hasStartedBuild };
+  return { workspace, explorer, statusBar, diagnostics, notifier, links, activationMs, indexStartedDuringActivation: workspace.hasStartedBuild };
 }
 
 export function deactivate(): void {

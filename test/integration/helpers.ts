@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AutoPmApi } from '../../src/extension';
 import type { PlanNode } from '../../src/features/explorer/nodes';
+import type { Notice } from '../../src/services/notifier';
 
 export const EXTENSION_ID = 'autopm.autopm';
 
@@ -90,4 +93,51 @@ export async function restoreDocument(document: vscode.TextDocument, text: strin
   edit.replace(document.uri, new vscode.Range(0, 0, document.lineCount, 0), text);
   assert.ok(await vscode.workspace.applyEdit(edit), 'could not restore the document');
   assert.ok(await document.save(), 'could not save the document');
+}
+
+/** What the extension told the user and which web addresses it opened while `run` ran. */
+export async function observe(run: () => Thenable<unknown>): Promise<{ notices: Notice[]; opened: string[] }> {
+  const { notifier, links } = await api();
+  const notices: Notice[] = [];
+  const opened: string[] = [];
+  const listeners = [notifier.onDidNotify((n) => notices.push(n)), links.onDidOpen((uri) => opened.push(uri.toString(true)))];
+  try {
+    await run();
+  } finally {
+    listeners.forEach((l) => l.dispose());
+  }
+  return { notices, opened };
+}
+
+/** Every markdown file of the first workspace folder, by relative path: what "nothing else changed" is checked against. */
+export function markdownFiles(): Map<string, string> {
+  const root = folderUri().fsPath;
+  const files = new Map<string, string>();
+  for (const entry of fs.readdirSync(root, { recursive: true, encoding: 'utf8' }).sort()) {
+    if (entry.endsWith('.md')) files.set(entry.split(path.sep).join('/'), fs.readFileSync(path.join(root, entry), 'utf8'));
+  }
+  return files;
+}
+
+/** The files of `after` that differ from `before` (added, removed or changed), with their new text. */
+export function changedFiles(before: Map<string, string>, after: Map<string, string>): Record<string, string | undefined> {
+  const changed: Record<string, string | undefined> = {};
+  for (const file of new Set([...before.keys(), ...after.keys()])) if (before.get(file) !== after.get(file)) changed[file] = after.get(file);
+  return changed;
+}
+
+/**
+ * Puts the first folder's markdown files back as `before` holds them (files added since are
+ * deleted) and has the index read them again, so the next test starts from the examples.
+ * Close the editors first: a file open in a tab is read from its buffer.
+ */
+export async function restoreMarkdownFiles(before: Map<string, string>): Promise<void> {
+  const root = folderUri().fsPath;
+  for (const file of Object.keys(changedFiles(before, markdownFiles()))) {
+    const original = before.get(file);
+    if (original === undefined) fs.rmSync(path.join(root, file), { force: true });
+    else fs.writeFileSync(path.join(root, file), original);
+  }
+  await vscode.commands.executeCommand('autopm.refresh');
+  assert.deepEqual(changedFiles(before, markdownFiles()), {});
 }

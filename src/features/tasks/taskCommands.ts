@@ -5,6 +5,8 @@ import { nextTask, readyTasks } from '../../core/analysis';
 import { isoNow, PlanEditError, setTaskStateChange } from '../../core/edits';
 import { Commands } from '../../common/commands';
 import type { ActiveEpic } from '../../services/activeEpic';
+import type { ExternalOpener } from '../../services/externalOpener';
+import type { Notifier } from '../../services/notifier';
 import type { PlanEditor } from '../../services/planEditor';
 import { PlanConflictError } from '../../services/planEditor';
 import type { EpicEntry, FolderPlans, PlanWorkspace, TaskEntry, TaskRef } from '../../services/planWorkspace';
@@ -16,6 +18,8 @@ export interface TaskServices {
   readonly editor: PlanEditor;
   readonly activeEpic: ActiveEpic;
   readonly log: vscode.LogOutputChannel;
+  readonly notifier: Notifier;
+  readonly links: ExternalOpener;
   /** Selects a task in the Epics view when that view is open. */
   readonly revealInTree: (entry: TaskEntry) => Promise<void>;
 }
@@ -37,13 +41,13 @@ export function toTaskRef(arg: unknown): TaskRef | undefined {
 }
 
 export function registerTaskCommands(context: vscode.ExtensionContext, services: TaskServices): void {
-  const { workspace } = services;
+  const { workspace, notifier } = services;
   const transition = (kind: Transition) => async (arg?: unknown) => {
     await workspace.ready();
     const ref = toTaskRef(arg);
-    const entry = ref ? workspace.findTask(ref) : (taskAtCursor(workspace, kind) ?? (await pickTask(workspace, kind)));
+    const entry = ref ? workspace.findTask(ref) : (taskAtCursor(workspace, kind) ?? (await pickTask(workspace, notifier, kind)));
     if (!entry) {
-      if (ref) void vscode.window.showWarningMessage(`Task ${ref.taskId} is no longer in ${ref.epicPath}.`);
+      if (ref) void notifier.warn(`Task ${ref.taskId} is no longer in ${ref.epicPath}.`);
       return;
     }
     await setTaskState(services, entry, kind);
@@ -54,7 +58,7 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     vscode.commands.registerCommand(Commands.reopenTask, transition('reopen')),
     vscode.commands.registerCommand(Commands.showNextTask, () => showNextTask(services)),
     vscode.commands.registerCommand(Commands.revealTasks, (ref?: unknown, ids?: unknown) => revealTasks(services, toTaskRef(ref), ids)),
-    vscode.commands.registerCommand(Commands.openIssue, (url?: unknown) => openIssue(url)),
+    vscode.commands.registerCommand(Commands.openIssue, (url?: unknown) => openIssue(services, url)),
   );
 }
 
@@ -62,12 +66,12 @@ async function setTaskState(services: TaskServices, entry: TaskEntry, kind: Tran
   const { target, verb } = TRANSITIONS[kind];
   const label = taskLabel(entry.task);
   if (entry.task.state === target) {
-    void vscode.window.showInformationMessage(`${label} is already ${stateLabel(entry.state.display)}.`);
+    void services.notifier.info(`${label} is already ${stateLabel(entry.state.display)}.`);
     return false;
   }
   if (kind === 'start' && entry.state.display === 'blocked') {
     const blockers = blockersText(entry.state, entry.analysis.tasks);
-    const choice = await vscode.window.showWarningMessage(`${label} is blocked by ${blockers}.`, { modal: true }, 'Start Anyway');
+    const choice = await services.notifier.ask(`${label} is blocked by ${blockers}.`, 'Start Anyway');
     if (choice !== 'Start Anyway') return false;
   }
   const { epic, task, folder } = entry;
@@ -79,7 +83,7 @@ async function setTaskState(services: TaskServices, entry: TaskEntry, kind: Tran
     return true;
   } catch (error) {
     if (error instanceof PlanEditError || error instanceof PlanConflictError) {
-      void vscode.window.showErrorMessage(`Could not ${verb.toLowerCase()} ${label}: ${error.message}`);
+      void services.notifier.error(`Could not ${verb.toLowerCase()} ${label}: ${error.message}`);
       return false;
     }
     throw error;
@@ -105,7 +109,7 @@ interface TaskPick extends vscode.QuickPickItem {
   readonly entry: TaskEntry;
 }
 
-async function pickTask(workspace: PlanWorkspace, kind: Transition): Promise<TaskEntry | undefined> {
+async function pickTask(workspace: PlanWorkspace, notifier: Notifier, kind: Transition): Promise<TaskEntry | undefined> {
   const order = { 'in-progress': 0, ready: 1, blocked: 2, done: 3 } as const;
   const entries = workspace
     .epics()
@@ -120,7 +124,7 @@ async function pickTask(workspace: PlanWorkspace, kind: Transition): Promise<Tas
     entry,
   }));
   if (items.length === 0) {
-    void vscode.window.showInformationMessage(`There is no task to ${TRANSITIONS[kind].verb.toLowerCase()}.`);
+    void notifier.info(`There is no task to ${TRANSITIONS[kind].verb.toLowerCase()}.`);
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(items, {
@@ -145,12 +149,12 @@ async function showNextTask(services: TaskServices): Promise<void> {
   const next = nextTask(analyses);
   if (!next) {
     const blocked = analyses.reduce((n, a) => n + a.counts.blocked, 0);
-    void vscode.window.showInformationMessage(blocked > 0 ? `No task is ready: ${blocked} are blocked.` : 'No task is ready.');
+    void services.notifier.info(blocked > 0 ? `No task is ready: ${blocked} are blocked.` : 'No task is ready.');
     return;
   }
   const entry = taskEntry(entryOf.get(next.epic)!, next.task.task.id)!;
   await openAtLine(entry.folder.uriOf(entry.task.path), entry.task.range.line);
-  const choice = await vscode.window.showInformationMessage(`Next: ${taskLabel(entry.task)} (${epicShortName(entry.epic)}). ${next.reason}`, 'Start Task');
+  const choice = await services.notifier.info(`Next: ${taskLabel(entry.task)} (${epicShortName(entry.epic)}). ${next.reason}`, 'Start Task');
   if (choice === 'Start Task') await setTaskState(services, entry, 'start');
 }
 
@@ -183,10 +187,10 @@ async function revealTasks(services: TaskServices, ref: TaskRef | undefined, ids
   await services.revealInTree(target);
 }
 
-async function openIssue(url: unknown): Promise<void> {
+async function openIssue(services: TaskServices, url: unknown): Promise<void> {
   if (typeof url === 'string' && /^https?:\/\//.test(url)) {
-    await vscode.env.openExternal(vscode.Uri.parse(url));
+    await services.links.open(vscode.Uri.parse(url));
     return;
   }
-  void vscode.window.showInformationMessage('The issue has no web address: add `github:` with the epic issue URL to the epic so AutoPM knows its repository.');
+  void services.notifier.info('The issue has no web address: add `github:` with the epic issue URL to the epic so AutoPM knows its repository.');
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { PlanChange, ReadText } from '../core/edits';
+import type { PlanChange, ReadText, TextEdit } from '../core/edits';
 import { applyEdits, PlanEditError } from '../core/edits';
 import type { FolderPlans, PlanWorkspace } from './planWorkspace';
 import { decodeText, openDocument } from './vscodePlanFileSystem';
@@ -10,6 +10,15 @@ interface Snapshot {
   readonly text: string;
   readonly document?: vscode.TextDocument;
   readonly version?: number;
+}
+
+/** An edit to an open document, with what it was computed from. */
+interface OpenEdit {
+  readonly path: string;
+  readonly document: vscode.TextDocument;
+  readonly version: number;
+  readonly before: string;
+  readonly edits: readonly TextEdit[];
 }
 
 const encoder = new TextEncoder();
@@ -60,13 +69,13 @@ export class PlanEditor {
     const workspaceEdit = new vscode.WorkspaceEdit();
     const toSave: vscode.TextDocument[] = [];
     const diskWrites: Array<{ path: string; before: string; after: string }> = [];
-    const openEdits: Array<{ path: string; document: vscode.TextDocument; version: number }> = [];
+    const openEdits: OpenEdit[] = [];
     for (const fileEdit of change.edits) {
       const snapshot = snapshots.get(fileEdit.path);
       if (!snapshot) throw new PlanEditError(`${fileEdit.path} was not read before it was edited.`);
       if (snapshot.document) {
         const document = snapshot.document;
-        openEdits.push({ path: fileEdit.path, document, version: snapshot.version! });
+        openEdits.push({ path: fileEdit.path, document, version: snapshot.version!, before: snapshot.text, edits: fileEdit.edits });
         for (const edit of fileEdit.edits) {
           const range = new vscode.Range(document.positionAt(edit.offset), document.positionAt(edit.offset + edit.length));
           workspaceEdit.replace(document.uri, range, edit.newText);
@@ -81,18 +90,26 @@ export class PlanEditor {
 
     // Every closed file must still hold the text the change was computed from, checked
     // before anything is written, so a conflict leaves every file as it was.
-    for (const write of diskWrites) {
-      const current = decodeText(await vscode.workspace.fs.readFile(plans.uriOf(write.path)));
-      if (current !== write.before) throw new PlanConflictError(`${write.path} changed on disk while it was being edited; nothing was written.`);
-    }
+    await this.checkUnchanged(plans, diskWrites);
     // The edit's ranges were computed from the buffers as they were; VS Code checks an edit
     // against the version the extension host knows when applyEdit is called. So the versions
     // are compared here, with nothing awaited between this check and that call.
     for (const open of openEdits) {
       if (open.document.version !== open.version) throw new PlanConflictError(`${open.path} changed while it was being edited; nothing was written.`);
     }
-    if (workspaceEdit.size > 0 && !(await vscode.workspace.applyEdit(workspaceEdit))) {
-      throw new PlanConflictError('VS Code could not apply the edit, usually because a document changed meanwhile; nothing was written.');
+    if (workspaceEdit.size > 0) {
+      if (!(await vscode.workspace.applyEdit(workspaceEdit))) {
+        throw new PlanConflictError('VS Code could not apply the edit, usually because a document changed meanwhile; nothing was written.');
+      }
+      // Waiting for VS Code to apply the edit gave other programs time to write the closed
+      // files, and writing them now would overwrite that: so they are checked again, and
+      // on a conflict the documents are put back as they were.
+      try {
+        await this.checkUnchanged(plans, diskWrites);
+      } catch (error) {
+        await this.revert(openEdits, toSave);
+        throw error;
+      }
     }
     for (const write of diskWrites) await vscode.workspace.fs.writeFile(plans.uriOf(write.path), encoder.encode(write.after));
     for (const document of toSave) await document.save();
@@ -104,5 +121,35 @@ export class PlanEditor {
       await this.workspace.update(plans, changed);
     }
     return changed;
+  }
+
+  private async checkUnchanged(plans: FolderPlans, writes: ReadonlyArray<{ path: string; before: string }>): Promise<void> {
+    for (const write of writes) {
+      const current = decodeText(await vscode.workspace.fs.readFile(plans.uriOf(write.path)));
+      if (current !== write.before) throw new PlanConflictError(`${write.path} changed on disk while it was being edited; nothing was written.`);
+    }
+  }
+
+  /**
+   * Takes the edits back out of the open documents (those typed in since are left to the
+   * user) and saves the ones that were saved before, so they match the disk again. Files
+   * the change created or renamed are not put back: no command edits closed files and
+   * creates or renames files in one change.
+   */
+  private async revert(openEdits: readonly OpenEdit[], saved: readonly vscode.TextDocument[]): Promise<void> {
+    const revert = new vscode.WorkspaceEdit();
+    const reverted = openEdits.filter((open) => open.document.getText() === applyEdits(open.before, open.edits));
+    for (const { document, before, edits } of reverted) {
+      // Each edit's offset in the edited text: the edits before it shifted it.
+      let shift = 0;
+      for (const edit of [...edits].sort((a, b) => a.offset - b.offset)) {
+        const start = edit.offset + shift;
+        const range = new vscode.Range(document.positionAt(start), document.positionAt(start + edit.newText.length));
+        revert.replace(document.uri, range, before.slice(edit.offset, edit.offset + edit.length));
+        shift += edit.newText.length - edit.length;
+      }
+    }
+    if (revert.size === 0 || !(await vscode.workspace.applyEdit(revert))) return;
+    for (const { document } of reverted) if (saved.includes(document)) await document.save();
   }
 }

@@ -86,7 +86,9 @@ export function registerEpicStatus(context: vscode.ExtensionContext, workspace: 
       let entry = epicFromArgument(workspace, arg);
       if (!entry) {
         const active = activeEpic.current();
-        const epics = workspace.epics().sort((a, b) => Number(b.epic.path === active?.epic.path) - Number(a.epic.path === active?.epic.path));
+        // Folders can hold epics at the same path: the active one is matched in its folder.
+        const isActive = (e: EpicEntry) => Number(e.folder.key === active?.folder.key && e.epic.path === active.epic.path);
+        const epics = workspace.epics().sort((a, b) => isActive(b) - isActive(a));
         if (epics.length === 0) {
           void vscode.window.showInformationMessage('This workspace has no epics yet.');
           return;

@@ -1,8 +1,10 @@
 // End-to-end tests of the packaged extension in the real VS Code web UI: VS Code's server with
 // dist/autopm.vsix installed, driven in headless chromium. `npm run test:e2e` packages first.
 //
-// The tests run in order on one workbench and share its state: the CodeLens test completes
-// Task 6, which the status bar test then reads. Screenshots go to test-results/e2e/.
+// The tests run in order on one workbench and share its state: the first ones read the
+// example as it is (Next Up, the status bar before any task is worked on, Show Next Task),
+// then the CodeLens test completes Task 6, which the status bar test reads. Screenshots go
+// to test-results/e2e/.
 //
 //   AUTOPM_E2E_VSIX=<file>   the package to install (default: dist/autopm.vsix)
 //   AUTOPM_HARNESS_KEEP=1    keep the run's folder (server and workbench logs), not only a failed run's
@@ -10,6 +12,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
@@ -22,11 +25,15 @@ const vsix = path.resolve(repo, process.env.AUTOPM_E2E_VSIX ?? 'dist/autopm.vsix
 const shots = path.join(repo, 'test-results', 'e2e');
 const EPIC_FILE = 'epics/epic-001-link-shortener.md';
 const TASK_6 = '**Task 6:** Single sign-on for the management API';
+const TASK_4 = '**Task 4:** Redirect endpoint with Redis cache';
+const NEXT_TASK = 'T6 Single sign-on for the management API';
 
 // Opening the workbench and activating the extension take seconds on a small machine.
 const TIMEOUT = 30_000;
 
 let workspace;
+/** What the core recommends for the example (`autopm next --json`), read before any test changes it. */
+let next;
 let server;
 let browser;
 let page;
@@ -86,6 +93,35 @@ async function statusText() {
   return plain(await statusItem().innerText()).trim();
 }
 
+/** Waits until the status bar item reads `text`. */
+async function waitForStatusText(text) {
+  await until(async () => (await statusItem().count()) === 1 && await statusText(), (shown) => shown === text,
+    `the status bar to read "${text}"`);
+}
+
+/** Writes the workspace's .vscode/settings.json; VS Code watches it and applies it. */
+function writeWorkspaceSettings(settings) {
+  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
+}
+
+/** The label and description of every row a side-bar view shows. */
+const rowsOf = (view) => viewPane(view).locator('.monaco-list-row').evaluateAll((nodes) => nodes.map((node) => [
+  node.querySelector('.label-name').textContent.trim(),
+  node.querySelector('.label-description')?.textContent.trim(),
+]));
+
+/** Puts the cursor at the start of a 1-based line of the active editor, through Go to Line. */
+async function goToLine(line) {
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').fill(`:${line}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: `go to line ${line}` }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.statusbar-item[id="status.editor.selection"]', { hasText: `Ln ${line},` }).waitFor({ timeout: TIMEOUT });
+}
+
+const lineNumberOf = (text, needle) => text.split('\n').findIndex((line) => line.includes(needle)) + 1;
+
 /**
  * Wraps a hook or test so that its failure keeps the run's logs; the first failure is also
  * captured in failure.png, before later tests change the screen.
@@ -108,6 +144,9 @@ before(watched(async () => {
   // The tests change plan files, so they work on a copy of the example workspace.
   workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'autopm-e2e-workspace-'));
   fs.cpSync(path.join(repo, 'examples'), workspace, { recursive: true });
+  // The views must show what the core decides; the reason's wording is the core's own.
+  next = JSON.parse(execFileSync(process.execPath, [path.join(repo, 'dist/cli.js'), 'next', workspace, '--json'], { encoding: 'utf8' }));
+  assert.deepEqual(next.task, { epic: 'epic-001-link-shortener', id: 'T6', title: 'Single sign-on for the management API', path: EPIC_FILE, line: 43 });
 
   const started = Date.now();
   // Without the smoke-test driver, so that notification toasts are shown.
@@ -135,17 +174,25 @@ after(async () => {
   assert.deepEqual(crashes, [], 'an extension host ended abnormally');
 });
 
-test('the Epics view lists the epics and an epic\'s task groups', watched(async () => {
+test('the Next Up view recommends the task the core makes next, first, with its reason', watched(async () => {
   await openViewContainer(page, 'AutoPM');
+  const rows = viewPane('Next Up').locator('.monaco-list-row');
+  await rows.filter({ hasText: NEXT_TASK }).waitFor({ timeout: TIMEOUT });
+  assert.deepEqual(await rowsOf('Next Up'), [[NEXT_TASK, 'Epic 001 · unblocks 1'], ['#46 Calendar export (ICS)', 'team-calendar']]);
+  // The reason is the row's tooltip.
+  await rows.first().locator('.label-name').hover();
+  const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: 'Ready:' }).first();
+  await hover.waitFor({ timeout: TIMEOUT });
+  assert.equal(plain(await hover.innerText()).trim(), next.reason);
+  await page.mouse.move(0, 0);
+  await shoot('next-up.png');
+}));
+
+test('the Epics view lists the epics and an epic\'s task groups', watched(async () => {
   const rows = viewPane('Epics').locator('.monaco-list-row');
   const epicRow = rows.filter({ hasText: 'Link Shortener Service' });
   await epicRow.waitFor({ timeout: TIMEOUT });
-
-  const epics = await rows.evaluateAll((nodes) => nodes.map((node) => [
-    node.querySelector('.label-name').textContent.trim(),
-    node.querySelector('.label-description')?.textContent.trim(),
-  ]));
-  assert.deepEqual(epics, [['team-calendar', '2/6 · 33%'], ['Link Shortener Service', '2/10 · 20%']]);
+  assert.deepEqual(await rowsOf('Epics'), [['team-calendar', '2/6 · 33%'], ['Link Shortener Service', '2/10 · 20%']]);
 
   // The tree renders only the rows in view; with the other sections collapsed, the Epics
   // section is tall enough for the expanded epic.
@@ -162,6 +209,39 @@ test('the Epics view lists the epics and an epic\'s task groups', watched(async 
   await shoot('explorer.png');
 }));
 
+// Before any task is changed: the item falls back to the setting, then to the first epic not done.
+test('with no epic in the editor and none worked on, the status bar follows the activeEpic setting, and the statusBar setting hides it', watched(async () => {
+  await runCommand(page, 'View: Close All Editors');
+  await waitForStatusText('team-calendar · 2/6');
+  assert.equal(await statusItem().getAttribute('aria-label'), 'team-calendar: 2 of 6 tasks done');
+  writeWorkspaceSettings({ 'autopm.activeEpic': 'epic-001-link-shortener' });
+  await waitForStatusText('Epic 001 · 2/10');
+  writeWorkspaceSettings({});
+  await waitForStatusText('team-calendar · 2/6');
+  writeWorkspaceSettings({ 'autopm.statusBar.enabled': false });
+  await statusItem().waitFor({ state: 'detached', timeout: TIMEOUT });
+  writeWorkspaceSettings({});
+  await waitForStatusText('team-calendar · 2/6');
+}));
+
+test('Show Next Task opens the task the core makes next at its line and names it, with the reason', watched(async () => {
+  await runCommand(page, 'AutoPM: Show Next Task');
+  await waitForNotification(page, 'Next:', { timeoutMs: TIMEOUT });
+  const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'Next:' }).first();
+  assert.equal(plain(await toast.locator('.notification-list-item-message').innerText()), `Next: ${NEXT_TASK} (Epic 001). ${next.reason}`);
+  assert.deepEqual(await toast.locator('.monaco-button').allInnerTexts(), ['Start Task']);
+  // The task's file is the active editor, with the cursor at the start of the task's line.
+  await page.locator('.tabs-container .tab.active', { hasText: path.basename(EPIC_FILE) }).waitFor({ timeout: TIMEOUT });
+  await page.locator('.statusbar-item[id="status.editor.selection"]', { hasText: `Ln ${next.task.line}, Col 1` }).waitFor({ timeout: TIMEOUT });
+  await shoot('next-task.png');
+  // Dismissed without starting it, as the user may.
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await toast.waitFor({ state: 'detached', timeout: TIMEOUT });
+  assert.ok(fs.readFileSync(path.join(workspace, EPIC_FILE), 'utf8').includes(`- [ ] ${TASK_6}`));
+  await runCommand(page, 'View: Close All Editors');
+  await page.locator('.editor-instance').waitFor({ state: 'detached', timeout: TIMEOUT });
+}));
+
 test('the Complete CodeLens marks a task done in the editor and on disk', watched(async () => {
   const file = path.join(workspace, EPIC_FILE);
   const before = fs.readFileSync(file, 'utf8');
@@ -174,16 +254,15 @@ test('the Complete CodeLens marks a task done in the editor and on disk', watche
 
   const editor = page.locator('.editor-instance');
   const lenses = editor.locator('.codelens-decoration');
+  // Reopened where Show Next Task left it; the title is at the top.
+  await editor.locator('.view-line').first().waitFor({ timeout: TIMEOUT });
+  await goToLine(1);
   await waitForLens('# Epic 001: Link Shortener Service', '10 tasks · 2 done · 1 in progress · 1 ready · 6 blocked');
   await statusItem().filter({ hasText: 'Epic 001' }).waitFor({ timeout: TIMEOUT });
   assert.equal(await statusText(), 'Epic 001 · 2/10');
 
   // Bring Task 6 into view: Go to Line centres a line outside the viewport.
-  const taskLine = before.split('\n').findIndex((line) => line.includes(TASK_6)) + 1;
-  await page.keyboard.press('Control+G');
-  await page.locator('.quick-input-widget input').fill(`:${taskLine}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: `go to line ${taskLine}` }).waitFor();
-  await page.keyboard.press('Enter');
+  await goToLine(lineNumberOf(before, TASK_6));
   await editor.locator('.view-line', { hasText: TASK_6 }).waitFor();
 
   const index = await waitForLens(`- [ ] ${TASK_6}`, 'Start | Complete');
@@ -209,14 +288,32 @@ test('the status bar shows the active epic\'s new progress', watched(async () =>
   await page.locator('.part.statusbar').screenshot({ path: path.join(shots, 'status-bar.png') });
 }));
 
-test('Show Next Task names the next task in a notification', watched(async () => {
-  await runCommand(page, 'AutoPM: Show Next Task');
-  await waitForNotification(page, 'Next:', { timeoutMs: TIMEOUT });
-  const message = await page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'Next:' })
-    .first().innerText();
-  // "Next: <task> (<epic>). <why>"
-  assert.match(plain(message), /^Next: \S.* \([^)]+\)\. \S/);
-  await shoot('next-task.png');
+test('Start Task on a blocked task under the cursor asks first: Cancel changes nothing, Start Anyway starts it', watched(async () => {
+  const file = path.join(workspace, EPIC_FILE);
+  const before = fs.readFileSync(file, 'utf8');
+  // The epic is still open from the CodeLens test.
+  await goToLine(lineNumberOf(before, TASK_4));
+  const dialog = page.locator('.monaco-dialog-box');
+  const ask = async () => {
+    await runCommand(page, 'AutoPM: Start Task');
+    await dialog.waitFor({ timeout: TIMEOUT });
+    assert.equal(plain(await dialog.locator('.dialog-message-container').innerText()).trim(), 'T4 Redirect endpoint with Redis cache is blocked by T3.');
+  };
+  await ask();
+  // The buttons' order follows the platform's convention.
+  assert.deepEqual((await dialog.locator('.dialog-buttons .monaco-button').allInnerTexts()).sort(), ['Cancel', 'Start Anyway']);
+  await shoot('start-blocked.png');
+  await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'detached', timeout: TIMEOUT });
+  // Starting it was the only thing the command would write.
+  assert.equal(fs.readFileSync(file, 'utf8'), before);
+
+  await ask();
+  await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Start Anyway' }).click();
+  const after = await until(() => fs.readFileSync(file, 'utf8'), (text) => text !== before, 'the file to be saved');
+  assert.equal(after, before.replace(`- [ ] ${TASK_4}`, `- [-] ${TASK_4}`));
+  // In progress now, it is no longer shown as blocked.
+  await waitForLens(`- [-] ${TASK_4}`, 'Complete | Reopen');
 }));
 
 test('Start Task from the palette asks which task, then starts it', watched(async () => {

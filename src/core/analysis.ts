@@ -308,7 +308,9 @@ function estimateClause(task: Task): string {
   if (task.estimate === undefined) return `no estimate, counted as ${formatHours(DEFAULT_ESTIMATE_HOURS)}`;
   const from = task.estimateFrom !== undefined ? ` (${task.estimateFrom})` : '';
   if (hours === undefined) return `estimate "${task.estimate}"${from} not understood, counted as ${formatHours(DEFAULT_ESTIMATE_HOURS)}`;
-  return `estimate ${task.estimate}${from} read as ${formatHours(hours)}`;
+  // `3 hours` needs no translation; `2-3 days` or `M` is shown with the hours it counts for.
+  const inHours = new RegExp(`^${String(hours).replace('.', '\\.')}\\s*(?:h|hrs?|hours?)$`, 'i').test(task.estimate.trim());
+  return `estimate ${task.estimate}${from}${inHours ? '' : `, counted as ${formatHours(hours)}`}`;
 }
 
 /** Why a ready task is recommended, in one sentence a person can check. */

@@ -65,7 +65,7 @@ describe('next task', () => {
     assert.equal(withoutPriority.tasks.get('T1')!.remainingHours, 11);
     const next = nextTask([withoutPriority])!;
     assert.equal(next.task.task.id, 'T1');
-    assert.equal(next.reason, 'Ready: it has no dependencies; estimate 2 hours read as 2h; starts the critical path (3 tasks, 11h of work); unblocks 2 tasks.');
+    assert.equal(next.reason, 'Ready: it has no dependencies; estimate 2 hours; starts the critical path (3 tasks, 11h of work); unblocks 2 tasks.');
 
     const urgent = analyzeEpic(epicOf([...chain, '- [ ] **Task 6:** Hotfix', '  - **Priority:** high', ''].join('\n')));
     assert.equal(nextTask([urgent])!.task.task.id, 'T6');
@@ -83,7 +83,7 @@ describe('next task', () => {
     // T6 is ready (T1 is done) and heads a 7h chain (T6 → T5).
     assert.deepEqual(readyTasks(analyses).map((r) => `${r.epic.id}:${r.task.task.id}`), ['epic-001-link-shortener:T6', 'team-calendar:46']);
     assert.equal(`${next.epic.id}:${next.task.task.id}`, 'epic-001-link-shortener:T6');
-    assert.equal(next.reason, 'Ready: its dependency (T1) is done; estimate 3 hours read as 3h; 7h of work on its longest chain; unblocks 1 task.');
+    assert.equal(next.reason, 'Ready: its dependency (T1) is done; estimate 3 hours; 7h of work on its longest chain; unblocks 1 task.');
     assert.equal(nextTask([]), undefined);
   });
 

@@ -49,7 +49,7 @@ describe('autopm (the built CLI)', () => {
     assert.equal(code, 0);
     assert.deepEqual(JSON.parse(stdout), {
       task: { epic: 'epic-001-link-shortener', id: 'T6', title: 'Single sign-on for the management API', path: 'epics/epic-001-link-shortener.md', line: 43 },
-      reason: 'Ready: its dependency (T1) is done; estimate 3 hours read as 3h; 7h of work on its longest chain; unblocks 1 task.',
+      reason: 'Ready: its dependency (T1) is done; estimate 3 hours; 7h of work on its longest chain; unblocks 1 task.',
       ready: [{ epic: 'epic-001-link-shortener', id: 'T6' }, { epic: 'team-calendar', id: '46' }],
     });
     assert.equal(readFileSync(join(examplesDir, 'epics/epic-001-link-shortener.md'), 'utf8').split('\n')[42], '- [ ] **Task 6:** Single sign-on for the management API');

@@ -216,9 +216,9 @@ describe('estimates as they are written', () => {
     assert.match(explainChoice(analysis.tasks.get('3')!, analysis), /; no estimate, counted as 1h;/);
     const single = parseSingleFileEpic('epics/epic-001-x.md', '# Epic: x\n\n- [ ] **Task 1:** A\n  - **Estimate:** 2-3 days\n').epic;
     const a = analyzeEpic(single);
-    assert.match(explainChoice(a.ready[0], a), /; estimate 2-3 days read as 24h;/);
+    assert.match(explainChoice(a.ready[0], a), /; estimate 2-3 days, counted as 24h;/);
     const sized = analyzeEpic(assembleDirectoryEpic('e', undefined, [parseTaskFile('e/1.md', '---\nname: t\nstatus: open\neffort: L (3-5 days)\n---\n')]).epic);
-    assert.match(explainChoice(sized.ready[0], sized), /; estimate L \(3-5 days\) \(effort\) read as 40h;/);
+    assert.match(explainChoice(sized.ready[0], sized), /; estimate L \(3-5 days\) \(effort\), counted as 40h;/);
   });
 });
 

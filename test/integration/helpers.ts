@@ -141,3 +141,15 @@ export async function restoreMarkdownFiles(before: Map<string, string>): Promise
   await vscode.commands.executeCommand('autopm.refresh');
   assert.deepEqual(changedFiles(before, markdownFiles()), {});
 }
+
+/** The 0-based line of `text` that contains `needle`; fails the test when there is none. */
+export function lineOf(text: string, needle: string): number {
+  const line = text.split('\n').findIndex((l) => l.includes(needle));
+  assert.ok(line >= 0, `no line with ${needle}`);
+  return line;
+}
+
+/** A task as the commands take it from a tree item or a CodeLens. */
+export function ref(epicPath: string, taskId: string): { folder: string; epicPath: string; taskId: string } {
+  return { folder: folderUri().toString(), epicPath, taskId };
+}

@@ -2,20 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/common/commands';
-import { api, changedFiles, closeAllEditors, fileUri, folderUri, markdownFiles, observe, readText, restoreMarkdownFiles } from './helpers';
+import { api, changedFiles, closeAllEditors, fileUri, lineOf, markdownFiles, observe, readText, ref, restoreMarkdownFiles } from './helpers';
 
 const EPIC_001 = 'epics/epic-001-link-shortener.md';
 const CALENDAR = '.claude/epics/team-calendar';
-
-function lineOf(text: string, needle: string): number {
-  const line = text.split('\n').findIndex((l) => l.includes(needle));
-  assert.ok(line >= 0, `no line with ${needle}`);
-  return line;
-}
-
-function ref(epicPath: string, taskId: string) {
-  return { folder: folderUri().toString(), epicPath, taskId };
-}
 
 /** Opens a file in an editor with the cursor inside the line that contains `needle`. */
 async function openWithCursorOn(relative: string, needle: string): Promise<vscode.TextEditor> {

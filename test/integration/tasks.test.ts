@@ -1,20 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/common/commands';
-import { api, closeAllEditors, codeLensTitles, eventually, fileUri, folderUri, readText, restoreDocument, writeText } from './helpers';
+import { api, closeAllEditors, codeLensTitles, eventually, fileUri, folderUri, lineOf, readText, ref, restoreDocument, writeText } from './helpers';
 
 const EPIC_001 = 'epics/epic-001-link-shortener.md';
 const CALENDAR = '.claude/epics/team-calendar';
-
-function lineOf(text: string, needle: string): number {
-  const line = text.split('\n').findIndex((l) => l.includes(needle));
-  assert.ok(line >= 0, `no line with ${needle}`);
-  return line;
-}
-
-function ref(epicPath: string, taskId: string) {
-  return { folder: folderUri().toString(), epicPath, taskId };
-}
 
 suite('CodeLens, status bar and task commands', () => {
   suiteSetup(() => api());

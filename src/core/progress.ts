@@ -52,20 +52,137 @@ export function epicProgress(epic: Epic): EpicProgress {
   };
 }
 
-/** Whether an epic's `prd`/`Based on` value names this PRD (by id, file name or path). */
+/**
+ * Whether an epic's `prd`/`Based on` value names this PRD: by id, by file name, by the end
+ * of its path, or `PRD 7` for `PRD-7`. The lower-cased forms of both sides are worked out
+ * once per object, since views ask this for every pair.
+ */
 export function epicBelongsToPrd(epic: Epic, prd: Prd): boolean {
-  if (epic.prd === undefined) return false;
-  const ref = epic.prd.trim().replace(/^\.?\//, '');
-  const lower = ref.toLowerCase();
-  return (
-    lower === prd.id.toLowerCase() ||
-    fileStem(ref).toLowerCase() === fileStem(prd.path).toLowerCase() ||
-    prd.path.toLowerCase().endsWith(lower) ||
-    (/^prd[-\s]?\d+$/i.test(ref) && lower.replace(/\s/, '-') === prd.id.toLowerCase())
-  );
+  const ref = refForms(epic);
+  if (!ref) return false;
+  const names = prdForms(prd);
+  return ref.lower === names.id || ref.stem === names.stem || names.path.endsWith(ref.lower) || ref.number === names.id;
 }
 
 export function prdProgress(prd: Prd, epics: readonly Epic[]): Progress & { readonly epicIds: readonly string[] } {
-  const own = epics.filter((e) => epicBelongsToPrd(e, prd));
+  const own = epicsOfPrd(prd, epics);
   return { ...progressOf(own.flatMap((e) => e.tasks)), epicIds: own.map((e) => e.id) };
+}
+
+// Asking epicBelongsToPrd of every PRD and epic pair is quadratic: 100 PRDs and 1,000
+// epics took tens of milliseconds per pass. These lookups give the same answers from maps
+// built once per list. They are kept per list object, so they assume, as the index does,
+// that a list handed over is never changed afterwards.
+
+interface RefForms {
+  readonly lower: string;
+  readonly stem: string;
+  /** `prd-7` for `PRD 7`, `prd7` or `PRD-7`; undefined for any other reference. */
+  readonly number: string | undefined;
+}
+
+const refCache = new WeakMap<Epic, RefForms | null>();
+const prdCache = new WeakMap<Prd, { readonly id: string; readonly stem: string; readonly path: string }>();
+
+/** The forms of an epic's `prd` value that the matching rules compare (model objects never change). */
+function refForms(epic: Epic): RefForms | undefined {
+  let forms = refCache.get(epic);
+  if (forms === undefined) {
+    if (epic.prd === undefined) forms = null;
+    else {
+      const ref = epic.prd.trim().replace(/^\.?\//, '');
+      const lower = ref.toLowerCase();
+      forms = { lower, stem: fileStem(ref).toLowerCase(), number: /^prd[-\s]?\d+$/i.test(ref) ? lower.replace(/\s/, '-') : undefined };
+    }
+    refCache.set(epic, forms);
+  }
+  return forms ?? undefined;
+}
+
+function prdForms(prd: Prd): { readonly id: string; readonly stem: string; readonly path: string } {
+  let forms = prdCache.get(prd);
+  if (!forms) prdCache.set(prd, (forms = { id: prd.id.toLowerCase(), stem: fileStem(prd.path).toLowerCase(), path: prd.path.toLowerCase() }));
+  return forms;
+}
+
+/** Every end of a string, the empty one included: a reference matches a PRD whose path ends with it. */
+function suffixes(text: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i <= text.length; i++) out.push(text.slice(i));
+  return out;
+}
+
+function push<K>(map: Map<K, number[]>, key: K, value: number): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+class EpicsByReference {
+  private readonly byRef = new Map<string, number[]>();
+  private readonly byStem = new Map<string, number[]>();
+  private readonly byNumber = new Map<string, number[]>();
+
+  constructor(private readonly epics: readonly Epic[]) {
+    epics.forEach((epic, i) => {
+      const forms = refForms(epic);
+      if (!forms) return;
+      push(this.byRef, forms.lower, i);
+      push(this.byStem, forms.stem, i);
+      if (forms.number !== undefined) push(this.byNumber, forms.number, i);
+    });
+  }
+
+  /** The epics that belong to the PRD, in list order. */
+  of(prd: Prd): Epic[] {
+    const { id, stem, path } = prdForms(prd);
+    const found = new Set<number>();
+    const add = (list: readonly number[] | undefined) => {
+      if (list) for (const i of list) found.add(i);
+    };
+    add(this.byRef.get(id));
+    add(this.byNumber.get(id));
+    add(this.byStem.get(stem));
+    if (this.byRef.size > 0) for (const end of suffixes(path)) add(this.byRef.get(end));
+    return [...found].sort((a, b) => a - b).map((i) => this.epics[i]);
+  }
+}
+
+class PrdNames {
+  private readonly ids = new Set<string>();
+  private readonly stems = new Set<string>();
+  private readonly pathEnds = new Set<string>();
+
+  constructor(prds: readonly Prd[]) {
+    for (const prd of prds) {
+      const { id, stem, path } = prdForms(prd);
+      this.ids.add(id);
+      this.stems.add(stem);
+      for (const end of suffixes(path)) this.pathEnds.add(end);
+    }
+  }
+
+  /** Whether some PRD is the one the epic names. */
+  has(epic: Epic): boolean {
+    const forms = refForms(epic);
+    if (!forms) return false;
+    return this.ids.has(forms.lower) || this.stems.has(forms.stem) || this.pathEnds.has(forms.lower) || (forms.number !== undefined && this.ids.has(forms.number));
+  }
+}
+
+const epicLookups = new WeakMap<readonly Epic[], EpicsByReference>();
+const prdLookups = new WeakMap<readonly Prd[], PrdNames>();
+
+/** The epics that belong to a PRD, in list order: `epics.filter((e) => epicBelongsToPrd(e, prd))`, without the scan. */
+export function epicsOfPrd(prd: Prd, epics: readonly Epic[]): Epic[] {
+  let lookup = epicLookups.get(epics);
+  if (!lookup) epicLookups.set(epics, (lookup = new EpicsByReference(epics)));
+  return lookup.of(prd);
+}
+
+/** Whether the epic belongs to one of the PRDs: `prds.some((p) => epicBelongsToPrd(epic, p))`, without the scan. */
+export function belongsToSomePrd(epic: Epic, prds: readonly Prd[]): boolean {
+  let lookup = prdLookups.get(prds);
+  if (!lookup) prdLookups.set(prds, (lookup = new PrdNames(prds)));
+  return lookup.has(epic);
 }

@@ -2,7 +2,7 @@ import type { Counts, EpicAnalysis } from './analysis';
 import { stateOfTasks } from './analysis';
 import type { Diagnostic, Epic, PlanState, Prd, Range, Task } from './model';
 import { diagnostic, numericId } from './parse/common';
-import { epicBelongsToPrd } from './progress';
+import { belongsToSomePrd } from './progress';
 import { isAbandonedStatus, planStateLabel } from './status';
 import { comparePaths } from './text';
 
@@ -90,7 +90,7 @@ export function validateEpic(analysis: EpicAnalysis, prds: readonly Prd[] | unde
   const contradiction = statusContradiction(epic, epic.tasks, 'tasks');
   if (contradiction) out.push(contradiction);
 
-  if (prds !== undefined && epic.prd !== undefined && !prds.some((p) => epicBelongsToPrd(epic, p))) {
+  if (prds !== undefined && epic.prd !== undefined && !belongsToSomePrd(epic, prds)) {
     out.push(diagnostic(epic.path, epic.range, 'warning', 'prd-unknown', `This epic is based on "${epic.prd}", but no PRD by that name was found.`));
   }
   return out;

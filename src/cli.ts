@@ -16,6 +16,7 @@ import { epicProgress, prdProgress } from './core/progress';
 import { planStateLabel } from './core/status';
 import { statusConflict } from './core/validate';
 import { NodePlanFileSystem } from './services/nodePlanFileSystem';
+import { buildKeyOf, cacheDisabledByEnvironment, defaultCacheDirectory, DiskParseCache } from './services/parseCache';
 
 const USAGE = `Usage: autopm <command> [options]
 
@@ -30,6 +31,7 @@ Commands:
 
 Options:
   --roots <a,b,...>  plan folders, relative to dir (default: ${DEFAULT_PLAN_ROOTS.join(',')})
+  --no-cache         parse every file, ignoring the parse cache (or AUTOPM_CACHE=off)
   -h, --help         show this help
   -v, --version      show the version`;
 
@@ -40,11 +42,25 @@ interface Io {
   err(text: string): void;
 }
 
-async function loadIndex(dir: string, roots: readonly string[]): Promise<PlanIndex> {
+async function loadIndex(dir: string, roots: readonly string[], useCache: boolean): Promise<PlanIndex> {
   if (!existsSync(dir)) throw new UsageError(`No such folder: ${dir}`);
-  const index = new PlanIndex(new NodePlanFileSystem(dir), roots);
+  const parseCache = useCache ? openParseCache(dir, roots) : undefined;
+  const index = new PlanIndex(new NodePlanFileSystem(dir), roots, { parseCache });
   await index.build();
+  parseCache?.save();
   return index;
+}
+
+/**
+ * The parse cache of a workspace folder. Every run starts cold, and most files are the
+ * same as last time: trusting their size and modification time spares reading and
+ * parsing them.
+ */
+function openParseCache(dir: string, roots: readonly string[]): DiskParseCache | undefined {
+  if (cacheDisabledByEnvironment()) return undefined;
+  const build = buildKeyOf(__filename);
+  if (build === undefined) return undefined;
+  return new DiskParseCache({ workspace: dir, roots, build, directory: defaultCacheDirectory() });
 }
 
 function findEpic(index: PlanIndex, id: string): Epic {
@@ -288,6 +304,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         json: { type: 'boolean', default: false },
         format: { type: 'string', default: 'mermaid' },
         roots: { type: 'string' },
+        'no-cache': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -311,13 +328,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 2;
   }
   const roots = values.roots ? values.roots.split(',').map((r) => r.trim()).filter(Boolean) : DEFAULT_PLAN_ROOTS;
+  const useCache = !values['no-cache'];
   try {
     switch (command) {
       case 'status':
       case 'next':
       case 'validate': {
         const dir = resolve(args[0] ?? '.');
-        const index = await loadIndex(dir, roots);
+        const index = await loadIndex(dir, roots, useCache);
         if (command === 'status') return statusCommand(index, roots, values.json, io);
         if (command === 'next') return nextCommand(index, values.json, io);
         return validateCommand(index, values.json, io);
@@ -325,12 +343,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       case 'graph': {
         if (!args[0]) throw new UsageError('graph needs an epic id.');
         const dir = resolve(args[1] ?? '.');
-        return graphCommand(await loadIndex(dir, roots), args[0], values.json ? 'json' : values.format, io);
+        return graphCommand(await loadIndex(dir, roots, useCache), args[0], values.json ? 'json' : values.format, io);
       }
       case 'set-status': {
         if (!args[0] || !args[1]) throw new UsageError('set-status needs <epic>:<task> and a state.');
         const dir = resolve(args[2] ?? '.');
-        return setStatusCommand(await loadIndex(dir, roots), dir, args[0], args[1], io);
+        return setStatusCommand(await loadIndex(dir, roots, useCache), dir, args[0], args[1], io);
       }
       default:
         throw new UsageError(`Unknown command "${command}".`);

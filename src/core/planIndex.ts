@@ -15,6 +15,29 @@ export interface PlanFileSystem {
   readDirectory(path: string): Promise<ReadonlyArray<{ readonly name: string; readonly isDirectory: boolean }>>;
   /** The file's text, or undefined when it does not exist (or is not a file). */
   readFile(path: string): Promise<string | undefined>;
+  /** The file's size and modification time, or undefined when it does not exist; needed only by a parse cache. */
+  stat?(path: string): Promise<FileStat | undefined>;
+}
+
+export interface FileStat {
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/**
+ * Parsed files kept from an earlier run, keyed by path, size and modification time: the
+ * CLI keeps one on disk, because it starts cold every time. The index asks it before
+ * reading a file and hands it every file it parses. Values pass through untouched, so
+ * whatever a file's role parses to is cached alike; `get` must give back exactly what
+ * was `set`, and nothing for an entry it cannot vouch for.
+ */
+export interface ParseCache {
+  get(path: string, stat: FileStat): unknown;
+  set(path: string, stat: FileStat, parsed: unknown): void;
+}
+
+export interface PlanIndexOptions {
+  readonly parseCache?: ParseCache;
 }
 
 export const DEFAULT_PLAN_ROOTS: readonly string[] = ['prds', 'epics', '.claude/prds', '.claude/epics'];
@@ -51,9 +74,11 @@ interface CacheEntry {
   /**
    * The text the entry was parsed from. Comparing it with the new text is the content
    * check: as exact as a hash, and free on a cold build, where a hash would have to be
-   * computed for every file only to be compared later.
+   * computed for every file only to be compared later. Undefined when the parse came
+   * from the parse cache, which vouches by `stat` instead.
    */
-  readonly text: string;
+  readonly text: string | undefined;
+  readonly stat: FileStat | undefined;
   readonly parsed: Parsed;
 }
 
@@ -65,6 +90,10 @@ export interface IndexChange {
   readonly epics: readonly string[];
   /** Ids of PRDs whose model changed. */
   readonly prds: readonly string[];
+}
+
+function sameStat(a: FileStat, b: FileStat): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs;
 }
 
 function rootKind(root: string): 'prds' | 'epics' | 'mixed' {
@@ -90,11 +119,16 @@ export class PlanIndex {
   private epicList: Epic[] | undefined;
   private readonly roots: readonly string[];
 
+  private readonly parseCache: ParseCache | undefined;
+
   constructor(
     private readonly fs: PlanFileSystem,
     roots: readonly string[] = DEFAULT_PLAN_ROOTS,
+    options: PlanIndexOptions = {},
   ) {
     this.roots = roots.map((r) => r.replace(/^\.\//, '').replace(/\/+$/, ''));
+    // Without stat there is nothing to key the cache by.
+    this.parseCache = fs.stat ? options.parseCache : undefined;
   }
 
   /** Where a path sits among the plan roots, or undefined when it is not a plan file. */
@@ -195,21 +229,41 @@ export class PlanIndex {
     const changed: string[] = [];
     const removed: string[] = [];
     const paths = [...found.keys()];
-    const texts = await Promise.all(paths.map((p) => this.fs.readFile(p)));
+    const parseCache = this.parseCache;
+    // Stat first and read only what the parse cache cannot answer; a file that changes
+    // between the stat and the read is cached under the older stat, so it misses next time.
+    const stats = parseCache ? await Promise.all(paths.map((p) => this.fs.stat!(p))) : undefined;
+    const hits: Array<Parsed | undefined> = stats ? paths.map((p, i) => (stats[i] ? (parseCache!.get(p, stats[i]) as Parsed | undefined) : undefined)) : [];
+    const texts = await Promise.all(paths.map((p, i) => (hits[i] === undefined ? this.fs.readFile(p) : undefined)));
     const touched: string[] = [];
     const previousPrdIds: string[] = [];
     paths.forEach((path, i) => {
+      const stat = stats?.[i];
+      const hit = hits[i];
       const text = texts[i];
-      if (text === undefined) {
+      if (text === undefined && hit === undefined) {
         if (this.cache.has(path)) removed.push(path);
         return;
       }
       const previous = this.cache.get(path);
-      if (previous?.text === text) return;
+      if (hit !== undefined && previous?.stat !== undefined && sameStat(previous.stat, stat!)) return;
+      if (hit === undefined && previous !== undefined && previous.text === text) {
+        // Same text under a new stat (touched, or saved unchanged): keep the parse, learn the stat.
+        if (stat) {
+          parseCache!.set(path, stat, previous.parsed);
+          this.cache.set(path, { text, stat, parsed: previous.parsed });
+        }
+        return;
+      }
       // A PRD whose id changed is reported under its old id too, so listeners drop it.
       if (previous?.parsed.kind === 'prd') previousPrdIds.push(previous.parsed.prd.id);
       const role = found.get(path)!;
-      this.cache.set(path, { text, parsed: parseByRole(path, text, role) });
+      let parsed = hit;
+      if (parsed === undefined) {
+        parsed = parseByRole(path, text!, role);
+        if (stat) parseCache!.set(path, stat, parsed);
+      }
+      this.cache.set(path, { text, stat, parsed });
       this.roles.set(path, role);
       if (isFolderRole(role)) {
         let files = this.folderFiles.get(role.dir);

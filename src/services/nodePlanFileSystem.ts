@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PlanFileSystem } from '../core/planIndex';
+import type { FileStat, PlanFileSystem } from '../core/planIndex';
 
 /**
  * The index's file access on Node, relative to one workspace folder.
@@ -26,6 +26,16 @@ export class NodePlanFileSystem implements PlanFileSystem {
   async readFile(path: string): Promise<string | undefined> {
     try {
       return readFileSync(join(this.root, path), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  async stat(path: string): Promise<FileStat | undefined> {
+    try {
+      // throwIfNoEntry spares building an error for a file deleted since the walk.
+      const stats = statSync(join(this.root, path), { throwIfNoEntry: false });
+      return stats?.isFile() ? { size: stats.size, mtimeMs: stats.mtimeMs } : undefined;
     } catch {
       return undefined;
     }

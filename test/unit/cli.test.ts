@@ -1,17 +1,34 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { examplesDir, fixturesDir, repoRoot } from './helpers';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
+// The CLI keeps a parse cache; the tests keep theirs here, never in the user's own.
+const cacheHome = mkdtempSync(join(tmpdir(), 'autopm-cli-cache-'));
+process.on('exit', () => rmSync(cacheHome, { recursive: true, force: true }));
 
 function run(...args: string[]) {
+  return runWith({}, ...args);
+}
+
+function runWith(env: Record<string, string>, ...args: string[]) {
   assert.ok(existsSync(cli), 'dist/cli.js is built (npm run build)');
-  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome, ...env } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Sets every file's modification time an hour back, so the parse cache trusts them. */
+function age(dir: string): void {
+  const past = new Date(Date.now() - 3600_000);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) age(path);
+    else utimesSync(path, past, past);
+  }
 }
 
 function copyOf(dir: string): string {
@@ -146,6 +163,46 @@ describe('autopm (the built CLI)', () => {
       assert.match(result.stderr, /"epic-001" matches several epics: epic-001-link-shortener, epic-001-other\./);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('with the parse cache on, a file changed since the last run is seen', () => {
+    const dir = copyOf(examplesDir);
+    const ownCache = mkdtempSync(join(tmpdir(), 'autopm-cli-cache-'));
+    try {
+      age(dir);
+      const env = { XDG_CACHE_HOME: ownCache };
+      const teamCalendarCounts = () => {
+        const { code, stdout } = runWith(env, 'status', dir, '--json');
+        assert.equal(code, 0);
+        return JSON.parse(stdout).epics.find((e: { id: string }) => e.id === 'team-calendar').counts;
+      };
+      const before = teamCalendarCounts();
+      assert.equal(readdirSync(join(ownCache, 'autopm')).length, 1);
+      assert.deepEqual(teamCalendarCounts(), before);
+      const task = join(dir, '.claude/epics/team-calendar/46.md');
+      writeFileSync(task, readFileSync(task, 'utf8').replace(/^status: .*$/m, 'status: closed'));
+      const after = teamCalendarCounts();
+      assert.equal(after.done, before.done + 1);
+      // And the next run, from the cache written by that one, agrees.
+      assert.deepEqual(teamCalendarCounts(), after);
+      assert.deepEqual(runWith(env, 'status', dir, '--json', '--no-cache').stdout, runWith(env, 'status', dir, '--json').stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(ownCache, { recursive: true, force: true });
+    }
+  });
+
+  test('--no-cache and AUTOPM_CACHE=off leave no cache behind', () => {
+    const ownCache = mkdtempSync(join(tmpdir(), 'autopm-cli-cache-'));
+    try {
+      assert.equal(runWith({ XDG_CACHE_HOME: ownCache }, 'status', examplesDir, '--no-cache').code, 0);
+      assert.equal(runWith({ XDG_CACHE_HOME: ownCache, AUTOPM_CACHE: 'off' }, 'validate', examplesDir).code, 0);
+      assert.equal(existsSync(join(ownCache, 'autopm')), false);
+      assert.equal(runWith({ XDG_CACHE_HOME: ownCache }, 'validate', examplesDir).code, 0);
+      assert.equal(readdirSync(join(ownCache, 'autopm')).length, 1);
+    } finally {
+      rmSync(ownCache, { recursive: true, force: true });
     }
   });
 

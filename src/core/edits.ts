@@ -5,7 +5,7 @@
  * found again in the text given, so a file that changed since it was indexed is never
  * edited at stale offsets.
  */
-import YAML from 'yaml';
+import { yamlModule } from './yamlModule';
 import type { Epic, Task, TaskState } from './model';
 import type { Frontmatter, FrontmatterKey } from './frontmatter';
 import { findFrontmatter } from './frontmatter';
@@ -82,7 +82,7 @@ function replaceRange(starts: readonly number[], line: number, start: number, en
 export function formatYamlValue(value: string | number | boolean | null | readonly (string | number)[]): string {
   if (Array.isArray(value)) return `[${value.map((v) => formatYamlValue(v)).join(', ')}]`;
   if (value === null) return '';
-  return YAML.stringify(value, { lineWidth: 0 }).trimEnd();
+  return yamlModule().stringify(value, { lineWidth: 0 }).trimEnd();
 }
 
 /** Where a key's written value sits on its line: the scalar, without a trailing comment. */

@@ -12,7 +12,7 @@
  * share it: nothing from Node, nothing from vscode.
  */
 
-import { isMap, isSeq, parseDocument } from 'yaml';
+import { yamlModule } from './yamlModule';
 import type { YAMLError } from 'yaml';
 import { recoverBlock, repairIssueHashes } from './frontmatterRecovery';
 import { splitLines } from './text';
@@ -603,6 +603,7 @@ function parseYamlFullWithKeys(
     // prettyErrors would append block-relative line numbers and a code excerpt to
     // each message; the problem carries the document line instead. logLevel keeps
     // toJS from printing warnings to the console.
+    const { parseDocument, isMap, isSeq } = yamlModule();
     const doc = parseDocument(source, { prettyErrors: false, logLevel: 'error' });
     let keys = knownKeys;
     for (const error of doc.errors) {

@@ -14,7 +14,7 @@
  * reference in a title (`name: Fix #12 crash`), which YAML takes for a comment.
  */
 
-import { isMap, parseDocument } from 'yaml';
+import { yamlModule } from './yamlModule';
 import type { FrontmatterKey, YamlProblem } from './frontmatter';
 import { commentStart, isBlankOrComment, isTitleKey, keyOnLine, unescapeDouble } from './yamlLines';
 
@@ -234,6 +234,7 @@ function stripComment(text: string, key?: string): string {
 /** One entry parsed alone by the yaml package: its single key's value, or not ok. */
 function parseOne(source: string): { ok: true; value: unknown } | { ok: false } {
   try {
+    const { parseDocument, isMap } = yamlModule();
     const doc = parseDocument(source, { prettyErrors: false, logLevel: 'silent', uniqueKeys: false });
     if (doc.errors.length > 0 || !isMap(doc.contents) || doc.contents.items.length !== 1) return { ok: false };
     const data = doc.toJS() as Record<string, unknown>;

@@ -4,19 +4,30 @@
  * declines, and as the oracle the scanner is tested against.
  */
 import type { Code, Heading, List, ListItem, Paragraph, Root, RootContent } from 'mdast';
-import remarkGfm from 'remark-gfm';
-import remarkParse from 'remark-parse';
-import { unified } from 'unified';
+import type * as RemarkGfm from 'remark-gfm';
+import type * as RemarkParse from 'remark-parse';
+import type * as Unified from 'unified';
 import type { Outline, OutlineCode, OutlineHeading, OutlineItem, OutlineParagraph } from './outline';
 
 // Building a processor resolves and freezes its plugins; doing that once keeps
-// per-document cost down to the parse itself.
-const processor = unified().use(remarkParse).use(remarkGfm).freeze();
+// per-document cost down to the parse itself. It is built, and remark loaded, on first
+// use: the lean scanner answers for almost every plan file, and evaluating remark
+// would otherwise cost every run of the command line even when no file needs it.
+let processor: ReturnType<typeof createProcessor> | undefined;
+
+function createProcessor() {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { unified } = require('unified') as typeof Unified;
+  const remarkParse = (require('remark-parse') as typeof RemarkParse).default;
+  const remarkGfm = (require('remark-gfm') as typeof RemarkGfm).default;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return unified().use(remarkParse).use(remarkGfm).freeze();
+}
 
 export function remarkOutline(source: string): Outline {
   // remark's offsets skip a byte-order mark; without it, slices and columns agree.
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
-  const root = processor.parse(text) as Root;
+  const root = (processor ??= createProcessor()).parse(text) as Root;
   const headings: OutlineHeading[] = [];
   const items: OutlineItem[] = [];
   const code: OutlineCode[] = [];

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
@@ -203,9 +202,22 @@ export class DiskParseCache implements ParseCache {
   }
 }
 
-/** One file per workspace folder and roots, named by a hash of both. */
+/**
+ * One file per workspace folder and roots, named by a hash of both. The header repeats
+ * them, so a collision costs a cold run, never a wrong answer; that is why an FNV-1a
+ * style hash does, sparing the command the few milliseconds of loading node:crypto.
+ */
 export function cacheFileName(workspace: string, roots: readonly string[]): string {
-  return createHash('sha256').update(JSON.stringify([workspace, roots])).digest('hex').slice(0, 32) + '.bin';
+  const text = JSON.stringify([workspace, roots]);
+  // Two 32-bit lanes with different seeds and multipliers stand in for one 64-bit hash.
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
+  }
+  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0') + '.bin';
 }
 
 /**

@@ -4,13 +4,19 @@
  * CLI always starts cold and a warmed-up JIT would flatter the numbers; the samples run
  * this file bundled by esbuild, as the CLI is, not through a TypeScript loader.
  *
+ * Then the command line itself, end to end (bench/cliBench.ts): `node dist/cli.js status,
+ * next and validate` on 300 and 1,000 directory-layout epics, with a cold and a warm parse
+ * cache, against `cat` of the same files.
+ *
  * Then the same workspace size in a real VS Code (bench/vscodeBench.ts): activation and the
  * Epics tree's first answer, one fresh window per sample. It is skipped, with a message,
  * where the test harness is not installed (`npm run harness:setup`).
  *
  *   npm run bench                   a table
- *   npm run bench -- --json         one JSON line per layout
+ *   npm run bench -- --json         one JSON line per layout, per CLI workspace size, and one for the CLI's scaling
  *   npm run bench -- --runs 7       samples per layout (default 5)
+ *   npm run bench -- --cli-only     only the command line end to end (builds dist/ first)
+ *   npm run bench -- --skip-cli     not the command line end to end
  *   npm run bench -- --vscode-only  only the real VS Code (or AUTOPM_BENCH_VSCODE=only)
  *   npm run bench -- --skip-vscode  no real VS Code (or AUTOPM_BENCH_VSCODE=skip)
  */
@@ -23,6 +29,7 @@ import { outlineEngineFor } from '../src/core/markdown/parseOutline';
 import { PlanIndex } from '../src/core/planIndex';
 import { NodePlanFileSystem } from '../src/services/nodePlanFileSystem';
 import type { Layout } from './workspaces';
+import { benchCli } from './cliBench';
 import { benchVscode } from './vscodeBench';
 import { generate, workspacesDir } from './workspaces';
 import { median, round } from './stats';
@@ -121,8 +128,10 @@ async function main(): Promise<void> {
   const json = args.includes('--json');
   const runsAt = args.indexOf('--runs');
   const runs = runsAt === -1 ? 5 : Math.max(1, Number(args[runsAt + 1]));
-  const vscode = args.includes('--vscode-only') ? 'only' : args.includes('--skip-vscode') ? 'skip' : (process.env.AUTOPM_BENCH_VSCODE ?? '');
-  const layouts: Layout[] = vscode === 'only' ? [] : ['single-file', 'directory'];
+  const cliOnly = args.includes('--cli-only');
+  const vscode = cliOnly ? 'skip' : args.includes('--vscode-only') ? 'only' : args.includes('--skip-vscode') ? 'skip' : (process.env.AUTOPM_BENCH_VSCODE ?? '');
+  const cli = !args.includes('--skip-cli') && vscode !== 'only';
+  const layouts: Layout[] = vscode === 'only' || cliOnly ? [] : ['single-file', 'directory'];
   const worker = join(workspacesDir, 'bench-worker.cjs');
   const { build } = await import('esbuild');
   await build({ entryPoints: [__filename], outfile: worker, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['esbuild'], logLevel: 'warning' });
@@ -162,8 +171,15 @@ async function main(): Promise<void> {
       console.log(`  one file saved ${result.oneFileUpdateMs.toFixed(2).padStart(8)} ms   (the first save after the cold build: ${result.firstUpdateMs.toFixed(2)} ms)`);
     }
   }
-  if (vscode !== 'skip') {
+  if (cli) {
+    // The CLI is timed as it ships: the bundle `npm run build` writes.
+    const built = spawnSync(process.execPath, ['esbuild.config.mjs'], { cwd: join(__dirname, '..'), encoding: 'utf8' });
+    if (built.status !== 0) throw new Error(`npm run build failed:\n${built.stderr}`);
     if (!json && layouts.length > 0) console.log('');
+    await benchCli({ runs, json });
+  }
+  if (vscode !== 'skip') {
+    if (!json && (layouts.length > 0 || cli)) console.log('');
     await benchVscode({ runs, json });
   }
 }

@@ -1,6 +1,7 @@
 /**
- * The synthetic workspaces the benchmarks index: 1,000 epics of 10 tasks each, written once
- * under bench/.workspaces (kept between runs; a new GENERATOR_VERSION writes them again).
+ * The synthetic workspaces the benchmarks index: 1,000 epics of 10 tasks each (or as many
+ * epics as asked), written once under bench/.workspaces (kept between runs; a new
+ * GENERATOR_VERSION writes them again).
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -141,11 +142,11 @@ export function writeEpic(root: string, e: number, layout: Layout): void {
 }
 
 /**
- * The workspace `name` in bench/.workspaces, filled by `fill` unless an earlier run
- * completed it. The marker file is written last, so an interrupted run starts over.
+ * The workspace `name` of `epics` epics in bench/.workspaces, filled by `fill` unless an
+ * earlier run completed it. The marker file is written last, so an interrupted run starts over.
  */
-export function workspace(name: string, fill: (dir: string) => void): string {
-  const dir = join(workspacesDir, `${name}-${EPICS}x${TASKS_PER_EPIC}-v${GENERATOR_VERSION}`);
+export function workspace(name: string, fill: (dir: string) => void, epics = EPICS): string {
+  const dir = join(workspacesDir, `${name}-${epics}x${TASKS_PER_EPIC}-v${GENERATOR_VERSION}`);
   if (existsSync(join(dir, '.complete'))) return dir;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -154,9 +155,13 @@ export function workspace(name: string, fill: (dir: string) => void): string {
   return dir;
 }
 
-/** 1,000 epics in one layout, at the workspace root. */
-export function generate(layout: Layout): string {
-  return workspace(layout, (dir) => {
-    for (let e = 1; e <= EPICS; e++) writeEpic(dir, e, layout);
-  });
+/** 1,000 epics (or `epics`) in one layout, at the workspace root. */
+export function generate(layout: Layout, epics = EPICS): string {
+  return workspace(
+    layout,
+    (dir) => {
+      for (let e = 1; e <= epics; e++) writeEpic(dir, e, layout);
+    },
+    epics,
+  );
 }

@@ -125,7 +125,9 @@ export function setFrontmatterFieldEdits(text: string, key: string, value: strin
   const entry = findKey(fm, key);
   if (!entry) {
     const eol = detectEol(text);
-    return [{ offset: starts[fm.endLine], length: 0, newText: `${key}:${value === '' ? '' : ' ' + value}${eol}` }];
+    // A block indented as a whole takes the new key at its indentation.
+    const indent = fm.keys.length > 0 ? /^[ ]*/.exec(lines[fm.keys[0].line])![0] : '';
+    return [{ offset: starts[fm.endLine], length: 0, newText: `${indent}${key}:${value === '' ? '' : ' ' + value}${eol}` }];
   }
   const line = lines[entry.line];
   const start = entry.valueColumn;
@@ -135,13 +137,20 @@ export function setFrontmatterFieldEdits(text: string, key: string, value: strin
   const written = (lead: string) => (commentAfterEmpty ? (value === '' ? '' : value + ' ') : lead + value);
   const lead = start === line.length && value !== '' && !line.endsWith(' ') ? ' ' : '';
   if (entry.endLine > entry.line) {
-    // A block value (a sequence on the following lines) becomes the new inline value: it is
-    // written on the key line, and the lines that held the old one are removed.
+    // A value that goes on over the following lines (a block list, a block of text, a plain
+    // text YAML joins) becomes the new inline value: it is written on the key line, and
+    // the lines that held the rest of the old one are removed.
     const keyLineEnd = starts[entry.line] + line.length;
     const blockEnd = starts[entry.endLine] + lines[entry.endLine].length;
     const edits: TextEdit[] = [{ offset: keyLineEnd, length: blockEnd - keyLineEnd, newText: '' }];
-    const text = written(lead);
-    if (text !== '') edits.unshift({ offset: starts[entry.line] + start, length: 0, newText: text });
+    const onKeyLine = line.slice(start);
+    if (commentAfterEmpty || onKeyLine.trim() === '') {
+      const text = written(lead);
+      if (text !== '') edits.unshift({ offset: starts[entry.line] + start, length: 0, newText: text });
+    } else {
+      const [valueStart, valueEnd] = valueSpan(line, entry);
+      edits.unshift(replaceRange(starts, entry.line, valueStart, valueEnd, value));
+    }
     return edits;
   }
   if (commentAfterEmpty) return value === '' ? [] : [replaceRange(starts, entry.line, start, start, written(''))];

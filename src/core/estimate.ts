@@ -30,30 +30,56 @@ const SIZE_HOURS: Readonly<Record<string, number>> = {
 export const DEFAULT_ESTIMATE_HOURS = 1;
 
 const DURATION = /(\d+(?:\.\d+)?)(?:\s*(?:-|–|—|to)\s*(\d+(?:\.\d+)?))?\s*([a-z]*)/i;
+const PART = /\s*(\d+(?:\.\d+)?)\s*([a-z]+)/iy;
 const SIZE = /^(xxs|xs|s|m|l|xl|xxl|small|medium|large)\b/i;
 
-function duration(text: string): number | undefined {
+function unitHours(unit: string): number | undefined {
+  const u = unit.toLowerCase();
+  return HOURS_PER_UNIT.find(([pattern]) => pattern.test(u))?.[1];
+}
+
+/** `1,5` is one and a half in much of Europe; `1,000` is a thousand. */
+function normaliseNumbers(text: string): string {
+  return text.replace(/(\d),(\d{3})(?!\d)/g, '$1$2').replace(/(\d),(\d{1,2})(?!\d)/g, '$1.$2');
+}
+
+function duration(raw: string): number | undefined {
+  const text = normaliseNumbers(raw);
   const match = DURATION.exec(text);
   if (!match) return undefined;
   const value = Number(match[2] ?? match[1]);
   if (!(value > 0)) return undefined;
-  const unit = match[3].toLowerCase();
-  if (unit === '') return value;
-  const factor = HOURS_PER_UNIT.find(([pattern]) => pattern.test(unit))?.[1];
-  return factor === undefined ? undefined : value * factor;
+  if (match[3] === '') return value;
+  const factor = unitHours(match[3]);
+  if (factor === undefined) return undefined;
+  if (match[2] === undefined) {
+    // `2d 4h`, `1 day 4 hours`, `2h30m`: parts in units of their own add up.
+    let total = 0;
+    let parts = 0;
+    PART.lastIndex = match.index;
+    // Only parts that follow each other: `4h (was 2h)` is four hours.
+    for (let part = PART.exec(text); part !== null; part = PART.exec(text)) {
+      const hours = unitHours(part[2]);
+      if (hours === undefined) break;
+      total += Number(part[1]) * hours;
+      parts++;
+    }
+    if (parts > 1) return total;
+  }
+  return value * factor;
 }
 
 /** The hours an estimate stands for, or undefined when it says nothing readable (`TBD`). */
 export function readEstimate(estimate: string | undefined): number | undefined {
   if (estimate === undefined) return undefined;
   const text = estimate.trim();
-  const inParentheses = /\(([^)]*)\)/.exec(text);
-  if (inParentheses) {
-    const hours = duration(inParentheses[1]);
-    if (hours !== undefined) return hours;
-  }
   const size = SIZE.exec(text);
-  if (size) return SIZE_HOURS[size[1].toLowerCase()];
+  if (size) {
+    // `L (3-5 days)`: the days the team wrote beside the size say more than the letter.
+    const inParentheses = /\(([^)]*)\)/.exec(text);
+    const hours = inParentheses ? duration(inParentheses[1]) : undefined;
+    return hours ?? SIZE_HOURS[size[1].toLowerCase()];
+  }
   return duration(text);
 }
 

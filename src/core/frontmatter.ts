@@ -16,7 +16,7 @@ import { yamlModule } from './yamlModule';
 import type { YAMLError } from 'yaml';
 import { recoverBlock, repairIssueHashes } from './frontmatterRecovery';
 import { splitLines } from './text';
-import { isBlankOrComment, keyOnLine } from './yamlLines';
+import { baseIndent, isBlankOrComment, keyOnLine } from './yamlLines';
 
 export interface FrontmatterKey {
   readonly key: string;
@@ -147,7 +147,7 @@ function locateAndParse(text: string): Frontmatter | undefined {
       data: {},
       keys: [],
       problems: [{
-        message: `The frontmatter block opened on line ${startLine + 1} is never closed with '---'.`,
+        message: `The frontmatter block opened on line ${startLine + 1} is never closed, so none of it is read; add a line with --- after its last key.`,
         line: startLine,
         column: 0,
         severity: 'error',
@@ -261,9 +261,13 @@ export function maskFrontmatter(text: string, fm: Frontmatter): string {
 
 function scanKeys(lines: readonly string[], firstLine: number): FrontmatterKey[] {
   const found: { key: string; index: number; valueColumn: number }[] = [];
+  // Almost always 0; a block indented as a whole has its keys at its own indentation.
+  const base = baseIndent(lines);
   for (let i = 0; i < lines.length; i++) {
-    const k = keyOnLine(lines[i]);
-    if (k) found.push({ key: k.key, index: i, valueColumn: k.valueColumn });
+    const line = lines[i];
+    if (base > 0 && (line.length <= base || line.charCodeAt(base - 1) !== SPACE || line.slice(0, base).trim() !== '')) continue;
+    const k = keyOnLine(base > 0 ? line.slice(base) : line);
+    if (k) found.push({ key: k.key, index: i, valueColumn: k.valueColumn + base });
   }
   const keys: FrontmatterKey[] = [];
   for (let n = 0; n < found.length; n++) {

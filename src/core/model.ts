@@ -147,8 +147,11 @@ export interface Task {
    * whose own status still says open: such a task counts as in progress.
    */
   readonly startedIn?: string;
-  /** A task file that is empty or has no frontmatter: it is shown and reported, never scheduled. */
-  readonly incomplete?: 'empty' | 'no-frontmatter';
+  /**
+   * A task file that is empty, has no frontmatter, or a frontmatter block never closed
+   * (so its status cannot be trusted): it is shown and reported, never scheduled.
+   */
+  readonly incomplete?: 'empty' | 'no-frontmatter' | 'unclosed-frontmatter';
 }
 
 /** One line of the `## Tasks Created` checklist of a directory-layout `epic.md`. */

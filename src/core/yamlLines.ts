@@ -89,6 +89,20 @@ export function unescapeDouble(inner: string): string {
 }
 
 
+/**
+ * The indentation (in spaces) of a block's first line with content. YAML allows a whole
+ * block indented alike; its top-level keys are then the lines at that indentation.
+ */
+export function baseIndent(lines: readonly string[]): number {
+  for (const line of lines) {
+    if (isBlankOrComment(line)) continue;
+    let i = 0;
+    while (line.charCodeAt(i) === SPACE) i++;
+    return i;
+  }
+  return 0;
+}
+
 /** Keys whose value is a title or prose, where `#12` is an issue reference and not a comment. */
 const TITLE_KEYS = /^(?:name|title|description|summary)$/i;
 

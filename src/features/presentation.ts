@@ -67,7 +67,11 @@ export function blockersText(state: TaskAnalysis, epicTasks: ReadonlyMap<string,
         case 'marked-blocked':
           return 'its own status';
         case 'incomplete':
-          return state.task.incomplete === 'empty' ? 'its file is empty' : 'its file has no frontmatter';
+          return state.task.incomplete === 'empty'
+            ? 'its file is empty'
+            : state.task.incomplete === 'unclosed-frontmatter'
+              ? 'its frontmatter is never closed'
+              : 'its file has no frontmatter';
         case 'unknown':
           return `${id} (missing)`;
         case 'cycle':

@@ -266,7 +266,7 @@ describe('findFrontmatter', () => {
       assert.equal(fm.endLine, -1);
       assert.deepStrictEqual(fm.data, {});
       assert.deepStrictEqual(fm.problems, [{
-        message: "The frontmatter block opened on line 1 is never closed with '---'.",
+        message: "The frontmatter block opened on line 1 is never closed, so none of it is read; add a line with --- after its last key.",
         line: 0,
         column: 0,
         severity: 'error',
@@ -281,7 +281,7 @@ describe('findFrontmatter', () => {
     assert.equal(fm.engine, 'recovered');
     assert.deepStrictEqual(fm.data, { name: 'x', status: ['open'], owner: 'me' });
     assert.deepStrictEqual(fm.problems, [{
-      message: 'The list in `status` is never closed with `]`; add it at the end of the line.',
+      message: 'The list in `status` is never closed with `]`; close it after its last item.',
       line: 4,
       column: 8,
       severity: 'warning',

@@ -255,3 +255,77 @@ describe('statuses that contradict their tasks', () => {
     assert.match(next.reason, /Its epic is marked completed though this task is open, so it comes after the ready tasks of open epics\. No open epic has a ready task\.$/);
   });
 });
+
+describe('synced epics that once misled the renumbering', () => {
+  const task = (name: string, deps = '', extra = '') => `---\nname: ${name}\nstatus: open\ndepends_on: [${deps}]\n${extra}---\n`;
+  const epicOf = (files: Record<string, string>, extras: { mapping?: string; checklist?: string[]; github?: string } = {}) => {
+    const parsed = Object.entries(files).map(([name, text]) => parseTaskFile(`.claude/epics/e/${name}`, text));
+    const epicFile = parseEpicFile(
+      '.claude/epics/e/epic.md',
+      `---\nname: e\n${extras.github ? `github: ${extras.github}\n` : ''}---\n# Epic: e\n\n## Tasks Created\n${(extras.checklist ?? []).map((c) => `- [ ] ${c}`).join('\n')}\n`,
+    );
+    return assembleDirectoryEpic('.claude/epics/e', epicFile, parsed, { mapping: extras.mapping === undefined ? undefined : parseMappingFile('.claude/epics/e/github-mapping.md', extras.mapping) });
+  };
+
+  test('a mapping missing a line is not read by position; the whole checklist is, and nothing depends on itself', () => {
+    const { epic } = epicOf(
+      { '4.md': task('A'), '5.md': task('B', '001'), '6.md': task('C', '002') },
+      { mapping: '- #4: A - u\n- #6: C - u\n', checklist: ['#4 - A', '#5 - B', '#6 - C'] },
+    );
+    assert.deepEqual(epic.tasks.map((t) => t.dependsOn), [[], ['4'], ['5']]);
+  });
+
+  test('an epic never synced, whose checklist says `Task N` in another order, is not renumbered', () => {
+    const { epic, diagnostics } = epicOf({ '1.md': task('A'), '2.md': task('B', '01'), '3.md': task('C', '002') }, { checklist: ['Task 2: B', 'Task 1: A', 'Task 3: C'] });
+    assert.equal(epic.renumbered, undefined);
+    assert.deepEqual(epic.tasks.map((t) => t.dependsOn), [[], ['1'], ['2']]);
+    assert.deepEqual(diagnostics, []);
+  });
+
+  test("the epic's own issue in github-mapping.md is not a task's", () => {
+    const { epic } = epicOf({ '4.md': task('A'), '5.md': task('B', '001'), '6.md': task('C', '002') }, { mapping: '- #1: Epic: e - u\n- #4: A - u\n- #5: B - u\n- #6: C - u\n', github: 'https://github.com/o/r/issues/1' });
+    assert.deepEqual(epic.renumbered, { 1: '4', 2: '5', 3: '6' });
+    assert.deepEqual(epic.tasks.map((t) => t.dependsOn), [[], ['4'], ['5']]);
+  });
+
+  test('a checklist whose issue numbers are not in rising order is not read by position', () => {
+    const { epic } = epicOf({ '4.md': task('A'), '5.md': task('B', '001'), '6.md': task('C') }, { checklist: ['#6 - C', '#4 - A', '#5 - B'] });
+    assert.equal(epic.renumbered, undefined);
+    // `001` names no task then, and says so, rather than a confident wrong edge.
+    assert.deepEqual(epic.tasks[1].dependsOn, ['001']);
+  });
+
+  test('a task file whose frontmatter is never closed is reported and never scheduled', () => {
+    const file = parseTaskFile('.claude/epics/e/001.md', '---\nname: A\nstatus: closed\n\n# Task 001: A\n');
+    assert.equal(file.incomplete, 'unclosed-frontmatter');
+    const analysis = analyzeEpic(assembleDirectoryEpic('.claude/epics/e', undefined, [file]).epic);
+    assert.deepEqual(analysis.ready, []);
+    assert.deepEqual(analysis.tasks.get('001')!.blockers, [{ taskId: '001', reason: 'incomplete' }]);
+  });
+
+  test('updates/<N>/ belongs to the file numbered N before a task linked to issue N', async () => {
+    const index = new PlanIndex(new MemoryFileSystem({
+      '.claude/epics/e/001.md': '---\nname: A\nstatus: open\ngithub: https://github.com/o/r/issues/3\n---\n',
+      '.claude/epics/e/003.md': '---\nname: C\nstatus: open\n---\n',
+      '.claude/epics/e/updates/3/progress.md': '---\nissue: 3\nstatus: in_progress\n---\n',
+    }));
+    await index.build();
+    assert.deepEqual(index.epic('e')!.tasks.map((t) => `${t.id}:${t.state}`), ['001:open', '003:in-progress']);
+  });
+});
+
+describe('estimates that once misled the reader', () => {
+  test('decimal commas, thousands, parts in several units, and parentheses beside a duration', () => {
+    const cases: Array<[string, number | undefined]> = [
+      ['1,5 days', 12], ['1,000 hours', 1000], ['4h (was 2h)', 4], ['2d 4h', 20], ['1 day 4 hours', 12], ['2h30m', 2.5], ['XS/S/M/L/XL', 2],
+    ];
+    for (const [text, hours] of cases) assert.equal(readEstimate(text), hours, text);
+  });
+
+  test("a template's list of sizes in the frontmatter does not hide the body's hours; a paragraph's estimate line is read", () => {
+    const placeholder = parseTaskFile('e/1.md', '---\nname: t\nsize: XS/S/M/L/XL\n---\n\n## Effort Estimate\n- Hours: 6\n');
+    assert.deepEqual([placeholder.estimate, placeholder.estimateFrom], ['6', 'Hours']);
+    const paragraph = parseTaskFile('e/1.md', '---\nname: t\n---\n\n**Estimate:** 2-3 days\n**Agent:** backend\n');
+    assert.deepEqual([paragraph.estimate, paragraph.estimateFrom], ['2-3 days', 'Estimate']);
+  });
+});

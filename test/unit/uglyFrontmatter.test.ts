@@ -170,3 +170,83 @@ describe('frontmatter as real task files write it', () => {
     );
   });
 });
+
+describe('frontmatter that once misled the reader', () => {
+  const fm = (block: string) => findFrontmatter(`---\n${block}\n---\n# Task: t\n`)!;
+  const set = (block: string, key: string, value: string) => {
+    const text = `---\n${block}\n---\n# Task: t\n`;
+    return applyEdits(text, setFrontmatterFieldEdits(text, key, value)).split('\n').slice(1, -3).join('\n');
+  };
+
+  test('a key indented under a value on its own line is a key of its own, and editing its neighbour keeps it', () => {
+    assert.deepStrictEqual(fm('status: open\n  priority: high').data, { status: 'open', priority: 'high' });
+    assert.deepStrictEqual(fm('name: Checkout API\n  status: closed').data, { name: 'Checkout API', status: 'closed' });
+    assert.equal(set('status: open\n  priority: high', 'status', 'closed'), 'status: closed\n  priority: high');
+    assert.equal(fm('status: open\n  priority: high').problems.length, 1);
+    assert.match(fm('status: open\n  priority: high').problems[0].message, /`priority` is indented under `status`, which has its value on its own line; start the line with `priority:`/);
+  });
+
+  test('a value that goes on over the next lines is replaced whole', () => {
+    assert.equal(set('updated: |\n  2024-01-01\nstatus: open', 'updated', '2025-02-02'), 'updated: 2025-02-02\nstatus: open');
+    assert.equal(set('description: first\n  second\nstatus: open', 'description', 'one'), 'description: one\nstatus: open');
+  });
+
+  test('a block indented as a whole: its keys, its written references, and edits at its indentation', () => {
+    const block = '  name: Login page\n  status: open\n  depends_on: [001]';
+    const parsed = fm(block);
+    assert.deepStrictEqual(parsed.keys.map((k) => [k.key, k.line, k.valueColumn]), [['name', 1, 8], ['status', 2, 10], ['depends_on', 3, 14]]);
+    assert.deepStrictEqual(parseTaskFile('e/002.md', `---\n${block}\n---\n`).dependsOn, ['001']);
+    assert.equal(set(block, 'status', 'closed'), '  name: Login page\n  status: closed\n  depends_on: [001]');
+    assert.equal(set(block, 'updated', '2026-01-01'), `${block}\n  updated: 2026-01-01`);
+    const broken = fm('  name: a: b\n  status: closed');
+    assert.deepStrictEqual(broken.data, { name: 'a: b', status: 'closed' });
+    assert.deepStrictEqual(broken.problems.map((p) => [p.line, p.column]), [[1, 8]]);
+  });
+
+  test('issue numbers in a list YAML refused are kept, not taken for comments', () => {
+    assert.deepStrictEqual(fm('depends_on: [#12, #13]\nstatus: open').data, { depends_on: ['#12', '#13'], status: 'open' });
+  });
+
+  test('a tab-indented key after a list, and tab-indented text under a block marker', () => {
+    assert.deepStrictEqual(fm('depends_on:\n  - 001\n\tstatus: closed').data, { depends_on: [1], status: 'closed' });
+    const text = fm('status: closed\ndescription: |\n\tNote: x\n\tstatus: reopened');
+    assert.deepStrictEqual(text.data, { status: 'closed', description: 'Note: x\nstatus: reopened\n' });
+    assert.deepStrictEqual(text.problems.map((p) => p.line), [3]);
+  });
+
+  test('two spellings of one key: the last is read and edited, with a warning', () => {
+    const text = '---\nname: t\nStatus: open\nstatus: closed\n---\n';
+    const task = parseTaskFile('e/1.md', text);
+    assert.equal(task.state, 'done');
+    assert.deepStrictEqual(task.diagnostics.map((d) => [d.range.line, d.severity, d.code]), [[3, 'warning', 'frontmatter-malformed']]);
+    assert.match(task.diagnostics[0].message, /`status` is also written as `Status` on line 3; AutoPM reads them as one key, and this value is the one read/);
+    assert.equal(applyEdits(text, setFrontmatterFieldEdits(text, 'status', 'open')), '---\nname: t\nStatus: open\nstatus: open\n---\n');
+    const deps = parseTaskFile('e/1.md', '---\ndepends-on: [001]\ndepends_on: [002]\n---\n');
+    assert.deepStrictEqual(deps.dependsOn, ['002']);
+  });
+
+  test('a list quoted whole is still the list', () => {
+    assert.deepStrictEqual(parseTaskFile('e/1.md', '---\ndepends_on: "[001, 003]"\n---\n').dependsOn, ['001', '003']);
+  });
+
+  test('one warning per line, and the warning names the real mistake', () => {
+    const repeatedAndBroken = fm('name: a\nname: b: c');
+    assert.deepStrictEqual(repeatedAndBroken.data, { name: 'b: c' });
+    assert.equal(repeatedAndBroken.problems.length, 1);
+    assert.match(repeatedAndBroken.problems[0].message, /contains `: `.*is set again here/);
+    const windows = fm('path: "C:\\Users\\me"\nstatus: open');
+    assert.deepStrictEqual(windows.data, { path: 'C:\\Users\\me', status: 'open' });
+    assert.match(windows.problems[0].message, /backslash.*use single quotes: path: 'C:\\Users\\me'/);
+    assert.deepStrictEqual(fm('depends_on: [001, 002,\n  003\nstatus: open').data, { depends_on: ['001', '002', '003'], status: 'open' });
+  });
+
+  test('a first line indented by mistake, and a key without a space after its colon, are read', () => {
+    assert.deepStrictEqual(fm(' name: x\nstatus: open\n  depends_on: [1]: x').data.name, 'x');
+    const loose = fm('name: x\nstatus:closed\nowner: me: you');
+    assert.deepStrictEqual(loose.data, { name: 'x', status: 'closed', owner: 'me: you' });
+    assert.match(loose.problems[0].message, /`status` needs a space after its colon; write `status: closed`/);
+    // Setting it writes the new value where the old one was, and nothing else.
+    const text = '---\nname: x\nstatus:closed\nowner: me: you\n---\n';
+    assert.match(applyEdits(text, setFrontmatterFieldEdits(text, 'status', 'open')), /\nstatus:open\n/);
+  });
+});

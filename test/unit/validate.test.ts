@@ -40,7 +40,7 @@ test('broken files become diagnostics on the right lines, and the index keeps wo
   assert.equal(byCode('dependency-cycle').find((d) => d.path.startsWith('epics/'))!.message, 'Dependency cycle: T1 → T3 → T1. None of these tasks can start until the cycle is broken.');
   assert.equal(byCode('task-duplicate-id')[0].message, 'Duplicate task id T2: line 11 already uses it. Only the first is scheduled.');
   // A list never closed is read as its author meant it (001 depends on 002), and said so.
-  assert.equal(byCode('frontmatter-malformed')[1].message, 'The list in `depends_on` is never closed with `]`; add it at the end of the line.');
+  assert.equal(byCode('frontmatter-malformed')[1].message, 'The list in `depends_on` is never closed with `]`; close it after its last item.');
   assert.equal(byCode('checklist-mismatch')[0].message, 'The checklist marks task 001 as done, but its file says open.');
   // The rest of the plan still reads: the broken epic has its tasks, the broken files their ids.
   assert.deepEqual(index.epic('epic-002-broken')!.tasks.map((t) => t.id), ['T1', 'T2', 'T3', 'T2', 'T4']);

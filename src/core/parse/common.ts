@@ -148,23 +148,22 @@ export function listField(data: Readonly<Record<string, unknown>>, ...keys: stri
     if (value === undefined || value === null) continue;
     if (Array.isArray(value)) return value.filter((v) => v !== null && v !== undefined).map((v) => String(v).trim()).filter((v) => v !== '');
     if (typeof value === 'number') return [String(value)];
-    if (typeof value === 'string') return value.split(/[,\s]+/).map((v) => v.trim()).filter((v) => v !== '');
+    // `"[001, 003]"`: a list someone quoted whole is still the list.
+    if (typeof value === 'string') return value.trim().replace(/^\[([^\]]*)\]$/, '$1').split(/[,\s]+/).map((v) => v.trim()).filter((v) => v !== '');
   }
   return [];
 }
 
 /**
- * A top-level frontmatter key as the parser reads it: spelled exactly, else spelled any
- * way that means the same (`Status`, `depends-on`), the first such spelling winning.
- * A key written twice is read from its last line, as its value is, so an edit changes
- * the line that counts.
+ * A top-level frontmatter key as the parser reads it: spelled any way that means the same
+ * (`status`, `Status`, `depends-on` for `depends_on`). A key written twice, in one
+ * spelling or two, is read from its last line, as its value is (see normaliseKeys), so an
+ * edit changes the line that counts.
  */
 export function findKey(fm: Frontmatter | undefined, key: string): FrontmatterKey | undefined {
   if (!fm) return undefined;
   const wanted = metadataKey(key);
-  const spelled = fm.keys.some((k) => k.key === key) ? key : fm.keys.find((k) => metadataKey(k.key) === wanted)?.key;
-  if (spelled === undefined) return undefined;
-  for (let i = fm.keys.length - 1; i >= 0; i--) if (fm.keys[i].key === spelled) return fm.keys[i];
+  for (let i = fm.keys.length - 1; i >= 0; i--) if (metadataKey(fm.keys[i].key) === wanted) return fm.keys[i];
   return undefined;
 }
 
@@ -179,13 +178,23 @@ export function compactIds(ids: readonly string[]): readonly string[] {
   return ids.length === 0 ? NO_IDS : ids.slice();
 }
 
-/** Frontmatter data with keys normalised like bold-key metadata. */
-export function normaliseKeys(data: Readonly<Record<string, unknown>>): Record<string, unknown> {
+/**
+ * Frontmatter data with keys normalised like bold-key metadata. Two spellings of one key
+ * (`Status:` and `status:`) are one key written twice: the one written last counts, as
+ * for a key repeated exactly.
+ */
+export function normaliseKeys(data: Readonly<Record<string, unknown>>, keys?: readonly FrontmatterKey[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(data)) {
+  let collided = false;
+  for (const key in data) {
     const k = metadataKey(key);
-    if (!(k in out)) out[k] = value;
+    if (k in out) collided = true;
+    out[k] = data[key];
   }
+  if (!collided || !keys) return out;
+  // Two spellings of one key, rare: settle which was written last by the lines, since an
+  // object lists its keys in the order they first appeared.
+  for (const { key } of keys) if (Object.prototype.hasOwnProperty.call(data, key)) out[metadataKey(key)] = data[key];
   return out;
 }
 

@@ -33,7 +33,16 @@ export interface ParsedEpicFile {
   readonly titleLength: number;
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly statusRange?: Range;
-  readonly checklist: ReadonlyArray<{ ref: string; checked: boolean; title: string; line: number; column: number; endColumn: number }>;
+  readonly checklist: ReadonlyArray<{
+    ref: string;
+    /** How the line names its task: an issue (`#1235`, `[#1235](url)`), a file (`001.md`, `001`), or `Task 1`. */
+    form: 'issue' | 'file' | 'task';
+    checked: boolean;
+    title: string;
+    line: number;
+    column: number;
+    endColumn: number;
+  }>;
   readonly mermaid: ReadonlyArray<{ from: string; to: string; line: number; column: number; endColumn: number }>;
   readonly diagnostics: readonly Diagnostic[];
 }
@@ -61,7 +70,7 @@ export interface ParsedTaskFile {
   readonly titleLength: number;
   /** The number in a `# Task 004: ...` heading, as written: the task's number before a sync renamed its file. */
   readonly headingNumber?: string;
-  readonly incomplete?: 'empty' | 'no-frontmatter';
+  readonly incomplete?: Task['incomplete'];
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -122,7 +131,10 @@ function writtenList(fm: Frontmatter | undefined, lines: Lines, data: Readonly<R
     let text = line === entry.line ? lines.at(line).slice(entry.valueColumn) : lines.at(line).replace(/^[ \t]*-(?=[\s]|$)/, '');
     const comment = commentStart(text, entry.key);
     if (comment !== -1) text = text.slice(0, comment);
-    text = text.trim().replace(/^\[/, '').replace(/\]$/, '');
+    text = text.trim();
+    const quoted = /^(["'])(.*)\1$/.exec(text);
+    if (quoted && line === entry.line && entry.endLine === entry.line) text = quoted[2].trim();
+    text = text.replace(/^\[/, '').replace(/\]$/, '');
     for (const part of text.split(',')) {
       const item = part.trim();
       const quoted = /^(["'])(.*)\1$/.exec(item);
@@ -143,15 +155,21 @@ const BODY_ESTIMATE = /^(?:\*\*|__)?(hours|estimated hours|estimate|effort|size)
  * then its size line. Placeholders (`estimated hours`, `XS/S/M/L/XL` left from a
  * template) are not estimates.
  */
-function taskEstimate(data: Readonly<Record<string, unknown>>, outline: Outline): { estimate?: string; from?: string } {
+function taskEstimate(data: Readonly<Record<string, unknown>>, outline: Outline, lines: Lines): { estimate?: string; from?: string } {
+  // `XS/S/M/L/XL` is a template's list of choices, not a choice.
+  const readable = (value: string | undefined) => value !== undefined && !value.includes('/') && readEstimate(value) !== undefined;
   for (const key of ['estimate', 'estimated_hours', 'hours', 'effort', 'size']) {
     const value = stringField(data, key);
-    if (value !== undefined && readEstimate(value) !== undefined) return { estimate: value, from: key };
+    if (readable(value)) return { estimate: value, from: key };
   }
+  // List items (`- Hours: 2-3`) and paragraph lines (`**Estimate:** 2-3 days`), in document order.
+  const texts: Array<[line: number, text: string]> = outline.items.map((item) => [item.line, item.text]);
+  for (const p of outline.paragraphs) for (let line = p.line; line <= p.endLine; line++) texts.push([line, lines.at(line)]);
+  texts.sort((a, b) => a[0] - b[0]);
   let size: { estimate: string; from: string } | undefined;
-  for (const item of outline.items) {
-    const match = BODY_ESTIMATE.exec(item.text.trim());
-    if (!match || readEstimate(match[2]) === undefined || match[2].includes('/')) continue;
+  for (const [, text] of texts) {
+    const match = BODY_ESTIMATE.exec(text.trim());
+    if (!match || !readable(match[2])) continue;
     const found = { estimate: match[2].trim(), from: match[1] };
     if (!/^size$/i.test(match[1])) return found;
     size ??= found;
@@ -170,7 +188,7 @@ export function parseEpicFile(path: string, text: string): ParsedEpicFile {
       diagnostic(path, lineRange(0), 'warning', 'frontmatter-missing', 'epic.md has no frontmatter (name, status, prd, github...).'),
     );
   }
-  const metadata = fm ? normaliseKeys(fm.data) : {};
+  const metadata = fm ? normaliseKeys(fm.data, fm.keys) : {};
   const id = baseName(dirName(path));
   const h1 = outline.headings.find((h) => h.depth === 1);
   const title = h1 ? h1.text.replace(/^epic\s*:\s*/i, '').trim() || h1.text : stringField(metadata, 'name', 'title') ?? id;
@@ -186,6 +204,7 @@ export function parseEpicFile(path: string, text: string): ParsedEpicFile {
       if (!match) continue;
       checklist.push({
         ref: match[1] ?? match[2] ?? match[3],
+        form: match[1] !== undefined || item.text.startsWith('#') ? 'issue' : match[3] !== undefined ? 'task' : 'file',
         checked: item.checked,
         title: match[4].replace(/\s*\((?:parallel|conflicts?)[^)]*\)\s*$/i, '').trim(),
         line: item.line,
@@ -237,7 +256,7 @@ export function parseTaskFile(path: string, text: string): ParsedTaskFile {
       ),
     );
   }
-  const data = fm ? normaliseKeys(fm.data) : {};
+  const data = fm ? normaliseKeys(fm.data, fm.keys) : {};
   const h1 = outline.headings.find((h) => h.depth === 1);
   const heading = h1 ? /^task\s*#?(\d+)?\s*[:.-]\s*(.*)$/i.exec(h1.text.trim()) : null;
   const headingTitle = heading ? heading[2].trim() : h1?.text.trim();
@@ -261,7 +280,7 @@ export function parseTaskFile(path: string, text: string): ParsedTaskFile {
   const github = stringField(data, 'github', 'issue', 'github_issue');
   const parallel = data.parallel;
   const dependsKey = DEPENDS_KEYS.find((k) => data[k] !== undefined);
-  const { estimate, from: estimateFrom } = taskEstimate(data, outline);
+  const { estimate, from: estimateFrom } = taskEstimate(data, outline, lines);
   return {
     path,
     id,
@@ -282,7 +301,7 @@ export function parseTaskFile(path: string, text: string): ParsedTaskFile {
     titleLine,
     titleLength: lines.at(titleLine).length ?? 0,
     headingNumber: heading?.[1],
-    incomplete: fm ? undefined : empty ? 'empty' : 'no-frontmatter',
+    incomplete: fm ? (fm.endLine === -1 ? 'unclosed-frontmatter' : undefined) : empty ? 'empty' : 'no-frontmatter',
     diagnostics,
   };
 }
@@ -310,7 +329,7 @@ export function parseMappingFile(path: string, text: string): ParsedMappingFile 
 /** Reads a file under `updates/<N>/`: which task it is about, and its own status if it has one. */
 export function parseUpdateFile(path: string, text: string): ParsedUpdateFile {
   const fm = findFrontmatter(stripBom(text));
-  const data = fm ? normaliseKeys(fm.data) : {};
+  const data = fm ? normaliseKeys(fm.data, fm.keys) : {};
   return { path, task: baseName(dirName(path)), status: stringField(data, 'status') };
 }
 
@@ -345,7 +364,7 @@ function resolveReference(ref: string, tasks: readonly TaskLike[], renumbered: R
   if (n === undefined) return exact ? { id: exact.id, renamed: false } : undefined;
   const before = renumbered?.[String(n)];
   const mapped = before !== undefined && before !== String(n) && tasks.some((t) => t.id === before) ? before : undefined;
-  if (mapped !== undefined && /^#?0\d/.test(written)) return { id: mapped, renamed: true };
+  if (mapped !== undefined && mapped !== self && /^#?0\d/.test(written)) return { id: mapped, renamed: true };
   const byFile = tasks.find((t) => numericId(t.id) === n);
   if (byFile && byFile.id !== self) return { id: byFile.id, renamed: false };
   // A task whose old number is another task's new one: `depends_on: [4]` in 7.md, once 004.md, means the old 4.
@@ -359,33 +378,49 @@ function resolveReference(ref: string, tasks: readonly TaskLike[], renumbered: R
  * The numbers the tasks of a synced epic had before their files were renamed to issue
  * numbers, from the most direct evidence to the least: each file's `# Task 004:` heading,
  * `github-mapping.md` lines that name the old number, then the order of the mapping's
- * lines and of the `## Tasks Created` checklist, both written in the tasks' original
- * order (001, 002...). A number claimed twice keeps its first claim.
+ * lines or of the `## Tasks Created` checklist once the sync rewrote it to issue numbers.
+ * The sync creates issues in the tasks' original order (001, 002...), so a list is read
+ * by position only when it is whole and in that order: its issue numbers rise, each is a
+ * task file, it is no shorter than the other list, and it agrees with every heading.
+ * A number claimed twice keeps its first claim.
  */
 function preSyncNumbers(
   files: readonly ParsedTaskFile[],
   mapping: ParsedMappingFile | undefined,
-  checklist: readonly { readonly ref: string }[],
-): Record<string, string> {
+  epicFile: ParsedEpicFile | undefined,
+): { numbers: Record<string, string>; evidence: Map<string, string> } {
   const out: Record<string, string> = {};
-  const claimed = new Set<string>();
-  const claim = (old: number | undefined, id: string | undefined) => {
-    if (old === undefined || id === undefined || claimed.has(id) || out[String(old)] !== undefined) return;
+  /** Task id → where its old number was read, for the note that says so. */
+  const evidence = new Map<string, string>();
+  const claim = (old: number | undefined, id: string | undefined, from: string) => {
+    if (old === undefined || id === undefined || evidence.has(id) || out[String(old)] !== undefined) return;
     if (numericId(id) === old) return;
     out[String(old)] = id;
-    claimed.add(id);
+    evidence.set(id, from);
   };
-  for (const file of files) claim(file.headingNumber === undefined ? undefined : Number(file.headingNumber), file.id);
-  const byIssue = (issue: number) => files.find((f) => numericId(f.id) === issue || f.issue === issue)?.id;
-  if (mapping) {
-    for (const entry of mapping.entries) if (entry.old !== undefined) claim(entry.old, byIssue(entry.issue));
-    if (mapping.entries.every((e) => e.old === undefined)) mapping.entries.forEach((entry, i) => claim(i + 1, byIssue(entry.issue)));
+  const headings = new Map<string, number>();
+  for (const file of files) {
+    if (file.headingNumber === undefined) continue;
+    headings.set(file.id, Number(file.headingNumber));
+    claim(Number(file.headingNumber), file.id, `the "Task ${file.headingNumber}" heading of ${file.id}.md`);
   }
-  // The checklist counts only once the sync has rewritten it to issue numbers.
-  if (checklist.length > 0 && checklist.every((c) => !/^0\d/.test(c.ref))) {
-    checklist.forEach((entry, i) => claim(i + 1, byIssue(Number(entry.ref))));
-  }
-  return out;
+  const byIssue = (issue: number) => files.find((f) => numericId(f.id) === issue)?.id ?? files.find((f) => f.issue === issue)?.id;
+  // The epic's own issue may be listed among its tasks' (`- #1: Epic: payments`).
+  const epicIssue = issueNumberFrom(epicFile?.metadata.github);
+  const mapped = (mapping?.entries ?? []).filter((e) => e.issue !== epicIssue);
+  for (const entry of mapped) if (entry.old !== undefined) claim(entry.old, byIssue(entry.issue), 'github-mapping.md');
+
+  const listed = (epicFile?.checklist ?? []).every((c) => c.form === 'issue') ? (epicFile?.checklist ?? []).map((c) => Number(c.ref)) : [];
+  const inOrder = mapped.every((e) => e.old === undefined) ? mapped.map((e) => e.issue) : [];
+  const usable = (issues: readonly number[], other: readonly number[]) => {
+    if (issues.length === 0 || issues.length < other.length) return false;
+    const ids = issues.map(byIssue);
+    if (ids.some((id) => id === undefined) || issues.some((n, i) => i > 0 && n <= issues[i - 1])) return false;
+    return ids.every((id, i) => !headings.has(id!) || headings.get(id!) === i + 1);
+  };
+  if (usable(inOrder, listed)) inOrder.forEach((issue, i) => claim(i + 1, byIssue(issue), 'github-mapping.md'));
+  else if (usable(listed, inOrder)) listed.forEach((issue, i) => claim(i + 1, byIssue(issue), "the order of the epic's task checklist"));
+  return { numbers: out, evidence };
 }
 
 /** The rest of an epic folder: what the command-line tools leave beside the task files. */
@@ -412,13 +447,8 @@ export function assembleDirectoryEpic(
     .map((file) => ({ file, n: numericId(file.id) ?? 0 }))
     .sort((a, b) => a.n - b.n || comparePaths(a.file.id, b.file.id))
     .map(({ file }) => file);
-  const renumbered = preSyncNumbers(files, extras.mapping, epicFile?.checklist ?? []);
+  const { numbers: renumbered, evidence } = preSyncNumbers(files, extras.mapping, epicFile);
   const hasRenumbered = Object.keys(renumbered).length > 0;
-  const evidence = (taskId: string) => {
-    const file = files.find((f) => f.id === taskId);
-    if (file?.headingNumber !== undefined && Number(file.headingNumber) !== numericId(taskId)) return `the "Task ${file.headingNumber}" heading of ${file.id}.md`;
-    return extras.mapping ? 'github-mapping.md' : "the order of the epic's task checklist";
-  };
   const resolve = (ref: string, self: string | undefined, where: { path: string; line: number }): string | undefined => {
     const found = resolveReference(ref, files, hasRenumbered ? renumbered : undefined, self);
     if (!found) return undefined;
@@ -429,14 +459,19 @@ export function assembleDirectoryEpic(
           lineRange(where.line),
           'info',
           'dependency-renamed',
-          `${ref} is a task number from before the sync renamed the task files; it is task ${found.id} now (from ${evidence(found.id)}). Writing ${found.id} says so directly.`,
+          `${ref} is a task number from before the sync renamed the task files; it is task ${found.id} now (from ${evidence.get(found.id)}). Writing ${found.id} says so directly.`,
         ),
       );
     }
     return found.id;
   };
+  // `updates/<N>/` is task N's: the file of that number, else the task linked to issue N.
+  const numbers = new Set(files.map((f) => numericId(f.id)));
   const updatesOf = (file: ParsedTaskFile) =>
-    (extras.updates ?? []).filter((u) => numericId(u.task) === numericId(file.id) || (file.issue !== undefined && numericId(u.task) === file.issue));
+    (extras.updates ?? []).filter((u) => {
+      const n = numericId(u.task);
+      return n === numericId(file.id) || (n !== undefined && !numbers.has(n) && file.issue === n);
+    });
 
   const dependencies: Dependency[] = [];
   const tasks: Task[] = files.map((file, order) => {

@@ -1,6 +1,7 @@
 import type { Diagnostic, Range, Severity } from '../model';
-import type { Frontmatter } from '../frontmatter';
-import { diagnostic } from './common';
+import type { Frontmatter, FrontmatterKey } from '../frontmatter';
+import { lineRange } from '../model';
+import { diagnostic, metadataKey } from './common';
 
 /** One diagnostic per frontmatter problem, on the line YAML reported. */
 export function frontmatterDiagnostics(path: string, fm: Frontmatter): Diagnostic[] {
@@ -10,7 +11,7 @@ export function frontmatterDiagnostics(path: string, fm: Frontmatter): Diagnosti
     const key = `${p.line}:${p.message}`;
     return !seen.has(key) && (seen.add(key), true);
   });
-  return problems.map((p) =>
+  const out = problems.map((p) =>
     diagnostic(
       path,
       { line: p.line, column: p.column, endLine: p.line, endColumn: p.column + 1 },
@@ -19,6 +20,24 @@ export function frontmatterDiagnostics(path: string, fm: Frontmatter): Diagnosti
       p.message,
     ),
   );
+  // `Status:` and `status:` are one key to AutoPM (the last is read), though two to YAML.
+  const lastOf = new Map<string, FrontmatterKey>();
+  for (const key of fm.keys) {
+    const earlier = lastOf.get(metadataKey(key.key));
+    if (earlier && earlier.key !== key.key) {
+      out.push(
+        diagnostic(
+          path,
+          lineRange(key.line, 0, key.valueColumn),
+          'warning',
+          'frontmatter-malformed',
+          `\`${key.key}\` is also written as \`${earlier.key}\` on line ${earlier.line + 1}; AutoPM reads them as one key, and this value is the one read. Delete one of the two lines.`,
+        ),
+      );
+    }
+    lastOf.set(metadataKey(key.key), key);
+  }
+  return out;
 }
 
 /** The span of a status value on its line (the whole line when the value is not found as written). */

@@ -48,7 +48,7 @@ export function parsePrd(path: string, source: string): ParsedPrd {
   const outline = parseOutline(body);
   const lines = linesOf(text);
   const bold = boldKeyMetadata(outline, lines);
-  const fmData = fm ? normaliseKeys(fm.data) : {};
+  const fmData = fm ? normaliseKeys(fm.data, fm.keys) : {};
   const metadata: Record<string, unknown> = { ...bold.data, ...fmData };
 
   const h1 = outline.headings.find((h) => h.depth === 1);

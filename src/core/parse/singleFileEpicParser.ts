@@ -173,7 +173,7 @@ export function parseSingleFileEpic(path: string, source: string): ParsedEpic {
   const outline = parseOutline(fm ? maskFrontmatter(text, fm) : text);
   const lines = linesOf(text);
   const bold = boldKeyMetadata(outline, lines);
-  const metadata: Record<string, unknown> = fm ? { ...bold.data, ...normaliseKeys(fm.data) } : bold.data;
+  const metadata: Record<string, unknown> = fm ? { ...bold.data, ...normaliseKeys(fm.data, fm.keys) } : bold.data;
   const id = fileStem(path);
 
   const h1 = outline.headings.find((h) => h.depth === 1);

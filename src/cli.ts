@@ -57,7 +57,9 @@ async function loadIndex(dir: string, roots: readonly string[], useCache: boolea
  * parsing them.
  */
 function openParseCache(dir: string, roots: readonly string[]): DiskParseCache | undefined {
-  if (cacheDisabledByEnvironment()) return undefined;
+  // The key is the bundle's own file, which every build rewrites. Run from source (no
+  // bundle), a change to any parser would leave that key as it was.
+  if (cacheDisabledByEnvironment() || typeof AUTOPM_VERSION !== 'string') return undefined;
   const build = buildKeyOf(__filename);
   if (build === undefined) return undefined;
   return new DiskParseCache({ workspace: dir, roots, build, directory: defaultCacheDirectory() });

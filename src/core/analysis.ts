@@ -185,17 +185,24 @@ export function analyzeEpic(epic: Epic): EpicAnalysis {
   }
   const critical = new Set(criticalPath);
 
+  // One visit mark per task, shared by every walk: a walk per task, but no set per walk.
+  const visited = new Map<string, number>();
+  const queue: string[] = [];
+  let walk = 0;
   const unblocksCount = (id: string): number => {
-    const seen = new Set<string>();
-    const queue = [...dependents.get(id)!];
+    const first = dependents.get(id)!;
+    if (first.length === 0) return 0;
+    walk++;
+    let count = 0;
+    queue.length = 0;
+    for (const d of first) queue.push(d);
     while (queue.length > 0) {
       const next = queue.pop()!;
-      if (seen.has(next)) continue;
-      seen.add(next);
-      queue.push(...dependents.get(next)!);
+      if (visited.get(next) === walk) continue;
+      visited.set(next, walk);
+      if (byId.get(next)!.state !== 'done') count++;
+      for (const d of dependents.get(next)!) queue.push(d);
     }
-    let count = 0;
-    for (const s of seen) if (byId.get(s)!.state !== 'done') count++;
     return count;
   };
 
@@ -226,16 +233,20 @@ export function analyzeEpic(epic: Epic): EpicAnalysis {
     });
   }
 
-  const all = [...tasks.values()];
-  const ready = all.filter((t) => t.display === 'ready').sort(compareCandidates);
-  const blocked = all.filter((t) => t.display === 'blocked');
-  const counts: Counts = {
-    total: epic.tasks.length,
-    done: epic.tasks.filter((t) => t.state === 'done').length,
-    inProgress: epic.tasks.filter((t) => t.state === 'in-progress').length,
-    ready: ready.length,
-    blocked: blocked.length,
-  };
+  const ready: TaskAnalysis[] = [];
+  const blocked: TaskAnalysis[] = [];
+  for (const t of tasks.values()) {
+    if (t.display === 'ready') ready.push(t);
+    else if (t.display === 'blocked') blocked.push(t);
+  }
+  if (ready.length > 1) ready.sort(compareCandidates);
+  let done = 0;
+  let inProgress = 0;
+  for (const t of epic.tasks) {
+    if (t.state === 'done') done++;
+    else if (t.state === 'in-progress') inProgress++;
+  }
+  const counts: Counts = { total: epic.tasks.length, done, inProgress, ready: ready.length, blocked: blocked.length };
   return { epic, tasks, ready, blocked, cycles, dangling, criticalPath, counts, tasksState: stateOfTasks(counts) };
 }
 

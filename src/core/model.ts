@@ -140,8 +140,6 @@ export interface Task {
   readonly range: Range;
   /** Index in document order within the epic. */
   readonly order: number;
-  /** Frontmatter of a task file (directory layout), as parsed. */
-  readonly fields?: Readonly<Record<string, unknown>>;
   /**
    * The file under `updates/<N>/` (progress notes, work streams) that shows work on a task
    * whose own status still says open: such a task counts as in progress.

@@ -6,7 +6,7 @@ import { assembleDirectoryEpic, isTaskFileName, parseEpicFile, parseMappingFile,
 import { parsePrd } from './parse/prdParser';
 import { parseSingleFileEpic } from './parse/singleFileEpicParser';
 import { baseName, comparePaths, joinPath } from './text';
-import { epicBelongsToPrd } from './progress';
+import { epicsOfPrd } from './progress';
 import { sortDiagnostics, validateEpic, validatePrd } from './validate';
 
 /** The file access the index needs; the CLI passes Node's file system, the extension VS Code's. */
@@ -65,6 +65,13 @@ type Parsed =
   | { readonly kind: 'mapping'; readonly dir: string; readonly file: ParsedMappingFile }
   | { readonly kind: 'update'; readonly dir: string; readonly file: ParsedUpdateFile };
 
+interface FolderRoles {
+  readonly epicMd: FileRole;
+  readonly task: FileRole;
+  readonly mapping: FileRole;
+  readonly update: FileRole;
+}
+
 /** The roles whose files belong to one epic folder. */
 function isFolderRole(role: FileRole): role is Extract<FileRole, { dir: string }> {
   return role.kind === 'epic-md' || role.kind === 'task' || role.kind === 'mapping' || role.kind === 'update';
@@ -118,6 +125,8 @@ export class PlanIndex {
   private prdList: Prd[] | undefined;
   private epicList: Epic[] | undefined;
   private readonly roots: readonly string[];
+  private readonly rootPrefixes: ReadonlyArray<{ readonly root: string; readonly prefix: string; readonly kind: 'prds' | 'epics' | 'mixed' }>;
+  private readonly folderRoles = new Map<string, FolderRoles>();
 
   private readonly parseCache: ParseCache | undefined;
 
@@ -127,6 +136,7 @@ export class PlanIndex {
     options: PlanIndexOptions = {},
   ) {
     this.roots = roots.map((r) => r.replace(/^\.\//, '').replace(/\/+$/, ''));
+    this.rootPrefixes = this.roots.map((root) => ({ root, prefix: root + '/', kind: rootKind(root) }));
     // Without stat there is nothing to key the cache by.
     this.parseCache = fs.stat ? options.parseCache : undefined;
   }
@@ -134,12 +144,26 @@ export class PlanIndex {
   /** Where a path sits among the plan roots, or undefined when it is not a plan file. */
   roleOf(path: string): FileRole | undefined {
     if (!path.endsWith('.md')) return undefined;
+    // The file of an epic folder, nearly every path a walk meets: read without splitting.
+    for (const { prefix, kind, root } of this.rootPrefixes) {
+      if (!path.startsWith(prefix)) continue;
+      const slash = kind === 'prds' ? -1 : path.indexOf('/', prefix.length);
+      if (slash === -1 || path.indexOf('/', slash + 1) !== -1) break;
+      const folder = path.slice(prefix.length, slash);
+      const name = path.slice(slash + 1);
+      if (SKIPPED_FOLDERS.test(folder) || SKIPPED_FILES.test(name)) return undefined;
+      const roles = this.folderRolesOf(joinPath(root, folder));
+      if (name === 'epic.md') return roles.epicMd;
+      if (isTaskFileName(name)) return roles.task;
+      if (/^github-mapping\.md$/i.test(name)) return roles.mapping;
+      return undefined;
+    }
     for (const root of this.roots) {
       if (!path.startsWith(root + '/')) continue;
       const rest = path.slice(root.length + 1).split('/');
       // `<epic>/updates/<N>/*.md`: progress notes and work streams of task N.
       if (rest.length === 4 && /^updates$/i.test(rest[1]) && /^\d+$/.test(rest[2]) && rootKind(root) !== 'prds') {
-        return SKIPPED_FOLDERS.test(rest[0]) ? undefined : { kind: 'update', dir: joinPath(root, rest[0]) };
+        return SKIPPED_FOLDERS.test(rest[0]) ? undefined : this.folderRolesOf(joinPath(root, rest[0])).update;
       }
       if (rest.slice(0, -1).some((part) => SKIPPED_FOLDERS.test(part))) return undefined;
       const name = rest[rest.length - 1];
@@ -154,13 +178,23 @@ export class PlanIndex {
       }
       // Only the epic folder itself holds plan files; deeper folders are notes.
       if (rest.length !== 2) return undefined;
-      const dir = joinPath(root, rest[0]);
-      if (name === 'epic.md') return { kind: 'epic-md', dir };
-      if (isTaskFileName(name)) return { kind: 'task', dir };
-      if (/^github-mapping\.md$/i.test(name)) return { kind: 'mapping', dir };
+      const roles = this.folderRolesOf(joinPath(root, rest[0]));
+      if (name === 'epic.md') return roles.epicMd;
+      if (isTaskFileName(name)) return roles.task;
+      if (/^github-mapping\.md$/i.test(name)) return roles.mapping;
       return undefined;
     }
     return undefined;
+  }
+
+  /** The roles of one epic folder's files, made once per folder rather than once per file. */
+  private folderRolesOf(dir: string): FolderRoles {
+    let roles = this.folderRoles.get(dir);
+    if (!roles) {
+      roles = { epicMd: { kind: 'epic-md', dir }, task: { kind: 'task', dir }, mapping: { kind: 'mapping', dir }, update: { kind: 'update', dir } };
+      this.folderRoles.set(dir, roles);
+    }
+    return roles;
   }
 
   /** Scans every root. Unchanged files (same content hash) are not parsed again. */
@@ -409,7 +443,7 @@ export class PlanIndex {
 
   /** The epics based on a PRD. */
   epicsOfPrd(prd: Prd): Epic[] {
-    return this.allEpics.filter((e) => epicBelongsToPrd(e, prd));
+    return epicsOfPrd(prd, this.allEpics);
   }
 
   /** Every plan file the index holds, relative to the workspace. */

@@ -11,6 +11,7 @@ import { baseName, comparePaths, dirName, fileStem, linesOf, splitLines, stripBo
 import { commentStart } from '../yamlLines';
 import {
   compactIds,
+  NO_IDS,
   findKey,
   diagnostic,
   issueNumberFrom,
@@ -65,7 +66,6 @@ export interface ParsedTaskFile {
   readonly estimate?: string;
   readonly estimateFrom?: string;
   readonly agent?: string;
-  readonly fields: Readonly<Record<string, unknown>>;
   readonly titleLine: number;
   readonly titleLength: number;
   /** The number in a `# Task 004: ...` heading, as written: the task's number before a sync renamed its file. */
@@ -297,7 +297,6 @@ export function parseTaskFile(path: string, text: string): ParsedTaskFile {
     estimate,
     estimateFrom: estimateFrom === 'estimate' ? undefined : estimateFrom,
     agent: stringField(data, 'agent'),
-    fields: fm ? fm.data : {},
     titleLine,
     titleLength: lines.at(titleLine).length ?? 0,
     headingNumber: heading?.[1],
@@ -347,7 +346,32 @@ export function resolveTaskRef(
   tasks: readonly TaskLike[],
   renumbered?: Readonly<Record<string, string>>,
 ): string | undefined {
-  return resolveReference(ref, tasks, renumbered, undefined)?.id;
+  return resolveReference(ref, lookupOf(tasks), renumbered, undefined)?.id;
+}
+
+/** An epic's tasks by id, by file number and by issue, built once per epic rather than searched per reference. */
+interface TaskLookup {
+  readonly ids: ReadonlySet<string>;
+  /** The first task of each file number (`1.md` and `001.md` are both 1). */
+  readonly byNumber: ReadonlyMap<number, string>;
+  readonly byIssue: ReadonlyMap<number, readonly string[]>;
+}
+
+function lookupOf(tasks: readonly TaskLike[]): TaskLookup {
+  const ids = new Set<string>();
+  const byNumber = new Map<number, string>();
+  const byIssue = new Map<number, string[]>();
+  for (const t of tasks) {
+    ids.add(t.id);
+    const n = numericId(t.id);
+    if (n !== undefined && !byNumber.has(n)) byNumber.set(n, t.id);
+    if (t.issue !== undefined) {
+      const list = byIssue.get(t.issue);
+      if (list) list.push(t.id);
+      else byIssue.set(t.issue, [t.id]);
+    }
+  }
+  return { ids, byNumber, byIssue };
 }
 
 /** How a reference was resolved: `renamed` when it is a number from before a sync. */
@@ -356,22 +380,22 @@ interface Resolved {
   readonly renamed: boolean;
 }
 
-function resolveReference(ref: string, tasks: readonly TaskLike[], renumbered: Readonly<Record<string, string>> | undefined, self: string | undefined): Resolved | undefined {
+function resolveReference(ref: string, tasks: TaskLookup, renumbered: Readonly<Record<string, string>> | undefined, self: string | undefined): Resolved | undefined {
   const written = ref.trim();
-  const exact = tasks.find((t) => t.id === written);
-  if (exact && exact.id !== self) return { id: exact.id, renamed: false };
+  const exact = tasks.ids.has(written);
+  if (exact && written !== self) return { id: written, renamed: false };
   const n = numericId(written) ?? issueNumberFrom(written);
-  if (n === undefined) return exact ? { id: exact.id, renamed: false } : undefined;
+  if (n === undefined) return exact ? { id: written, renamed: false } : undefined;
   const before = renumbered?.[String(n)];
-  const mapped = before !== undefined && before !== String(n) && tasks.some((t) => t.id === before) ? before : undefined;
+  const mapped = before !== undefined && before !== String(n) && tasks.ids.has(before) ? before : undefined;
   if (mapped !== undefined && mapped !== self && /^#?0\d/.test(written)) return { id: mapped, renamed: true };
-  const byFile = tasks.find((t) => numericId(t.id) === n);
-  if (byFile && byFile.id !== self) return { id: byFile.id, renamed: false };
+  const byFile = tasks.byNumber.get(n);
+  if (byFile !== undefined && byFile !== self) return { id: byFile, renamed: false };
   // A task whose old number is another task's new one: `depends_on: [4]` in 7.md, once 004.md, means the old 4.
   if (mapped !== undefined && mapped !== self) return { id: mapped, renamed: true };
-  const byIssue = tasks.find((t) => t.issue === n && t.id !== self);
-  if (byIssue) return { id: byIssue.id, renamed: false };
-  return byFile ? { id: byFile.id, renamed: false } : undefined;
+  const byIssue = tasks.byIssue.get(n)?.find((id) => id !== self);
+  if (byIssue !== undefined) return { id: byIssue, renamed: false };
+  return byFile !== undefined ? { id: byFile, renamed: false } : undefined;
 }
 
 /**
@@ -386,6 +410,7 @@ function resolveReference(ref: string, tasks: readonly TaskLike[], renumbered: R
  */
 function preSyncNumbers(
   files: readonly ParsedTaskFile[],
+  lookup: TaskLookup,
   mapping: ParsedMappingFile | undefined,
   epicFile: ParsedEpicFile | undefined,
 ): { numbers: Record<string, string>; evidence: Map<string, string> } {
@@ -404,7 +429,7 @@ function preSyncNumbers(
     headings.set(file.id, Number(file.headingNumber));
     claim(Number(file.headingNumber), file.id, `the "Task ${file.headingNumber}" heading of ${file.id}.md`);
   }
-  const byIssue = (issue: number) => files.find((f) => numericId(f.id) === issue)?.id ?? files.find((f) => f.issue === issue)?.id;
+  const byIssue = (issue: number) => lookup.byNumber.get(issue) ?? lookup.byIssue.get(issue)?.[0];
   // The epic's own issue may be listed among its tasks' (`- #1: Epic: payments`).
   const epicIssue = issueNumberFrom(epicFile?.metadata.github);
   const mapped = (mapping?.entries ?? []).filter((e) => e.issue !== epicIssue);
@@ -447,10 +472,11 @@ export function assembleDirectoryEpic(
     .map((file) => ({ file, n: numericId(file.id) ?? 0 }))
     .sort((a, b) => a.n - b.n || comparePaths(a.file.id, b.file.id))
     .map(({ file }) => file);
-  const { numbers: renumbered, evidence } = preSyncNumbers(files, extras.mapping, epicFile);
+  const lookup = lookupOf(files);
+  const { numbers: renumbered, evidence } = preSyncNumbers(files, lookup, extras.mapping, epicFile);
   const hasRenumbered = Object.keys(renumbered).length > 0;
   const resolve = (ref: string, self: string | undefined, where: { path: string; line: number }): string | undefined => {
-    const found = resolveReference(ref, files, hasRenumbered ? renumbered : undefined, self);
+    const found = resolveReference(ref, lookup, hasRenumbered ? renumbered : undefined, self);
     if (!found) return undefined;
     if (found.renamed) {
       diagnostics.push(
@@ -466,12 +492,14 @@ export function assembleDirectoryEpic(
     return found.id;
   };
   // `updates/<N>/` is task N's: the file of that number, else the task linked to issue N.
-  const numbers = new Set(files.map((f) => numericId(f.id)));
+  const updates = extras.updates ?? [];
   const updatesOf = (file: ParsedTaskFile) =>
-    (extras.updates ?? []).filter((u) => {
-      const n = numericId(u.task);
-      return n === numericId(file.id) || (n !== undefined && !numbers.has(n) && file.issue === n);
-    });
+    updates.length === 0
+      ? updates
+      : updates.filter((u) => {
+          const n = numericId(u.task);
+          return n === numericId(file.id) || (n !== undefined && !lookup.byNumber.has(n) && file.issue === n);
+        });
 
   const dependencies: Dependency[] = [];
   const tasks: Task[] = files.map((file, order) => {
@@ -484,13 +512,14 @@ export function assembleDirectoryEpic(
         from,
         to: file.id,
         source: 'frontmatter',
-        ...(from !== ref ? { written: ref } : {}),
+        written: from !== ref ? ref : undefined,
         path: file.path,
         range: lineRange(line),
       });
     }
     // Work recorded only under updates/<N>/ (a progress note, a work stream) has started.
     const started = file.state === 'open' && !isBlockedStatus(file.rawStatus) ? updatesOf(file)[0] : undefined;
+    // Every task has every property, set or undefined: one shape for ten thousand objects.
     return {
       id: file.id,
       epicId: id,
@@ -501,18 +530,17 @@ export function assembleDirectoryEpic(
       githubUrl: file.githubUrl,
       group: undefined,
       estimate: file.estimate,
-      ...(file.estimateFrom !== undefined ? { estimateFrom: file.estimateFrom } : {}),
+      estimateFrom: file.estimateFrom,
       agent: file.agent,
       priority: file.priority,
       dependsOn: deps,
-      conflictsWith: file.conflictsWith.map((ref) => resolveReference(ref, files, hasRenumbered ? renumbered : undefined, file.id)?.id ?? ref),
+      conflictsWith: file.conflictsWith.length === 0 ? NO_IDS : file.conflictsWith.map((ref) => resolveReference(ref, lookup, hasRenumbered ? renumbered : undefined, file.id)?.id ?? ref),
       parallel: file.parallel,
       path: file.path,
       range: lineRange(file.titleLine, 0, file.titleLength),
       order,
-      fields: file.fields,
-      ...(started ? { startedIn: started.path } : {}),
-      ...(file.incomplete ? { incomplete: file.incomplete } : {}),
+      startedIn: started?.path,
+      incomplete: file.incomplete,
     };
   });
 
@@ -531,7 +559,7 @@ export function assembleDirectoryEpic(
   for (const task of tasks) (task as { dependsOn: readonly string[] }).dependsOn = compactIds(task.dependsOn);
 
   const checklist: ChecklistEntry[] = (epicFile?.checklist ?? []).map((entry) => ({
-    taskId: resolveReference(entry.ref, files, hasRenumbered ? renumbered : undefined, undefined)?.id ?? entry.ref,
+    taskId: resolveReference(entry.ref, lookup, hasRenumbered ? renumbered : undefined, undefined)?.id ?? entry.ref,
     checked: entry.checked,
     title: entry.title,
     range: lineRange(entry.line, entry.column, entry.endColumn),

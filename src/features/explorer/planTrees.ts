@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { TaskDisplayState } from '../../core/model';
 import { explainChoice, stateOfTasks } from '../../core/analysis';
-import { epicBelongsToPrd } from '../../core/progress';
 import { Disposable } from '../../common/lifecycle';
 import type { EpicEntry, FolderPlans, PlanChangeEvent, PlanWorkspace, TaskEntry } from '../../services/planWorkspace';
 import { taskEntry } from '../../services/planWorkspace';
@@ -262,8 +261,8 @@ export class PrdsTree extends PlanTree {
   protected nodeChildren(node: PlanNode): PlanNode[] {
     if (!(node instanceof PrdNode)) return [];
     const plans = node.plans;
-    const epics = plans.index.allEpics
-      .filter((epic) => epicBelongsToPrd(epic, node.prd))
+    const epics = plans.index
+      .epicsOfPrd(node.prd)
       .map((epic) => {
         const entry = this.workspace.epicEntry(plans, epic);
         const id = `${node.id}/epic/${epic.path}`;

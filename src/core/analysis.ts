@@ -124,6 +124,8 @@ function findCycles(ids: readonly string[], deps: ReadonlyMap<string, readonly s
   return cycles;
 }
 
+const NO_CYCLE: ReadonlySet<string> = new Set();
+
 export function analyzeEpic(epic: Epic): EpicAnalysis {
   // Duplicate ids are reported by validation; only the first task with an id is scheduled.
   // In the directory layout, 1.md and 001.md are the same id.
@@ -139,17 +141,28 @@ export function analyzeEpic(epic: Epic): EpicAnalysis {
   const deps = new Map<string, readonly string[]>();
   for (const [id, task] of byId) deps.set(id, task.dependsOn);
 
-  const cycles = findCycles(ids, deps);
-  const inCycle = new Set(cycles.flat());
   const dependents = new Map<string, string[]>(ids.map((id) => [id, []]));
+  let selfLoop = false;
   for (const [id, list] of deps) {
-    for (const d of list) if (byId.has(d) && d !== id) dependents.get(d)!.push(id);
+    for (const d of list) {
+      if (d === id) selfLoop = true;
+      else if (byId.has(d)) dependents.get(d)!.push(id);
+    }
+  }
+  // Most epics have no cycle, which a topological order covering every task proves; only
+  // then is the search for cycles (strongly connected components) skipped.
+  let inCycle: ReadonlySet<string> = NO_CYCLE;
+  let cycles: string[][] = [];
+  let order = topologicalOrder(ids, dependents, inCycle);
+  if (selfLoop || order.length < ids.length) {
+    cycles = findCycles(ids, deps);
+    inCycle = new Set(cycles.flat());
+    order = topologicalOrder(ids, dependents, inCycle);
   }
 
   // Longest unfinished chain from each task, over the acyclic part of the graph.
   const remaining = new Map<string, number>();
   const nextOnPath = new Map<string, string | undefined>();
-  const order = topologicalOrder(ids, dependents, inCycle);
   for (let i = order.length - 1; i >= 0; i--) {
     const id = order[i];
     const task = byId.get(id)!;

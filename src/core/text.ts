@@ -40,6 +40,13 @@ export function dirName(path: string): string {
 }
 
 export function joinPath(...parts: string[]): string {
+  // A folder and a name, the walk's call ten thousand times over: no arrays, no expression.
+  if (parts.length === 2) {
+    const [a, b] = parts;
+    if (a === '') return b;
+    if (b === '') return a;
+    if (!a.endsWith('/') && !b.startsWith('/') && !a.includes('//') && !b.includes('//')) return `${a}/${b}`;
+  }
   return parts.filter((p) => p !== '').join('/').replace(/\/{2,}/g, '/');
 }
 

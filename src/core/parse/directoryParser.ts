@@ -162,17 +162,25 @@ function taskEstimate(data: Readonly<Record<string, unknown>>, outline: Outline,
     const value = stringField(data, key);
     if (readable(value)) return { estimate: value, from: key };
   }
-  // List items (`- Hours: 2-3`) and paragraph lines (`**Estimate:** 2-3 days`), in document order.
-  const texts: Array<[line: number, text: string]> = outline.items.map((item) => [item.line, item.text]);
-  for (const p of outline.paragraphs) for (let line = p.line; line <= p.endLine; line++) texts.push([line, lines.at(line)]);
-  texts.sort((a, b) => a[0] - b[0]);
+  // List items (`- Hours: 2-3`), then paragraph lines (`**Estimate:** 2-3 days`).
   let size: { estimate: string; from: string } | undefined;
-  for (const [, text] of texts) {
+  const read = (text: string) => {
     const match = BODY_ESTIMATE.exec(text.trim());
-    if (!match || !readable(match[2])) continue;
+    if (!match || !readable(match[2])) return undefined;
     const found = { estimate: match[2].trim(), from: match[1] };
     if (!/^size$/i.test(match[1])) return found;
     size ??= found;
+    return undefined;
+  };
+  for (const item of outline.items) {
+    const found = read(item.text);
+    if (found) return found;
+  }
+  for (const p of outline.paragraphs) {
+    for (let line = p.line; line <= p.endLine; line++) {
+      const found = read(lines.at(line));
+      if (found) return found;
+    }
   }
   return size ?? {};
 }

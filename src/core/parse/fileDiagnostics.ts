@@ -1,5 +1,5 @@
 import type { Diagnostic, Range, Severity } from '../model';
-import type { Frontmatter, FrontmatterKey } from '../frontmatter';
+import type { Frontmatter } from '../frontmatter';
 import { lineRange } from '../model';
 import { diagnostic, metadataKey } from './common';
 
@@ -21,9 +21,13 @@ export function frontmatterDiagnostics(path: string, fm: Frontmatter): Diagnosti
     ),
   );
   // `Status:` and `status:` are one key to AutoPM (the last is read), though two to YAML.
-  const lastOf = new Map<string, FrontmatterKey>();
-  for (const key of fm.keys) {
-    const earlier = lastOf.get(metadataKey(key.key));
+  // A block has a handful of keys: comparing each with those before it beats a map per file.
+  const names = fm.keys.map((k) => metadataKey(k.key));
+  for (let i = 1; i < names.length; i++) {
+    let at = -1;
+    for (let j = i - 1; j >= 0 && at === -1; j--) if (names[j] === names[i]) at = j;
+    const key = fm.keys[i];
+    const earlier = at === -1 ? undefined : fm.keys[at];
     if (earlier && earlier.key !== key.key) {
       out.push(
         diagnostic(
@@ -35,7 +39,6 @@ export function frontmatterDiagnostics(path: string, fm: Frontmatter): Diagnosti
         ),
       );
     }
-    lastOf.set(metadataKey(key.key), key);
   }
   return out;
 }

@@ -145,7 +145,7 @@ before(watched(async () => {
   workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'autopm-e2e-workspace-'));
   fs.cpSync(path.join(repo, 'examples'), workspace, { recursive: true });
   // The views must show what the core decides; the reason's wording is the core's own.
-  next = JSON.parse(execFileSync(process.execPath, [path.join(repo, 'dist/cli.js'), 'next', workspace, '--json'], { encoding: 'utf8' }));
+  next = JSON.parse(execFileSync(process.execPath, [path.join(repo, 'dist/cli.js'), 'next', workspace, '--json', '--no-cache'], { encoding: 'utf8' }));
   assert.deepEqual(next.task, { epic: 'epic-001-link-shortener', id: 'T6', title: 'Single sign-on for the management API', path: EPIC_FILE, line: 43 });
 
   const started = Date.now();

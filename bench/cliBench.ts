@@ -20,7 +20,7 @@ import { generate } from './workspaces';
 
 const cli = resolve(__dirname, '..', 'dist', 'cli.js');
 const COMMANDS = ['status', 'next', 'validate'] as const;
-export const CLI_EPICS = [300, 1000] as const;
+const CLI_EPICS = [300, 1000] as const;
 
 type Command = (typeof COMMANDS)[number];
 

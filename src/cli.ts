@@ -5,14 +5,14 @@
 import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { nextTask, readyTasks, stateOfTasks } from './core/analysis';
+import { nextTask, readyTasks } from './core/analysis';
 import type { PlanChange } from './core/edits';
 import { applyEdits, isoNow, PlanEditError, setTaskStateChange } from './core/edits';
 import { epicGraphJson, epicGraphMermaid } from './core/mermaid';
 import type { Epic, PlanState, TaskState } from './core/model';
 import { resolveTaskRef } from './core/parse/directoryParser';
 import { DEFAULT_PLAN_ROOTS, PlanIndex } from './core/planIndex';
-import { epicProgress, prdProgress } from './core/progress';
+import { epicProgress, prdProgress, stateOfTasks } from './core/progress';
 import { planStateLabel } from './core/status';
 import { statusConflict } from './core/validate';
 import { NodePlanFileSystem } from './services/nodePlanFileSystem';
@@ -93,15 +93,13 @@ function statusCommand(index: PlanIndex, roots: readonly string[], json: boolean
   const analyses = index.allAnalyses();
   const prds = index.prds.map((prd) => {
     const progress = prdProgress(prd, index.allEpics);
-    const tasks = index.epicsOfPrd(prd).flatMap((e) => e.tasks);
-    const counts = { total: tasks.length, done: progress.done, inProgress: tasks.filter((t) => t.state === 'in-progress').length };
     return {
       id: prd.id,
       title: prd.title,
       status: prd.status ?? null,
       state: prd.state,
-      tasksState: tasks.length > 0 ? stateOfTasks(counts) : null,
-      statusConflict: statusConflict(prd, counts) ?? null,
+      tasksState: progress.total > 0 ? stateOfTasks(progress) : null,
+      statusConflict: statusConflict(prd, progress) ?? null,
       path: prd.path,
       progress: progress.percent,
       done: progress.done,
@@ -280,10 +278,11 @@ function setStatusCommand(index: PlanIndex, dir: string, target: string, stateNa
   const epic = findEpic(index, target.slice(0, colon));
   const taskRef = target.slice(colon + 1);
   // `T3`, `t3` or `3` in the single-file layout; `001`, `1` or `#1234` in the directory layout.
+  const resolved = resolveTaskRef(taskRef, epic.tasks, epic.renumbered);
   const task =
     epic.tasks.find((t) => t.id === taskRef) ??
     epic.tasks.find((t) => t.id.toLowerCase() === taskRef.toLowerCase() || t.id === `T${taskRef}`) ??
-    epic.tasks.find((t) => t.id === resolveTaskRef(taskRef, epic.tasks, epic.renumbered));
+    epic.tasks.find((t) => t.id === resolved);
   if (!task) throw new UsageError(`Epic ${epic.id} has no task "${taskRef}". Tasks: ${epic.tasks.map((t) => t.id).join(', ')}.`);
   const change = setTaskStateChange(epic, task.id, state, (path) => readFileSync(join(dir, path), 'utf8'), isoNow());
   writeChange(dir, change);

@@ -1,6 +1,7 @@
 import type { Dependency, Epic, PlanState, Task, TaskDisplayState } from './model';
 import { numericId } from './parse/common';
 import { DEFAULT_ESTIMATE_HOURS, estimateHours, readEstimate } from './estimate';
+import { stateOfTasks } from './progress';
 import { isBlockedStatus } from './status';
 
 /**
@@ -261,12 +262,6 @@ export function analyzeEpic(epic: Epic): EpicAnalysis {
   }
   const counts: Counts = { total: epic.tasks.length, done, inProgress, ready: ready.length, blocked: blocked.length };
   return { epic, tasks, ready, blocked, cycles, dangling, criticalPath, counts, tasksState: stateOfTasks(counts) };
-}
-
-/** The state a set of tasks gives its epic: done when all are, in progress once one is started or done. */
-export function stateOfTasks(counts: Pick<Counts, 'total' | 'done' | 'inProgress'>): PlanState {
-  if (counts.total > 0 && counts.done === counts.total) return 'done';
-  return counts.done > 0 || counts.inProgress > 0 ? 'in-progress' : 'not-started';
 }
 
 /**

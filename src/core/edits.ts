@@ -12,7 +12,7 @@ import { findFrontmatter } from './frontmatter';
 import { findKey, numericId } from './parse/common';
 import { commentStart } from './yamlLines';
 import type { ParsedEpicFile } from './parse/directoryParser';
-import { CONFLICTS_KEYS, DEPENDS_KEYS, parseEpicFile, parseTaskFile, resolveTaskRef } from './parse/directoryParser';
+import { CONFLICTS_KEYS, DEPENDS_KEYS, parseEpicFile, parseTaskFile, taskResolver } from './parse/directoryParser';
 import { ISSUE_SUFFIX, parseSingleFileEpic } from './parse/singleFileEpicParser';
 import { percentOf } from './progress';
 import { checkboxMarkFor, directoryStatusFor } from './status';
@@ -221,8 +221,9 @@ export function setTaskStateChange(epic: Epic, taskId: string, state: TaskState,
 
   const epicEdits = epicFileEdits(epic, read, (file, text) => {
     const edits: TextEdit[] = [];
+    const resolve = taskResolver(epic.tasks, epic.renumbered);
     for (const entry of file.checklist) {
-      if (resolveTaskRef(entry.ref, epic.tasks, epic.renumbered) !== taskId) continue;
+      if (resolve(entry.ref) !== taskId) continue;
       const wanted = state === 'done';
       if (entry.checked !== wanted) edits.push(...setCheckboxEdits(text, entry.line, wanted ? 'x' : ' '));
     }

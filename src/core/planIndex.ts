@@ -2,7 +2,7 @@ import type { EpicAnalysis } from './analysis';
 import { analyzeEpic } from './analysis';
 import type { Diagnostic, Epic, PlanDocuments, Prd } from './model';
 import type { ParsedEpicFile, ParsedMappingFile, ParsedTaskFile, ParsedUpdateFile } from './parse/directoryParser';
-import { assembleDirectoryEpic, isTaskFileName, parseEpicFile, parseMappingFile, parseTaskFile, parseUpdateFile } from './parse/directoryParser';
+import { assembleDirectoryEpic, isTaskFileName, parseEpicFile, parseMappingFile, parseTaskFile, updateFileOf } from './parse/directoryParser';
 import { parsePrd } from './parse/prdParser';
 import { parseSingleFileEpic } from './parse/singleFileEpicParser';
 import { baseName, comparePaths, joinPath } from './text';
@@ -64,6 +64,9 @@ type Parsed =
   | { readonly kind: 'task'; readonly dir: string; readonly file: ParsedTaskFile }
   | { readonly kind: 'mapping'; readonly dir: string; readonly file: ParsedMappingFile }
   | { readonly kind: 'update'; readonly dir: string; readonly file: ParsedUpdateFile };
+
+const PRD_ROLE: FileRole = { kind: 'prd' };
+const SINGLE_EPIC_ROLE: FileRole = { kind: 'single-epic' };
 
 interface FolderRoles {
   readonly epicMd: FileRole;
@@ -144,45 +147,36 @@ export class PlanIndex {
   /** Where a path sits among the plan roots, or undefined when it is not a plan file. */
   roleOf(path: string): FileRole | undefined {
     if (!path.endsWith('.md')) return undefined;
-    // The file of an epic folder, nearly every path a walk meets: read without splitting.
-    for (const { prefix, kind, root } of this.rootPrefixes) {
+    for (const { root, prefix, kind } of this.rootPrefixes) {
       if (!path.startsWith(prefix)) continue;
-      const slash = kind === 'prds' ? -1 : path.indexOf('/', prefix.length);
-      if (slash === -1 || path.indexOf('/', slash + 1) !== -1) break;
-      const folder = path.slice(prefix.length, slash);
-      const name = path.slice(slash + 1);
-      if (SKIPPED_FOLDERS.test(folder) || SKIPPED_FILES.test(name)) return undefined;
-      const roles = this.folderRolesOf(joinPath(root, folder));
-      if (name === 'epic.md') return roles.epicMd;
-      if (isTaskFileName(name)) return roles.task;
-      if (/^github-mapping\.md$/i.test(name)) return roles.mapping;
-      return undefined;
-    }
-    for (const root of this.roots) {
-      if (!path.startsWith(root + '/')) continue;
-      const rest = path.slice(root.length + 1).split('/');
-      // `<epic>/updates/<N>/*.md`: progress notes and work streams of task N.
-      if (rest.length === 4 && /^updates$/i.test(rest[1]) && /^\d+$/.test(rest[2]) && rootKind(root) !== 'prds') {
-        return SKIPPED_FOLDERS.test(rest[0]) ? undefined : this.folderRolesOf(joinPath(root, rest[0])).update;
-      }
-      if (rest.slice(0, -1).some((part) => SKIPPED_FOLDERS.test(part))) return undefined;
-      const name = rest[rest.length - 1];
-      if (SKIPPED_FILES.test(name)) return undefined;
-      const kind = rootKind(root);
-      if (kind === 'prds') return { kind: 'prd' };
-      if (rest.length === 1) {
-        if (kind === 'epics') return { kind: 'single-epic' };
-        if (/^prd/i.test(name)) return { kind: 'prd' };
-        if (/^epic/i.test(name)) return { kind: 'single-epic' };
+      // Read by finding slashes rather than splitting: this runs for every file a walk meets.
+      const first = path.indexOf('/', prefix.length);
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      if (first === -1) {
+        if (SKIPPED_FILES.test(name)) return undefined;
+        if (kind === 'prds' || (kind === 'mixed' && /^prd/i.test(name))) return PRD_ROLE;
+        if (kind === 'epics' || /^epic/i.test(name)) return SINGLE_EPIC_ROLE;
         return undefined;
       }
-      // Only the epic folder itself holds plan files; deeper folders are notes.
-      if (rest.length !== 2) return undefined;
-      const roles = this.folderRolesOf(joinPath(root, rest[0]));
-      if (name === 'epic.md') return roles.epicMd;
-      if (isTaskFileName(name)) return roles.task;
-      if (/^github-mapping\.md$/i.test(name)) return roles.mapping;
-      return undefined;
+      const folder = path.slice(prefix.length, first);
+      if (kind === 'prds') {
+        const folders = path.slice(prefix.length, path.lastIndexOf('/')).split('/');
+        return folders.some((part) => SKIPPED_FOLDERS.test(part)) || SKIPPED_FILES.test(name) ? undefined : PRD_ROLE;
+      }
+      if (SKIPPED_FOLDERS.test(folder)) return undefined;
+      const roles = this.folderRolesOf(joinPath(root, folder));
+      const second = path.indexOf('/', first + 1);
+      if (second === -1) {
+        // Only the epic folder itself holds plan files; deeper folders are notes.
+        if (SKIPPED_FILES.test(name)) return undefined;
+        if (name === 'epic.md') return roles.epicMd;
+        if (isTaskFileName(name)) return roles.task;
+        if (/^github-mapping\.md$/i.test(name)) return roles.mapping;
+        return undefined;
+      }
+      // `<epic>/updates/<N>/*.md`: progress notes and work streams of task N.
+      const rest = path.slice(first + 1).split('/');
+      return rest.length === 3 && /^updates$/i.test(rest[0]) && /^\d+$/.test(rest[1]) ? roles.update : undefined;
     }
     return undefined;
   }
@@ -473,7 +467,7 @@ function parseByRole(path: string, text: string, role: FileRole): Parsed {
     case 'mapping':
       return { kind: 'mapping', dir: role.dir, file: parseMappingFile(path, text) };
     case 'update':
-      return { kind: 'update', dir: role.dir, file: parseUpdateFile(path, text) };
+      return { kind: 'update', dir: role.dir, file: updateFileOf(path) };
   }
 }
 

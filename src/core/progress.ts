@@ -1,8 +1,9 @@
-import type { Epic, Prd, Task } from './model';
+import type { Epic, PlanState, Prd, Task } from './model';
 import { fileStem } from './text';
 
 export interface Progress {
   readonly done: number;
+  readonly inProgress: number;
   readonly total: number;
   /** 0..100, rounded; 0 when there is nothing to do. */
   readonly percent: number;
@@ -14,8 +15,19 @@ export function percentOf(done: number, total: number): number {
 }
 
 export function progressOf(tasks: readonly Task[]): Progress {
-  const done = tasks.filter((t) => t.state === 'done').length;
-  return { done, total: tasks.length, percent: percentOf(done, tasks.length) };
+  let done = 0;
+  let inProgress = 0;
+  for (const t of tasks) {
+    if (t.state === 'done') done++;
+    else if (t.state === 'in-progress') inProgress++;
+  }
+  return { done, inProgress, total: tasks.length, percent: percentOf(done, tasks.length) };
+}
+
+/** The state a set of tasks gives its epic or PRD: done when all are, in progress once one is started or done. */
+export function stateOfTasks(counts: { readonly total: number; readonly done: number; readonly inProgress: number }): PlanState {
+  if (counts.total > 0 && counts.done === counts.total) return 'done';
+  return counts.done > 0 || counts.inProgress > 0 ? 'in-progress' : 'not-started';
 }
 
 export interface GroupProgress extends Progress {

@@ -1,8 +1,7 @@
 import type { Counts, EpicAnalysis } from './analysis';
-import { stateOfTasks } from './analysis';
 import type { Diagnostic, Epic, PlanState, Prd, Range, Task } from './model';
 import { diagnostic, numericId } from './parse/common';
-import { belongsToSomePrd } from './progress';
+import { belongsToSomePrd, progressOf, stateOfTasks } from './progress';
 import { isAbandonedStatus, planStateLabel } from './status';
 import { comparePaths } from './text';
 
@@ -87,7 +86,7 @@ export function validateEpic(analysis: EpicAnalysis, prds: readonly Prd[] | unde
     }
   }
 
-  const contradiction = statusContradiction(epic, epic.tasks, 'tasks');
+  const contradiction = statusContradiction(epic, analysis.counts, 'tasks');
   if (contradiction) out.push(contradiction);
 
   if (prds !== undefined && epic.prd !== undefined && !belongsToSomePrd(epic, prds)) {
@@ -128,18 +127,7 @@ export function statusConflict(plan: StatusedPlan, counts: Pick<Counts, 'total' 
   return undefined;
 }
 
-function countTasks(tasks: readonly Task[]): Pick<Counts, 'total' | 'done' | 'inProgress'> {
-  let done = 0;
-  let inProgress = 0;
-  for (const t of tasks) {
-    if (t.state === 'done') done++;
-    else if (t.state === 'in-progress') inProgress++;
-  }
-  return { total: tasks.length, done, inProgress };
-}
-
-function statusContradiction(plan: StatusedPlan, tasks: readonly Task[], whose: string): Diagnostic | undefined {
-  const counts = countTasks(tasks);
+function statusContradiction(plan: StatusedPlan, counts: Pick<Counts, 'total' | 'done' | 'inProgress'>, whose: string): Diagnostic | undefined {
   const conflict = statusConflict(plan, counts);
   if (conflict === undefined || plan.statusRange === undefined) return undefined;
   const shown = planStateLabel(stateOfTasks(counts));
@@ -159,7 +147,7 @@ function statusContradiction(plan: StatusedPlan, tasks: readonly Task[], whose: 
 
 /** A PRD's own checks: a status its epics' tasks contradict. */
 export function validatePrd(prd: Prd, epics: readonly Epic[]): Diagnostic[] {
-  const found = statusContradiction(prd, epics.flatMap((e) => e.tasks), `tasks of its epics (${epics.map((e) => e.id).join(', ')})`);
+  const found = statusContradiction(prd, progressOf(epics.flatMap((e) => e.tasks)), `tasks of its epics (${epics.map((e) => e.id).join(', ')})`);
   return found ? [found] : [];
 }
 

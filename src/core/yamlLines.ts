@@ -74,7 +74,7 @@ export function keyOnLine(line: string): { key: string; valueColumn: number } | 
 }
 
 /** Whitespace or the end of the line, which is what ends a `:` indicator or starts a comment. */
-export function separated(line: string, i: number): boolean {
+function separated(line: string, i: number): boolean {
   const d = line.charCodeAt(i);
   return Number.isNaN(d) || d === SPACE || d === TAB;
 }

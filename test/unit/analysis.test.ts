@@ -109,7 +109,7 @@ describe('progress', () => {
     ]);
     assert.deepEqual(progress.milestones.map((m) => `${m.id} ${m.done}/${m.total} ${m.percent}%`), ['M1 2/2 100%', 'M2 0/2 0%', 'M3 0/4 0%', 'M4 0/2 0%']);
     const calendarPrd = index.prds.find((p) => p.id === 'team-calendar')!;
-    assert.deepEqual(prdProgress(calendarPrd, index.allEpics), { done: 2, total: 6, percent: 33, epicIds: ['team-calendar'] });
+    assert.deepEqual(prdProgress(calendarPrd, index.allEpics), { done: 2, inProgress: 1, total: 6, percent: 33, epicIds: ['team-calendar'] });
     const shortenerPrd = index.prds.find((p) => p.id === 'PRD-001')!;
     assert.deepEqual(prdProgress(shortenerPrd, index.allEpics).epicIds, ['epic-001-link-shortener']);
   });

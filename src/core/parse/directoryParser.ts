@@ -84,12 +84,14 @@ export interface ParsedMappingFile {
   }>;
 }
 
-/** A progress note or work stream under `updates/<N>/`: work on task (or issue) N. */
+/**
+ * A progress note or work stream under `updates/<N>/`: work on task (or issue) N has
+ * started. What the note says, its own status included, does not change that.
+ */
 export interface ParsedUpdateFile {
   readonly path: string;
   /** N, the folder's name. */
   readonly task: string;
-  readonly status?: string;
 }
 
 /** The frontmatter keys that list a task's dependencies, and its conflicts, in the wild. */
@@ -333,11 +335,9 @@ export function parseMappingFile(path: string, text: string): ParsedMappingFile 
   return { path, entries };
 }
 
-/** Reads a file under `updates/<N>/`: which task it is about, and its own status if it has one. */
-export function parseUpdateFile(path: string, text: string): ParsedUpdateFile {
-  const fm = findFrontmatter(stripBom(text));
-  const data = fm ? normaliseKeys(fm.data, fm.keys) : {};
-  return { path, task: baseName(dirName(path)), status: stringField(data, 'status') };
+/** A file under `updates/<N>/`: its path says all that is used of it, which task it is about. */
+export function updateFileOf(path: string): ParsedUpdateFile {
+  return { path, task: baseName(dirName(path)) };
 }
 
 type TaskLike = { readonly id: string; readonly issue?: number };
@@ -354,7 +354,13 @@ export function resolveTaskRef(
   tasks: readonly TaskLike[],
   renumbered?: Readonly<Record<string, string>>,
 ): string | undefined {
-  return resolveReference(ref, lookupOf(tasks), renumbered, undefined)?.id;
+  return taskResolver(tasks, renumbered)(ref);
+}
+
+/** resolveTaskRef for many references to one epic's tasks: the lookup is built once. */
+export function taskResolver(tasks: readonly TaskLike[], renumbered?: Readonly<Record<string, string>>): (ref: string) => string | undefined {
+  const lookup = lookupOf(tasks);
+  return (ref) => resolveReference(ref, lookup, renumbered, undefined)?.id;
 }
 
 /** An epic's tasks by id, by file number and by issue, built once per epic rather than searched per reference. */

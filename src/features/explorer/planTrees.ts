@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { TaskDisplayState } from '../../core/model';
-import { explainChoice, stateOfTasks } from '../../core/analysis';
+import { explainChoice } from '../../core/analysis';
+import { prdProgress, stateOfTasks } from '../../core/progress';
 import { Disposable } from '../../common/lifecycle';
 import type { EpicEntry, FolderPlans, PlanChangeEvent, PlanWorkspace, TaskEntry } from '../../services/planWorkspace';
 import { taskEntry } from '../../services/planWorkspace';
@@ -238,15 +239,14 @@ export class PrdsTree extends PlanTree {
   protected folderChildren(plans: FolderPlans, parent: PlanNode | undefined): PlanNode[] {
     return plans.index.prds.map((prd) => {
       const id = `prds/${plans.key}#${prd.path}`;
-      const tasks = plans.index.epicsOfPrd(prd).flatMap((e) => e.tasks);
-      const counts = { total: tasks.length, done: tasks.filter((t) => t.state === 'done').length, inProgress: tasks.filter((t) => t.state === 'in-progress').length };
-      const tasksState = tasks.length > 0 ? stateOfTasks(counts) : undefined;
+      const counts = prdProgress(prd, plans.index.allEpics);
+      const tasksState = counts.total > 0 ? stateOfTasks(counts) : undefined;
       // With tasks, the row leads with the state they give; the status follows, named as such when they contradict it.
       const mismatch = statusMismatch(prd, counts);
       const description = [
         tasksState !== undefined ? planStateLabel(tasksState) : prd.status ?? planStateLabel(prd.state),
         tasksState !== undefined ? mismatch ?? prd.status : undefined,
-        tasks.length > 0 ? `${counts.done}/${counts.total}` : undefined,
+        counts.total > 0 ? `${counts.done}/${counts.total}` : undefined,
       ]
         .filter(Boolean)
         .join(' · ');

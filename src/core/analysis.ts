@@ -1,7 +1,7 @@
 import type { Dependency, Epic, PlanState, Task, TaskDisplayState } from './model';
 import { numericId } from './parse/common';
 import { DEFAULT_ESTIMATE_HOURS, estimateHours, readEstimate } from './estimate';
-import { stateOfTasks } from './progress';
+import { progressOf, stateOfTasks } from './progress';
 import { isBlockedStatus } from './status';
 
 /**
@@ -254,12 +254,7 @@ export function analyzeEpic(epic: Epic): EpicAnalysis {
     else if (t.display === 'blocked') blocked.push(t);
   }
   if (ready.length > 1) ready.sort(compareCandidates);
-  let done = 0;
-  let inProgress = 0;
-  for (const t of epic.tasks) {
-    if (t.state === 'done') done++;
-    else if (t.state === 'in-progress') inProgress++;
-  }
+  const { done, inProgress } = progressOf(epic.tasks);
   const counts: Counts = { total: epic.tasks.length, done, inProgress, ready: ready.length, blocked: blocked.length };
   return { epic, tasks, ready, blocked, cycles, dangling, criticalPath, counts, tasksState: stateOfTasks(counts) };
 }

@@ -4,7 +4,7 @@ import { Disposable } from '../../common/lifecycle';
 import type { EpicEntry, PlanWorkspace, TaskEntry } from '../../services/planWorkspace';
 import { allPlanRoots, taskEntry, taskRef } from '../../services/planWorkspace';
 import { blockersText, countsSummary } from '../presentation';
-import { issueUrl } from '../tasks/issues';
+import { issueUrl } from '../../core/issues';
 
 /** Markdown files under the plan roots: CodeLens is never asked about anything else. */
 export function planDocumentSelector(roots: readonly string[] = allPlanRoots()): vscode.DocumentFilter[] {

@@ -5,7 +5,7 @@ import type { EpicEntry, FolderPlans, TaskEntry, TaskRef } from '../../services/
 import { taskRef } from '../../services/planWorkspace';
 import { planStateLabel } from '../../core/status';
 import { blockersText, countsSummary, progressText, stateIcon, stateLabel, statusMismatch, taskLabel, taskLabelId } from '../presentation';
-import { issueUrl } from '../tasks/issues';
+import { issueUrl } from '../../core/issues';
 
 /** A node of one of the AutoPM trees. Nodes are cached by id so a refresh can name the node that changed. */
 export abstract class PlanNode {

@@ -1,4 +1,4 @@
-import type { Epic, Task } from '../../core/model';
+import type { Epic, Task } from './model';
 
 /**
  * The web address of a task's issue: its own `github` URL (directory layout), else its

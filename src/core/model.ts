@@ -150,6 +150,12 @@ export interface Task {
    * (so its status cannot be trusted): it is shown and reported, never scheduled.
    */
   readonly incomplete?: 'empty' | 'no-frontmatter' | 'unclosed-frontmatter';
+  /**
+   * The sprint the task names itself (`sprint: Sprint 4` in a task file's frontmatter, a
+   * `**Sprint:** Sprint 4` bullet in the single-file layout), as written. A sprint can also
+   * list the task from its own file; see src/core/sprint.ts.
+   */
+  readonly sprint?: string;
 }
 
 /** One line of the `## Tasks Created` checklist of a directory-layout `epic.md`. */

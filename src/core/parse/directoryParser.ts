@@ -71,6 +71,8 @@ export interface ParsedTaskFile {
   /** The number in a `# Task 004: ...` heading, as written: the task's number before a sync renamed its file. */
   readonly headingNumber?: string;
   readonly incomplete?: Task['incomplete'];
+  /** The `sprint` field as written. */
+  readonly sprint?: string;
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -311,6 +313,7 @@ export function parseTaskFile(path: string, text: string): ParsedTaskFile {
     titleLength: lines.at(titleLine).length ?? 0,
     headingNumber: heading?.[1],
     incomplete: fm ? (fm.endLine === -1 ? 'unclosed-frontmatter' : undefined) : empty ? 'empty' : 'no-frontmatter',
+    sprint: stringField(data, 'sprint'),
     diagnostics,
   };
 }
@@ -555,6 +558,7 @@ export function assembleDirectoryEpic(
       order,
       startedIn: started?.path,
       incomplete: file.incomplete,
+      sprint: file.sprint,
     };
   });
 

@@ -245,6 +245,7 @@ export function parseSingleFileEpic(path: string, source: string): ParsedEpic {
       range: lineRange(raw.line, raw.column, raw.endColumn),
       order,
       fields: undefined,
+      sprint: raw.fields.sprint,
     };
     tasks.push(task);
     if (!taskById.has(taskId)) taskById.set(taskId, task);

@@ -5,6 +5,8 @@ import type { ParsedEpicFile, ParsedMappingFile, ParsedTaskFile, ParsedUpdateFil
 import { assembleDirectoryEpic, isTaskFileName, parseEpicFile, parseMappingFile, parseTaskFile, updateFileOf } from './parse/directoryParser';
 import { parsePrd } from './parse/prdParser';
 import { parseSingleFileEpic } from './parse/singleFileEpicParser';
+import type { ParsedSprintFile, Sprint, SprintPlan } from './sprint';
+import { buildSprintPlan, parseSprintFile } from './sprint';
 import { baseName, comparePaths, joinPath } from './text';
 import { epicsOfPrd } from './progress';
 import { sortDiagnostics, validateEpic, validatePrd } from './validate';
@@ -55,7 +57,8 @@ type FileRole =
   | { readonly kind: 'epic-md'; readonly dir: string }
   | { readonly kind: 'task'; readonly dir: string }
   | { readonly kind: 'mapping'; readonly dir: string }
-  | { readonly kind: 'update'; readonly dir: string };
+  | { readonly kind: 'update'; readonly dir: string }
+  | { readonly kind: 'sprint' };
 
 type Parsed =
   | { readonly kind: 'prd'; readonly prd: Prd; readonly diagnostics: readonly Diagnostic[] }
@@ -63,10 +66,15 @@ type Parsed =
   | { readonly kind: 'epic-md'; readonly dir: string; readonly file: ParsedEpicFile }
   | { readonly kind: 'task'; readonly dir: string; readonly file: ParsedTaskFile }
   | { readonly kind: 'mapping'; readonly dir: string; readonly file: ParsedMappingFile }
-  | { readonly kind: 'update'; readonly dir: string; readonly file: ParsedUpdateFile };
+  | { readonly kind: 'update'; readonly dir: string; readonly file: ParsedUpdateFile }
+  | { readonly kind: 'sprint'; readonly file: ParsedSprintFile };
 
 const PRD_ROLE: FileRole = { kind: 'prd' };
 const SINGLE_EPIC_ROLE: FileRole = { kind: 'single-epic' };
+const SPRINT_ROLE: FileRole = { kind: 'sprint' };
+
+/** The folder, directly under an epics (or mixed) root, that holds sprint files rather than an epic. */
+const SPRINTS_FOLDER = /^sprints$/i;
 
 interface FolderRoles {
   readonly epicMd: FileRole;
@@ -106,9 +114,11 @@ function sameStat(a: FileStat, b: FileStat): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs;
 }
 
-function rootKind(root: string): 'prds' | 'epics' | 'mixed' {
+type RootKind = 'prds' | 'epics' | 'sprints' | 'mixed';
+
+function rootKind(root: string): RootKind {
   const last = baseName(root.replace(/\/+$/, '')).toLowerCase();
-  return last === 'prds' ? 'prds' : last === 'epics' ? 'epics' : 'mixed';
+  return last === 'prds' ? 'prds' : last === 'epics' ? 'epics' : last === 'sprints' ? 'sprints' : 'mixed';
 }
 
 /**
@@ -128,7 +138,10 @@ export class PlanIndex {
   private prdList: Prd[] | undefined;
   private epicList: Epic[] | undefined;
   private readonly roots: readonly string[];
-  private readonly rootPrefixes: ReadonlyArray<{ readonly root: string; readonly prefix: string; readonly kind: 'prds' | 'epics' | 'mixed' }>;
+  private readonly rootPrefixes: ReadonlyArray<{ readonly root: string; readonly prefix: string; readonly kind: RootKind }>;
+  private sprintFileList: ParsedSprintFile[] | undefined;
+  /** The sprint plan and what it was built from: rebuilt when either list is a new one. */
+  private sprintCache: { readonly files: readonly ParsedSprintFile[]; readonly epics: readonly Epic[]; readonly plan: SprintPlan } | undefined;
   private readonly folderRoles = new Map<string, FolderRoles>();
 
   private readonly parseCache: ParseCache | undefined;
@@ -152,6 +165,7 @@ export class PlanIndex {
       // Read by finding slashes rather than splitting: this runs for every file a walk meets.
       const first = path.indexOf('/', prefix.length);
       const name = path.slice(path.lastIndexOf('/') + 1);
+      if (kind === 'sprints') return first === -1 && !SKIPPED_FILES.test(name) ? SPRINT_ROLE : undefined;
       if (first === -1) {
         if (SKIPPED_FILES.test(name)) return undefined;
         if (kind === 'prds' || (kind === 'mixed' && /^prd/i.test(name))) return PRD_ROLE;
@@ -164,6 +178,8 @@ export class PlanIndex {
         return folders.some((part) => SKIPPED_FOLDERS.test(part)) || SKIPPED_FILES.test(name) ? undefined : PRD_ROLE;
       }
       if (SKIPPED_FOLDERS.test(folder)) return undefined;
+      // `epics/sprints/` holds sprint files, never an epic named "sprints".
+      if (SPRINTS_FOLDER.test(folder)) return path.indexOf('/', first + 1) === -1 && !SKIPPED_FILES.test(name) ? SPRINT_ROLE : undefined;
       const roles = this.folderRolesOf(joinPath(root, folder));
       const second = path.indexOf('/', first + 1);
       if (second === -1) {
@@ -234,6 +250,11 @@ export class PlanIndex {
     return depth;
   }
 
+  /** Whether a folder is a sprint folder (nothing below one is a plan file). */
+  private inSprintsFolder(dir: string): boolean {
+    return this.rootPrefixes.some(({ root, prefix, kind }) => (kind === 'sprints' && dir === root) || (kind !== 'prds' && dir.startsWith(prefix) && SPRINTS_FOLDER.test(dir.slice(prefix.length))));
+  }
+
   private async walk(dir: string, out: Map<string, FileRole>): Promise<void> {
     const entries = await this.fs.readDirectory(dir);
     for (const entry of entries) {
@@ -243,7 +264,9 @@ export class PlanIndex {
         // folders are notes, and not walking them also ends any loop of linked folders.
         // The exception is an epic's `updates/<N>/`, two fixed levels further down.
         const depth = this.depthBelowRoot(path);
-        const updates = (depth === 2 && /^updates$/i.test(entry.name)) || (depth === 3 && /^\d+$/.test(entry.name) && /^updates$/i.test(baseName(dir)));
+        const updates =
+          !this.inSprintsFolder(dir) &&
+          ((depth === 2 && /^updates$/i.test(entry.name)) || (depth === 3 && /^\d+$/.test(entry.name) && /^updates$/i.test(baseName(dir))));
         if (updates || (!SKIPPED_FOLDERS.test(entry.name) && depth <= 1)) await this.walk(path, out);
       } else {
         const role = this.roleOf(path);
@@ -314,6 +337,8 @@ export class PlanIndex {
       if (role.kind === 'prd') {
         if (parsed?.kind === 'prd') prdIds.add(parsed.prd.id);
         this.prdList = undefined;
+      } else if (role.kind === 'sprint') {
+        this.sprintFileList = undefined;
       } else if (role.kind === 'single-epic') {
         dirty.add(path);
       } else {
@@ -440,6 +465,40 @@ export class PlanIndex {
     return epicsOfPrd(prd, this.allEpics);
   }
 
+  /** The parsed sprint files, sorted by path. */
+  get sprintFiles(): readonly ParsedSprintFile[] {
+    if (!this.sprintFileList) {
+      this.sprintFileList = [];
+      for (const entry of this.cache.values()) if (entry.parsed.kind === 'sprint') this.sprintFileList.push(entry.parsed.file);
+      this.sprintFileList.sort((a, b) => comparePaths(a.path, b.path));
+    }
+    return this.sprintFileList;
+  }
+
+  /**
+   * The sprints and their problems, from the sprint files and the tasks' `sprint:`
+   * fields (or the epics' own dates when neither defines one). Built on first use after
+   * a change to a sprint file or an epic; see src/core/sprint.ts.
+   */
+  get sprintPlan(): SprintPlan {
+    const files = this.sprintFiles;
+    const epics = this.allEpics;
+    if (!this.sprintCache || this.sprintCache.files !== files || this.sprintCache.epics !== epics) {
+      this.sprintCache = { files, epics, plan: buildSprintPlan(files, epics) };
+    }
+    return this.sprintCache.plan;
+  }
+
+  /** The sprints, by start date then id. */
+  get sprints(): readonly Sprint[] {
+    return this.sprintPlan.sprints;
+  }
+
+  /** The plan roots, as the index reads them (tidied). */
+  get planRoots(): readonly string[] {
+    return this.roots;
+  }
+
   /** Every plan file the index holds, relative to the workspace. */
   get files(): readonly string[] {
     return [...this.cache.keys()].sort();
@@ -468,6 +527,8 @@ function parseByRole(path: string, text: string, role: FileRole): Parsed {
       return { kind: 'mapping', dir: role.dir, file: parseMappingFile(path, text) };
     case 'update':
       return { kind: 'update', dir: role.dir, file: updateFileOf(path) };
+    case 'sprint':
+      return { kind: 'sprint', file: parseSprintFile(path, text) };
   }
 }
 

@@ -16,6 +16,7 @@ import { epicProgress, prdProgress, stateOfTasks } from './core/progress';
 import { planStateLabel } from './core/status';
 import { statusConflict } from './core/validate';
 import { NodePlanFileSystem } from './services/nodePlanFileSystem';
+import { sprintCommand, SprintUsageError } from './cliSprint';
 import { buildKeyOf, cacheDisabledByEnvironment, defaultCacheDirectory, DiskParseCache } from './services/parseCache';
 
 const USAGE = `Usage: autopm <command> [options]
@@ -28,6 +29,8 @@ Commands:
                                         an epic's dependency graph
   set-status <epic>:<task> <open|in-progress|done> [dir]
                                         set a task's state in its file(s)
+  sprint [dir] [--json] [--sprint <id>] [--today <date>]
+                                        the current sprint: done, remaining, blocked, at risk
 
 Options:
   --roots <a,b,...>  plan folders, relative to dir (default: ${DEFAULT_PLAN_ROOTS.join(',')})
@@ -306,6 +309,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         format: { type: 'string', default: 'mermaid' },
         roots: { type: 'string' },
         'no-cache': { type: 'boolean', default: false },
+        sprint: { type: 'string' },
+        today: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -351,11 +356,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         const dir = resolve(args[2] ?? '.');
         return setStatusCommand(await loadIndex(dir, roots, useCache), dir, args[0], args[1], io);
       }
+      case 'sprint': {
+        const dir = resolve(args[0] ?? '.');
+        const index = await loadIndex(dir, roots, useCache);
+        const readText = (path: string) => (existsSync(join(dir, path)) ? readFileSync(join(dir, path), 'utf8') : undefined);
+        return sprintCommand(index, { json: values.json, sprint: values.sprint, today: values.today, readText }, io);
+      }
       default:
         throw new UsageError(`Unknown command "${command}".`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof SprintUsageError) {
       io.err(`autopm: ${error.message}\n\n${USAGE}`);
       return 2;
     }

@@ -2,7 +2,7 @@
 // are browser bundles of their own; each integration test file is a bundle that the test
 // runner inside VS Code loads with mocha.
 import * as esbuild from 'esbuild';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
@@ -39,6 +39,29 @@ const builds = [
   },
 ];
 
+// The webview apps: browser ES modules, split into chunks so that what two apps share
+// (React) is one file, and mermaid's diagram types load only when a graph asks for them.
+const WEBVIEW_APPS = ['graph'];
+builds.push({
+  entryPoints: Object.fromEntries(WEBVIEW_APPS.map((app) => [app, `webview-ui/${app}/main.tsx`])),
+  outdir: 'dist/webview',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['chrome120'],
+  jsx: 'automatic',
+  loader: { '.ttf': 'file' },
+  assetNames: '[name]',
+  chunkNames: 'chunks/[name]-[hash]',
+  define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
+  // React and mermaid are large: the webviews are minified in every build, or a panel
+  // would open slower in development than it does for users.
+  minify: true,
+  sourcemap: !production,
+  logLevel: 'warning',
+});
+
 // The integration tests are built unless packaging for release.
 if (!production) {
   const testDir = 'test/integration';
@@ -56,11 +79,54 @@ if (!production) {
   });
 }
 
+/** Packages that only webviews may contain: the extension host never loads them. */
+const WEBVIEW_ONLY = /node_modules\/(react|react-dom|scheduler|mermaid|chart\.js|@vscode\/codicons)\//;
+
+function kib(bytes) {
+  return `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+/** Prints every bundle's size; fails when the extension bundle holds webview code or grows past 1 MB. */
+function report(results) {
+  const outputs = Object.assign({}, ...results.map((r) => r.metafile.outputs));
+  const extension = outputs['dist/extension.js'];
+  const leaked = Object.keys(extension.inputs).filter((input) => WEBVIEW_ONLY.test(input));
+  if (leaked.length > 0) {
+    console.error(`dist/extension.js must not contain webview libraries, but it includes:\n  ${leaked.slice(0, 10).join('\n  ')}`);
+    process.exit(1);
+  }
+  if (extension.bytes > 1024 * 1024) {
+    console.error(`dist/extension.js is ${kib(extension.bytes)}; it must stay under 1 MB.`);
+    process.exit(1);
+  }
+  const rows = [['dist/extension.js', extension.bytes], ['dist/cli.js', outputs['dist/cli.js'].bytes]];
+  for (const app of WEBVIEW_APPS) {
+    // What opening the panel loads before it draws: the entry and the chunks it imports statically.
+    const seen = new Set();
+    const visit = (file) => {
+      if (seen.has(file) || !outputs[file]) return;
+      seen.add(file);
+      for (const imported of outputs[file].imports ?? []) if (imported.kind === 'import-statement') visit(imported.path);
+    };
+    visit(`dist/webview/${app}.js`);
+    const initial = [...seen].reduce((n, f) => n + outputs[f].bytes, 0);
+    const css = outputs[`dist/webview/${app}.css`]?.bytes ?? 0;
+    rows.push([`dist/webview/${app}.js (loaded on open, with its chunks)`, initial], [`dist/webview/${app}.css`, css]);
+  }
+  const all = Object.entries(outputs).filter(([f]) => f.startsWith('dist/webview/') && !f.endsWith('.map')).reduce((n, [, o]) => n + o.bytes, 0);
+  rows.push(['dist/webview/ (every chunk, loaded on demand)', all]);
+  const width = Math.max(...rows.map(([name]) => name.length));
+  console.log(rows.map(([name, bytes]) => `${name.padEnd(width)}  ${kib(bytes).padStart(10)}`).join('\n'));
+}
+
 if (watch) {
   for (const options of builds) {
     const context = await esbuild.context(options);
     await context.watch();
   }
 } else {
-  await Promise.all(builds.map((options) => esbuild.build(options)));
+  // Chunk names change with their content: old ones would pile up.
+  rmSync('dist/webview', { recursive: true, force: true });
+  const results = await Promise.all(builds.map((options) => esbuild.build({ ...options, metafile: true })));
+  report(results);
 }

@@ -20,6 +20,7 @@ const out = path.resolve(repo, values.out);
 /** What the package may hold, besides the manifest files vsce writes itself. */
 const ALLOWED = [
   /^dist\/(extension|cli)\.js$/,
+  /^dist\/webview\/(chunks\/)?[\w.-]+\.(js|css|ttf)$/,
   /^media\/[^/]+$/,
   /^(package\.json|README\.md|CHANGELOG\.md|LICENSE)$/,
 ];
@@ -29,13 +30,14 @@ const ALLOWED = [
 for (const file of fs.readdirSync(path.join(repo, 'dist'), { withFileTypes: true })) {
   if (file.isFile() && file.name.endsWith('.map')) fs.rmSync(path.join(repo, 'dist', file.name));
 }
+fs.rmSync(path.join(repo, 'dist', 'webview'), { recursive: true, force: true });
 
 const build = spawnSync(process.execPath, ['esbuild.config.mjs', '--production'], { cwd: repo, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const files = await listFiles({ cwd: repo, packageManager: PackageManager.None });
 const unexpected = files.filter((file) => !ALLOWED.some((pattern) => pattern.test(file)));
-const missing = ['dist/extension.js', 'dist/cli.js', 'package.json'].filter((file) => !files.includes(file));
+const missing = ['dist/extension.js', 'dist/cli.js', 'dist/webview/graph.js', 'dist/webview/graph.css', 'package.json'].filter((file) => !files.includes(file));
 if (unexpected.length > 0 || missing.length > 0) {
   if (unexpected.length > 0) console.error(`Not allowed in the package (see .vscodeignore):\n  ${unexpected.join('\n  ')}`);
   if (missing.length > 0) console.error(`Missing from the package:\n  ${missing.join('\n  ')}`);

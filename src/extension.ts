@@ -3,6 +3,8 @@ import { ContextKeys } from './common/commands';
 import { PlanDiagnostics } from './features/diagnostics/planDiagnostics';
 import type { Explorer } from './features/explorer/registerExplorer';
 import { registerExplorer } from './features/explorer/registerExplorer';
+import type { GraphPanels } from './features/graph/registerGraph';
+import { registerGraph } from './features/graph/registerGraph';
 import { PlanLanguageFeatures } from './features/language/planLanguageFeatures';
 import { registerPlanCommands } from './features/plans/planCommands';
 import type { EpicStatusBar } from './features/status/epicStatusBar';
@@ -20,6 +22,7 @@ export interface AutoPmApi {
   readonly explorer: Explorer;
   readonly statusBar: EpicStatusBar;
   readonly diagnostics: PlanDiagnostics;
+  readonly graphs: GraphPanels;
   /** What the task commands told the user, and the web addresses they opened. */
   readonly notifier: Notifier;
   readonly links: ExternalOpener;
@@ -52,12 +55,14 @@ export function activate(context: vscode.ExtensionContext): AutoPmApi {
   registerTaskCommands(context, { workspace, editor, activeEpic, log, notifier, links, revealInTree: (entry) => explorer.revealTask(entry) });
   registerPlanCommands(context, { workspace, diagnostics, log });
   const statusBar = registerEpicStatus(context, workspace, activeEpic);
+  const panelServices = { extensionUri: context.extensionUri, workspace, links, log };
+  const graphs = registerGraph(context, panelServices);
 
   context.subscriptions.push(new PlanLanguageFeatures(workspace));
 
   const activationMs = performance.now() - started;
   log.info(`[Extension] activated in ${activationMs.toFixed(1)} ms`);
-  return { workspace, explorer, statusBar, diagnostics, notifier, links, activationMs, indexStartedDuringActivation: workspace.hasStartedBuild };
+  return { workspace, explorer, statusBar, diagnostics, graphs, notifier, links, activationMs, indexStartedDuringActivation: workspace.hasStartedBuild };
 }
 
 export function deactivate(): void {

@@ -17,6 +17,7 @@ export const Commands = {
   filterTasks: 'autopm.filterTasks',
   hideDoneTasks: 'autopm.hideDoneTasks',
   showDoneTasks: 'autopm.showDoneTasks',
+  showGraph: 'autopm.showGraph',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -96,7 +96,7 @@ export function toVscodeRange(range: Range): vscode.Range {
 }
 
 /** Opens a file with the cursor at the start of a line, as a tree click or a reveal does. */
-export async function openAtLine(uri: vscode.Uri, line: number, preserveFocus = false): Promise<void> {
+export async function openAtLine(uri: vscode.Uri, line: number, preserveFocus = false, viewColumn?: vscode.ViewColumn): Promise<void> {
   const position = new vscode.Position(line, 0);
-  await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position), preserveFocus });
+  await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position), preserveFocus, ...(viewColumn !== undefined ? { viewColumn } : {}) });
 }

@@ -12,6 +12,8 @@ const SUITE_FILES: Record<string, string> = { multiRoot: 'multiRoot.test.js', em
 export function run(): Promise<void> {
   const suite = process.env.AUTOPM_TEST_SUITE ?? 'single';
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 20000, reporter: 'spec' });
+  // AUTOPM_TEST_GREP runs only the tests whose titles match, while working on them.
+  if (process.env.AUTOPM_TEST_GREP) mocha.grep(process.env.AUTOPM_TEST_GREP);
   const files = fs
     .readdirSync(__dirname)
     .filter((f) => f.endsWith('.test.js') && (SUITE_FILES[suite] ? f === SUITE_FILES[suite] : !Object.values(SUITE_FILES).includes(f)))

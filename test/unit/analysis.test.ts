@@ -121,8 +121,16 @@ describe('graph', () => {
     const analysis = analyzeEpic(epic);
     const source = epicGraphMermaid(analysis);
     assert.match(source, /^graph TD\n/);
-    assert.match(source, /\n {4}T1\["T1: Scaffold the Fastify service"\]\n/);
+    // Task groups are subgraphs holding their tasks.
+    assert.match(source, /\n {4}subgraph g0 \["Foundation"\]\n {8}T1\["T1: Scaffold the Fastify service"\]\n {8}T2\[[^\n]*\n {4}end\n/);
     assert.match(source, /\n {4}T1 --> T2\n/);
+    assert.match(source, /\n {4}ms_M1\{\{"M1 · Day 2: [^"]*"\}\}\n/);
+    assert.match(source, /\n {4}T1 -\.-> ms_M1\n/);
+    // The critical path T3 → T4 → T7 → T8 → T10: its tasks outlined, its links heavier.
+    assert.match(source, /\n {4}class T3,T4,T7,T8,T10 critical\n/);
+    const links = source.split('\n').filter((l) => / -(->|\.->) /.test(l)).map((l) => l.trim());
+    const heavy = /\n {4}linkStyle ([\d,]+) stroke-width:4px\n/.exec(source)![1].split(',').map(Number);
+    assert.deepEqual(heavy.map((i) => links[i]), ['T3 --> T4', 'T4 --> T7', 'T7 --> T8', 'T8 --> T10']);
     assert.match(source, /\n {4}class T1,T2 done\n/);
     assert.match(source, /\n {4}class T3 inProgress\n/);
     assert.match(source, /\n {4}class T6 ready\n/);

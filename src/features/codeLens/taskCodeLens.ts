@@ -50,6 +50,12 @@ export class TaskCodeLensProvider extends Disposable implements vscode.CodeLensP
           command: Commands.openEpicStatus,
           arguments: [{ folder: entry.folder.key, epicPath: epic.path }],
         }),
+        new vscode.CodeLens(lineRange(epic.range.line), {
+          title: '$(type-hierarchy) Graph',
+          tooltip: 'Show the dependency graph of this epic',
+          command: Commands.showGraph,
+          arguments: [{ folder: entry.folder.key, epicPath: epic.path }],
+        }),
       );
     }
     const lined = new Set<number>();

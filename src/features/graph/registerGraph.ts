@@ -1,0 +1,139 @@
+import * as vscode from 'vscode';
+import { Commands } from '../../common/commands';
+import { Disposable } from '../../common/lifecycle';
+import type { GraphScope, GraphViewOptions } from '../../shared/graphProtocol';
+import type { PanelServices } from '../webviews/panelHost';
+import { progressText } from '../presentation';
+import { GRAPH_VIEW_TYPE, GraphPanel, restoredGraphState, scopeKey } from './graphPanel';
+
+interface ScopePick extends vscode.QuickPickItem {
+  readonly scope: GraphScope;
+}
+
+/** The open graph panels, one per epic or PRD: showing one again brings it forward. */
+export class GraphPanels extends Disposable {
+  private readonly open = new Map<string, GraphPanel>();
+  private readonly _onDidOpen = this._register(new vscode.EventEmitter<GraphPanel>());
+  readonly onDidOpen = this._onDidOpen.event;
+
+  readonly serializer: GraphSerializer;
+
+  constructor(private readonly services: PanelServices) {
+    super();
+    this.serializer = new GraphSerializer(this, services);
+    this._register({ dispose: () => [...this.open.values()].forEach((p) => p.dispose()) });
+  }
+
+  get panels(): readonly GraphPanel[] {
+    return [...this.open.values()];
+  }
+
+  show(scope: GraphScope): GraphPanel {
+    const existing = this.open.get(scopeKey(scope));
+    if (existing) {
+      existing.panel.reveal(undefined, false);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, 'Graph', vscode.ViewColumn.Active, { enableScripts: true });
+    return this.adopt(panel, scope);
+  }
+
+  /** Takes over a panel VS Code restored after a reload. */
+  adopt(panel: vscode.WebviewPanel, scope: GraphScope, options?: GraphViewOptions): GraphPanel {
+    const host = new GraphPanel(panel, this.services, scope, options);
+    const key = scopeKey(scope);
+    this.open.set(key, host);
+    host.onDidDispose(() => {
+      if (this.open.get(key) === host) this.open.delete(key);
+    });
+    this._onDidOpen.fire(host);
+    return host;
+  }
+}
+
+/** Brings graph panels back after a reload, from the state their webview saved. */
+export class GraphSerializer implements vscode.WebviewPanelSerializer {
+  constructor(
+    private readonly graphs: GraphPanels,
+    private readonly services: PanelServices,
+  ) {}
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    await this.services.workspace.ready();
+    const restored = restoredGraphState(state);
+    if (!restored) {
+      // Nothing says what it showed: an empty panel would only confuse.
+      panel.dispose();
+      return;
+    }
+    this.graphs.adopt(panel, restored.scope, restored.options);
+  }
+}
+
+export function registerGraph(context: vscode.ExtensionContext, services: PanelServices): GraphPanels {
+  const graphs = new GraphPanels(services);
+  context.subscriptions.push(graphs);
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, graphs.serializer),
+    vscode.commands.registerCommand(Commands.showGraph, async (arg?: unknown) => {
+      await services.workspace.ready();
+      const scope = scopeFromArgument(arg) ?? (await pickScope(services));
+      return scope ? graphs.show(scope) : undefined;
+    }),
+  );
+  return graphs;
+}
+
+/**
+ * What a command argument names: `{ folder, epicPath }` (CodeLens), `{ folder, prdPath }`,
+ * or a tree node holding an epic or PRD entry.
+ */
+function scopeFromArgument(arg: unknown): GraphScope | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const candidate = ('entry' in arg ? (arg as { entry: unknown }).entry : arg) as {
+    folder?: unknown;
+    plans?: { key?: unknown };
+    epicPath?: unknown;
+    prdPath?: unknown;
+    epic?: { path?: unknown };
+    prd?: { path?: unknown };
+  };
+  const folder =
+    typeof candidate.folder === 'string' ? candidate.folder : ((candidate.folder as { key?: unknown } | undefined)?.key ?? candidate.plans?.key);
+  if (typeof folder !== 'string') return undefined;
+  const epicPath = typeof candidate.epicPath === 'string' ? candidate.epicPath : candidate.epic?.path;
+  if (typeof epicPath === 'string') return { kind: 'epic', folder, epicPath };
+  const prdPath = typeof candidate.prdPath === 'string' ? candidate.prdPath : candidate.prd?.path;
+  if (typeof prdPath === 'string') return { kind: 'prd', folder, prdPath };
+  return undefined;
+}
+
+async function pickScope(services: PanelServices): Promise<GraphScope | undefined> {
+  const { workspace } = services;
+  const multiRoot = workspace.allFolders.length > 1;
+  const items: Array<ScopePick | vscode.QuickPickItem> = [];
+  const epics = workspace.epics();
+  if (epics.length > 0) items.push({ label: 'Epics', kind: vscode.QuickPickItemKind.Separator });
+  for (const e of epics) {
+    items.push({
+      label: `$(project) ${e.epic.title || e.epic.id}`,
+      description: `${progressText(e.analysis.counts)}${multiRoot ? ` · ${e.folder.folder.name}` : ''}`,
+      scope: { kind: 'epic', folder: e.folder.key, epicPath: e.epic.path },
+    });
+  }
+  const prds = workspace.prds();
+  if (prds.length > 0) items.push({ label: 'PRDs: every epic together', kind: vscode.QuickPickItemKind.Separator });
+  for (const p of prds) {
+    items.push({
+      label: `$(file-text) ${p.prd.title || p.prd.id}`,
+      description: multiRoot ? p.folder.folder.name : p.prd.id,
+      scope: { kind: 'prd', folder: p.folder.key, prdPath: p.prd.path },
+    });
+  }
+  if (epics.length === 0) {
+    void vscode.window.showInformationMessage('This workspace has no epics yet.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(items, { title: 'Show Dependency Graph', placeHolder: 'Choose an epic or a PRD' });
+  return picked && 'scope' in picked ? picked.scope : undefined;
+}

@@ -1,0 +1,123 @@
+import * as vscode from 'vscode';
+import { Disposable } from '../../common/lifecycle';
+import type { OpenFileMessage, WebviewApp } from '../../shared/webview';
+import type { ExternalOpener } from '../../services/externalOpener';
+import type { PlanWorkspace } from '../../services/planWorkspace';
+import { openAtLine } from '../presentation';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+
+export interface TracedMessage {
+  readonly direction: 'toWebview' | 'fromWebview';
+  readonly message: { readonly type: string };
+}
+
+/** What every panel host needs from the extension. */
+export interface PanelServices {
+  readonly extensionUri: vscode.Uri;
+  readonly workspace: PlanWorkspace;
+  readonly links: ExternalOpener;
+  readonly log: vscode.LogOutputChannel;
+}
+
+/** The last messages kept per panel: enough to see a conversation, bounded for long sessions. */
+const TRACE_LIMIT = 200;
+
+/**
+ * The host side of one webview panel: its HTML, the `ready` handshake (nothing is posted
+ * before the app listens; what was posted is sent once it does, latest first), and a trace
+ * of the messages both ways, which the integration tests read.
+ */
+export abstract class PanelHost<ToWebview extends { readonly type: string }, FromWebview extends { readonly type: string }> extends Disposable {
+  private ready = false;
+  private pending: ToWebview[] = [];
+  readonly trace: TracedMessage[] = [];
+
+  private readonly _onDidExchange = this._register(new vscode.EventEmitter<TracedMessage>());
+  /** A message was posted or received. */
+  readonly onDidExchange = this._onDidExchange.event;
+  private readonly _onDidDispose = this._register(new vscode.EventEmitter<void>());
+  readonly onDidDispose = this._onDidDispose.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    protected readonly services: PanelServices,
+    readonly app: WebviewApp,
+    inlineStyles = false,
+  ) {
+    super();
+    panel.webview.options = webviewOptions(services.extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'icon.svg');
+    this._register(panel.webview.onDidReceiveMessage((message: FromWebview) => this.receive(message)));
+    this._register(panel.onDidDispose(() => this.dispose()));
+    panel.webview.html = webviewHtml(panel.webview, services.extensionUri, { app, title: panel.title, inlineStyles });
+  }
+
+  /** Whether the app has said it is ready since it was last loaded. */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  protected post(message: ToWebview): void {
+    if (!this.ready) {
+      this.pending.push(message);
+      return;
+    }
+    this.record({ direction: 'toWebview', message });
+    void this.panel.webview.postMessage(message);
+  }
+
+  private receive(message: FromWebview): void {
+    if (!message || typeof message !== 'object' || typeof message.type !== 'string') return;
+    this.record({ direction: 'fromWebview', message });
+    if (message.type === 'ready') {
+      // A webview that was hidden and shown again is a new page: it says ready again and
+      // needs everything again. Panels send their whole state in `onReady`.
+      this.ready = true;
+      this.pending = [];
+      this.onReady();
+      return;
+    }
+    try {
+      const handled = this.onMessage(message);
+      if (handled instanceof Promise) handled.catch((error: unknown) => this.failed(message, error));
+    } catch (error) {
+      this.failed(message, error);
+    }
+  }
+
+  private failed(message: FromWebview, error: unknown): void {
+    this.services.log.error(`[${this.app}] ${message.type} failed: ${(error as Error).message ?? String(error)}`);
+    void vscode.window.showErrorMessage(`AutoPM: ${(error as Error).message ?? String(error)}`);
+  }
+
+  private record(entry: TracedMessage): void {
+    this.trace.push(entry);
+    if (this.trace.length > TRACE_LIMIT) this.trace.splice(0, this.trace.length - TRACE_LIMIT);
+    this._onDidExchange.fire(entry);
+  }
+
+  /** Posts the panel's whole state; called on every `ready`. */
+  protected abstract onReady(): void;
+
+  protected abstract onMessage(message: FromWebview): void | Promise<void>;
+
+  /** Opens a plan file of a workspace folder beside the panel. */
+  protected async openFile(message: OpenFileMessage): Promise<void> {
+    const folder = this.services.workspace.folderByKey(message.folder);
+    if (!folder) return;
+    await openAtLine(folder.uriOf(message.path), message.line, false, vscode.ViewColumn.Beside);
+  }
+
+  protected openUrl(url: string): void {
+    // Only web addresses: a message is data, and must not make the editor run anything.
+    if (/^https?:\/\//i.test(url)) void this.services.links.open(vscode.Uri.parse(url));
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    // Before the emitters go: whoever keeps a list of panels hears of it either way.
+    this._onDidDispose.fire();
+    super.dispose();
+    this.panel.dispose();
+  }
+}

@@ -1,0 +1,127 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/common/commands';
+import type { GraphPanel } from '../../src/features/graph/graphPanel';
+import { GRAPH_VIEW_TYPE } from '../../src/features/graph/graphPanel';
+import type { GraphRenderedMessage, GraphUpdateMessage, GraphWebviewState } from '../../src/shared/graphProtocol';
+import { api, closeAllEditors, codeLensTitles, eventually, fileUri, folderUri, markdownFiles, ref, restoreMarkdownFiles } from './helpers';
+
+const EPIC_001 = 'epics/epic-001-link-shortener.md';
+
+/** Waits for the webview to report that it drew a revision at least `revision`. */
+function rendered(panel: GraphPanel, revision: number, timeoutMs = 15000): Promise<GraphRenderedMessage> {
+  const done = panel.trace
+    .map((t) => t.message)
+    .find((m): m is GraphRenderedMessage => m.type === 'rendered' && (m as GraphRenderedMessage).revision >= revision);
+  if (done) return Promise.resolve(done);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error(`the webview did not draw revision ${revision}; trace: ${JSON.stringify(panel.trace.map((t) => `${t.direction}:${t.message.type}`))}`));
+    }, timeoutMs);
+    const listener = panel.onDidRender((message) => {
+      if (message.revision < revision) return;
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(message);
+    });
+  });
+}
+
+function lastUpdate(panel: GraphPanel): GraphUpdateMessage {
+  const updates = panel.trace.filter((t) => t.direction === 'toWebview' && t.message.type === 'graph').map((t) => t.message as GraphUpdateMessage);
+  assert.ok(updates.length > 0, 'no graph was posted');
+  return updates[updates.length - 1];
+}
+
+suite('Dependency graph panel', () => {
+  let before: Map<string, string>;
+  suiteSetup(() => api());
+  setup(() => {
+    before = markdownFiles();
+  });
+  teardown(async () => {
+    const { graphs } = await api();
+    graphs.panels.forEach((p) => p.dispose());
+    await closeAllEditors();
+    await restoreMarkdownFiles(before);
+  });
+
+  test('the epic title offers the graph, and the command opens a webview that says ready before the host posts, then draws every node', async () => {
+    const lenses = await codeLensTitles(fileUri(EPIC_001));
+    assert.ok(lenses.some((l) => l.line === 0 && l.title === '$(type-hierarchy) Graph'), JSON.stringify(lenses.filter((l) => l.line === 0)));
+
+    const panel = await vscode.commands.executeCommand<GraphPanel>(Commands.showGraph, { folder: folderUri().toString(), epicPath: EPIC_001 });
+    assert.ok(panel, 'the command returned no panel');
+    assert.equal(panel.panel.viewType, GRAPH_VIEW_TYPE);
+    const drawn = await rendered(panel, 1);
+    assert.equal(drawn.error, undefined);
+    // 10 tasks and 4 milestones, as the core's model has them.
+    assert.equal(drawn.nodes, 14);
+    assert.equal(panel.panel.title, 'Graph: Link Shortener Service');
+
+    const conversation = panel.trace.map((t) => `${t.direction}:${t.message.type}`);
+    assert.deepEqual(conversation.slice(0, 3), ['fromWebview:ready', 'toWebview:graph', 'fromWebview:rendered']);
+    const update = lastUpdate(panel);
+    assert.deepEqual(update.scope, { kind: 'epic', folder: folderUri().toString(), epicPath: EPIC_001 });
+    const states = Object.fromEntries(update.model.nodes.filter((n) => n.kind === 'task').map((n) => [n.id, n.state]));
+    assert.deepEqual(states, { T1: 'done', T2: 'done', T3: 'in-progress', T4: 'blocked', T5: 'blocked', T6: 'ready', T7: 'blocked', T8: 'blocked', T9: 'blocked', T10: 'blocked' });
+    assert.deepEqual(update.model.nodes.filter((n) => n.next).map((n) => n.id), ['T6']);
+    assert.deepEqual(update.model.nodes.filter((n) => n.critical).map((n) => n.id), ['T3', 'T4', 'T7', 'T8', 'T10']);
+
+    // Showing the same epic again brings the same panel forward.
+    const again = await vscode.commands.executeCommand<GraphPanel>(Commands.showGraph, { folder: folderUri().toString(), epicPath: EPIC_001 });
+    assert.equal(again, panel);
+  });
+
+  test('completing a task redraws the graph with the task done and the next task moved on', async () => {
+    const panel = await vscode.commands.executeCommand<GraphPanel>(Commands.showGraph, { folder: folderUri().toString(), epicPath: EPIC_001 });
+    await rendered(panel, 1);
+    const revision = lastUpdate(panel).revision;
+    await vscode.commands.executeCommand(Commands.completeTask, ref(EPIC_001, 'T6'));
+    const drawn = await rendered(panel, revision + 1);
+    assert.equal(drawn.error, undefined);
+    const update = lastUpdate(panel);
+    assert.equal(update.model.nodes.find((n) => n.id === 'T6')?.state, 'done');
+    assert.notDeepEqual(update.model.nodes.filter((n) => n.next).map((n) => n.id), ['T6']);
+  });
+
+  test('a PRD draws its epics together, one subgraph each', async () => {
+    const { workspace } = await api();
+    const prd = workspace.prds().find((p) => p.prd.id === 'team-calendar');
+    assert.ok(prd);
+    const panel = await vscode.commands.executeCommand<GraphPanel>(Commands.showGraph, { folder: folderUri().toString(), prdPath: prd.prd.path });
+    const drawn = await rendered(panel, 1);
+    assert.equal(drawn.error, undefined);
+    const update = lastUpdate(panel);
+    assert.deepEqual(update.model.epics.map((e) => e.id), ['team-calendar']);
+    assert.equal(drawn.nodes, update.model.nodes.length);
+  });
+
+  test('the serializer restores a panel from the state its webview saved, and refuses one that names nothing', async () => {
+    const { graphs } = await api();
+    const state: GraphWebviewState = {
+      scope: { kind: 'epic', folder: folderUri().toString(), epicPath: EPIC_001 },
+      options: { direction: 'LR', hideDone: true },
+      zoom: 1.5,
+      scrollLeft: 0,
+      scrollTop: 0,
+    };
+    const restoredPanel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, 'Graph', vscode.ViewColumn.Active, { enableScripts: true });
+    await graphs.serializer.deserializeWebviewPanel(restoredPanel, state);
+    const host = graphs.panels.find((p) => p.panel === restoredPanel);
+    assert.ok(host, 'the restored panel has no host');
+    await rendered(host, 1);
+    const update = lastUpdate(host);
+    assert.deepEqual(update.options, { direction: 'LR', hideDone: true });
+    assert.match(update.model.source, /^graph LR\n/);
+    assert.equal(update.model.nodes.some((n) => n.state === 'done'), false);
+    assert.equal(update.model.hiddenDone, 2);
+
+    const stray = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, 'Graph', vscode.ViewColumn.Active, { enableScripts: true });
+    let disposed = false;
+    stray.onDidDispose(() => (disposed = true));
+    await graphs.serializer.deserializeWebviewPanel(stray, { zoom: 2 });
+    await eventually(() => assert.ok(disposed, 'a panel restored from unusable state stays open'));
+  });
+});

@@ -90,6 +90,8 @@ export interface ReportPrdLink {
   readonly id: string | null;
   readonly title: string | null;
   readonly path: string | null;
+  /** Whether a PRD was found; null when no PRDs were given to look in. */
+  readonly found: boolean | null;
 }
 
 export interface ReportTask {
@@ -327,7 +329,7 @@ function statusOf(plan: Epic | Prd, counts: { readonly total: number; readonly d
 function prdLinkOf(epic: Epic, prds: readonly Prd[] | undefined, epics: readonly Epic[]): ReportPrdLink | null {
   if (epic.prd === undefined) return null;
   const prd = prds?.find((p) => epicsOfPrd(p, epics).includes(epic));
-  return { written: epic.prd, id: prd?.id ?? null, title: prd?.title ?? null, path: prd?.path ?? null };
+  return { written: epic.prd, id: prd?.id ?? null, title: prd?.title ?? null, path: prd?.path ?? null, found: prds === undefined ? null : prd !== undefined };
 }
 
 /** The hours of a set of tasks (see ReportHours). */

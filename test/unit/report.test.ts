@@ -59,7 +59,7 @@ describe('epic report: the example epics', () => {
     assert.deepEqual(report.counts, { total: 10, done: 2, inProgress: 1, ready: 1, blocked: 6 });
     assert.deepEqual(report.hours, { done: 5, remaining: 26, inProgress: 3, total: 31, unestimated: 0, unreadable: 0, countedAs: 1 });
     assert.deepEqual(report.status, { written: 'In Progress', state: 'in-progress', tasksState: 'in-progress', conflict: null, conflictText: null });
-    assert.deepEqual(report.prd, { written: 'PRD-001', id: 'PRD-001', title: 'Link Shortener Service', path: 'prds/prd-001-link-shortener.md' });
+    assert.deepEqual(report.prd, { written: 'PRD-001', id: 'PRD-001', title: 'Link Shortener Service', path: 'prds/prd-001-link-shortener.md', found: true });
     assert.deepEqual(report.start, { written: '2026-03-09', day: '2026-03-09' });
     assert.deepEqual(report.groups.map((g) => [g.name, g.done, g.total, g.percent]), [
       ['Foundation', 2, 2, 100], ['Redirects', 0, 2, 0], ['Management API', 0, 2, 0], ['Analytics', 0, 2, 0], ['Release', 0, 2, 0],
@@ -233,7 +233,7 @@ describe('project report', () => {
     assert.deepEqual(report.prds.find((p) => p.id === 'PRD-002')!.epicIds, []);
     assert.deepEqual(report.epicsWithUnknownPrd, ['epic-002-empty']);
     assert.deepEqual(report.epicsWithoutPrd, ['bare', 'epic-003-nodates']);
-    assert.deepEqual(report.epics.find((e) => e.id === 'epic-002-empty')!.prd, { written: 'PRD-404', id: null, title: null, path: null });
+    assert.deepEqual(report.epics.find((e) => e.id === 'epic-002-empty')!.prd, { written: 'PRD-404', id: null, title: null, path: null, found: false });
     const specs = report.deliverables.filter((r) => r.category === 'Spec');
     assert.deepEqual(specs.map((s) => [s.path, s.status, s.size?.text ?? null, s.parent, s.linkedFrom]), [
       ['docs/search-api.md', null, '3 lines', { category: 'PRD', id: 'PRD-001' }, ['prds/prd-001-search.md', 'epics/epic-001-search.md']],

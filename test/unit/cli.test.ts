@@ -206,6 +206,82 @@ describe('autopm (the built CLI)', () => {
     }
   });
 
+  test('sprint --json: the current sprint on the day given', () => {
+    const dir = join(fixturesDir, 'sprints', 'workspace');
+    const { code, stdout, stderr } = run('sprint', dir, '--json', '--today', '2026-03-17', '--no-cache');
+    assert.equal(code, 0, stderr);
+    const { today, sprint, sprints } = JSON.parse(stdout);
+    assert.equal(today, '2026-03-17');
+    assert.deepEqual(
+      [sprint.id, sprint.name, sprint.source, sprint.path, sprint.start, sprint.end, sprint.phase, sprint.label],
+      ['sprint-4', 'Sprint 4', 'file', '.claude/epics/sprints/sprint-4.md', '2026-03-09', '2026-03-20', 'active', 'Sprint 4 · 3/8 · 3 days left'],
+    );
+    assert.deepEqual(sprint.counts, { scope: 8, done: 3, remaining: 5, inProgress: 1, blocked: 2, atRisk: 1, unresolved: 1 });
+    assert.deepEqual([sprint.daysLeft, sprint.workingDaysLeft, sprint.hoursLeft, sprint.hoursPerDay], [3, 4, 24, 6]);
+    assert.deepEqual(sprint.blocked, ['checkout-flow:103', 'epic-001-task-api:T4']);
+    assert.deepEqual(sprint.atRisk, ['checkout-flow:104']);
+    assert.deepEqual(sprint.tasks.find((t: { key: string }) => t.key === 'checkout-flow:103'), {
+      key: 'checkout-flow:103', epic: 'checkout-flow', id: '103', title: 'Address validation', state: 'open', display: 'blocked',
+      path: '.claude/epics/checkout-flow/103.md', line: 2, estimate: '3 hours', hours: 3,
+      blockers: [{ taskId: '102', reason: 'not-done' }], atRisk: false, via: ['file'],
+    });
+    assert.deepEqual(sprint.unresolved, [
+      { written: 'checkout-flow:109', path: '.claude/epics/sprints/sprint-4.md', line: 18, reason: 'unknown-task', message: 'checkout-flow:109 names no task of epic checkout-flow.' },
+    ]);
+    // Completion dates come from the task files: 101 was closed on the 11th; single-file tasks have none.
+    assert.deepEqual(sprint.burndown.points.map((p: { date: string; remaining: number }) => `${p.date}:${p.remaining}`), [
+      '2026-03-09:8', '2026-03-10:8', '2026-03-11:7', '2026-03-12:7', '2026-03-13:7', '2026-03-14:7', '2026-03-15:7', '2026-03-16:7', '2026-03-17:5',
+    ]);
+    assert.deepEqual(sprint.burndown.undated, ['epic-001-task-api:T1', 'epic-001-task-api:T2']);
+    assert.deepEqual(sprints.map((s: { id: string; current: boolean }) => `${s.id}:${s.current}`), ['sprint-3:false', 'sprint-4:true', 'sprint-5:false']);
+  });
+
+  test('sprint for people, a named sprint, and a day no sprint covers', () => {
+    const dir = join(fixturesDir, 'sprints', 'workspace');
+    const text = run('sprint', dir, '--today', '2026-03-17');
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^Sprint 4 {2}\(sprint-4, 2026-03-09 → 2026-03-20, 3 days left\)\nGoal: Customers can pay for what is in their cart\nSprint 4 · 3\/8 · 3 days left\n/);
+    assert.match(text.stdout, /\nBlocked \(2\)\n {2}checkout-flow:103 {2}Address validation {2}\(waits on 102\)\n/);
+    assert.match(text.stdout, /\nAt risk \(1\)\n {2}checkout-flow:104 {2}Order confirmation email {2}\(40h estimated, 24h left at 6h a day\)\n/);
+    assert.match(text.stdout, /\nNot found \(1\)\n {2}\.claude\/epics\/sprints\/sprint-4\.md:18 {2}checkout-flow:109 names no task of epic checkout-flow\.\n$/);
+    const named = JSON.parse(run('sprint', dir, '--json', '--sprint', 'Sprint 3', '--today', '2026-03-17').stdout);
+    assert.deepEqual([named.sprint.id, named.sprint.phase, named.sprint.label], ['sprint-3', 'ended', 'Sprint 3 · 1/1 · ended']);
+    const gap = run('sprint', dir, '--today', '2026-03-07');
+    assert.equal(gap.code, 0);
+    assert.match(gap.stdout, /^No sprint covers 2026-03-07\. Sprints:\n {2}sprint-3 {2}Sprint 3 {2}2026-02-23 → 2026-03-06\n/);
+    assert.equal(JSON.parse(run('sprint', dir, '--json', '--today', '2026-03-07').stdout).sprint, null);
+    const unknown = run('sprint', dir, '--sprint', 'nope');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /^autopm: No sprint "nope"\. Sprints: sprint-3, sprint-4, sprint-5\./);
+    const badDay = run('sprint', dir, '--today', 'March 17');
+    assert.equal(badDay.code, 2);
+    assert.match(badDay.stderr, /--today "March 17" is not a date/);
+  });
+
+  test('sprint in the examples: no sprint files, so the epic with dates is its own time box', () => {
+    const { code, stdout } = run('sprint', examplesDir, '--json', '--today', '2026-03-12');
+    assert.equal(code, 0);
+    const { sprint, sprints } = JSON.parse(stdout);
+    assert.deepEqual(sprints.map((s: { id: string; source: string }) => `${s.id}:${s.source}`), ['epic-001-link-shortener:epic']);
+    assert.equal(sprint.label, 'Link Shortener Service · 2/10 · 8 days left');
+  });
+
+  test('sprint with the parse cache on answers as without it, cold and warm', () => {
+    const dir = copyOf(join(fixturesDir, 'sprints', 'workspace'));
+    const ownCache = mkdtempSync(join(tmpdir(), 'autopm-cli-cache-'));
+    try {
+      age(dir);
+      const env = { XDG_CACHE_HOME: ownCache };
+      const uncached = runWith(env, 'sprint', dir, '--json', '--today', '2026-03-17', '--no-cache').stdout;
+      assert.equal(runWith(env, 'sprint', dir, '--json', '--today', '2026-03-17').stdout, uncached);
+      assert.equal(readdirSync(join(ownCache, 'autopm')).length, 1);
+      assert.equal(runWith(env, 'sprint', dir, '--json', '--today', '2026-03-17').stdout, uncached);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(ownCache, { recursive: true, force: true });
+    }
+  });
+
   test('usage errors exit 2 with a message', () => {
     const bare = run();
     assert.equal(bare.code, 2);

@@ -1,7 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PlanIndex } from '../../src/core/planIndex';
+import { NodePlanFileSystem } from '../../src/services/nodePlanFileSystem';
+import { DiskParseCache } from '../../src/services/parseCache';
 import { buildSprintPlan, currentSprint, localIsoDate, parseSprintFile, readIsoDate } from '../../src/core/sprint';
 import { FOCUSED_HOURS_PER_DAY, scopeChange, sprintBurndown, sprintLabel, sprintStatus, sprintTooltip, workingDaysBetween } from '../../src/core/sprintStatus';
 import { fixturesDir, indexOf, MemoryFileSystem } from './helpers';
@@ -326,6 +330,46 @@ describe('the index and sprint files', () => {
     fs.files.set('epics/epic-001-a.md', '# Epic 001: A\n\n## Tasks\n- [ ] **Task 1:** One\n  - **Sprint:** Two\n');
     await index.update(['epics/epic-001-a.md']);
     assert.deepEqual(index.sprints.map((s) => [s.id, s.taskKeys]), [['sprint-2', ['epic-001-a:T1']]]);
+  });
+});
+
+describe('sprint files in the parse cache', () => {
+  test('a warm run reads nothing and gives exactly the sprints of a cold one', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'autopm-sprint-cache-'));
+    try {
+      const workspace = join(root, 'workspace');
+      cpSync(WORKSPACE, workspace, { recursive: true });
+      const past = new Date(Date.now() - 3600_000);
+      const age = (dir: string) => {
+        for (const entry of readdirSync(dir, { withFileTypes: true })) {
+          if (entry.isDirectory()) age(join(dir, entry.name));
+          else utimesSync(join(dir, entry.name), past, past);
+        }
+      };
+      age(workspace);
+      const runOnce = async () => {
+        const reads: string[] = [];
+        const fs = new (class extends NodePlanFileSystem {
+          override async readFile(path: string) {
+            reads.push(path);
+            return super.readFile(path);
+          }
+        })(workspace);
+        const cache = new DiskParseCache({ workspace, roots: ['prds', 'epics', '.claude/prds', '.claude/epics'], build: 'b', directory: join(root, 'cache') });
+        const index = new PlanIndex(fs, undefined, { parseCache: cache });
+        await index.build();
+        cache.save();
+        return { index, reads };
+      };
+      const cold = await runOnce();
+      assert.ok(cold.reads.includes('.claude/epics/sprints/sprint-4.md'));
+      const warm = await runOnce();
+      assert.deepEqual(warm.reads, []);
+      assert.deepStrictEqual(warm.index.sprintFiles, cold.index.sprintFiles);
+      assert.deepStrictEqual(warm.index.sprintPlan, cold.index.sprintPlan);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

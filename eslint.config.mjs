@@ -43,6 +43,6 @@ export default tseslint.config(
   {
     // Functions passed to page.evaluate run in the workbench page, not in Node.
     files: ['test/harness/**/*.mjs', 'test/e2e/**/*.mjs', 'bench/**/*.mjs'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly' } },
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', getComputedStyle: 'readonly' } },
   },
 );

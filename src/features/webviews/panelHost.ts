@@ -105,7 +105,10 @@ export abstract class PanelHost<ToWebview extends { readonly type: string }, Fro
   protected async openFile(message: OpenFileMessage): Promise<void> {
     const folder = this.services.workspace.folderByKey(message.folder);
     if (!folder) return;
-    await openAtLine(folder.uriOf(message.path), message.line, false, vscode.ViewColumn.Beside);
+    // The group right of the panel, the same one every time: `Beside` is relative to the
+    // active group, which after the first click is the editor just opened.
+    const column = ((this.panel.viewColumn ?? vscode.ViewColumn.One) + 1) as vscode.ViewColumn;
+    await openAtLine(folder.uriOf(message.path), message.line, false, column);
   }
 
   protected openUrl(url: string): void {

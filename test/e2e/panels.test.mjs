@@ -1,0 +1,184 @@
+// End-to-end tests of AutoPM's webview panels in the real VS Code web UI (the packaged
+// extension, headless chromium): what the panels draw, read from their DOM, and what
+// clicking them does to the editor and the files. Screenshots of every panel, in a light
+// and a dark theme, go to test-results/e2e/panels/.
+//
+// The tests run in order on one workbench, on a copy of the example workspace.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import {
+  activeWebview, extensionHostCrashes, installExtension, launchBrowser, newAutomationPage,
+  runCommand, startServer, waitForWorkbench,
+} from '../harness/vscodeHarness.mjs';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const vsix = path.resolve(repo, process.env.AUTOPM_E2E_VSIX ?? 'dist/autopm.vsix');
+const shots = path.join(repo, 'test-results', 'e2e', 'panels');
+const TIMEOUT = 30_000;
+
+let workspace;
+let server;
+let browser;
+let page;
+let failed = false;
+
+const plain = (text) => text.replaceAll('\u00a0', ' ');
+const shoot = (name) => page.screenshot({ path: path.join(shots, name) });
+
+/** Calls `read` until `done` accepts its value, which it returns; fails on timeout. */
+async function until(read, done, what) {
+  const deadline = Date.now() + TIMEOUT;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; last seen: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function writeWorkspaceSettings(settings) {
+  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
+}
+
+/** Switches the colour theme and waits until webviews have it too. */
+async function useTheme(kind) {
+  writeWorkspaceSettings({ 'workbench.colorTheme': kind === 'dark' ? 'Default Dark Modern' : 'Default Light Modern' });
+  await page.locator(kind === 'dark' ? '.monaco-workbench.vs-dark' : '.monaco-workbench.vs').waitFor({ timeout: TIMEOUT });
+}
+
+/** Picks the first quick-pick row that contains `text`. */
+async function pick(text) {
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+  await row.waitFor({ timeout: TIMEOUT });
+  await row.click();
+}
+
+/** The title of the active editor group's active tab. */
+async function activeEditorTitle() {
+  return plain(await page.locator('.editor-group-container.active .tab.active').first().innerText()).replace(/\s+/g, '');
+}
+
+/** How many editor groups the workbench shows. */
+const editorGroups = () => page.locator('.editor-group-container').count();
+
+const watched = (body) => async () => {
+  try {
+    await body();
+  } catch (error) {
+    if (!failed && page) await shoot('failure.png').catch(() => {});
+    failed = true;
+    throw error;
+  }
+};
+
+before(watched(async () => {
+  fs.rmSync(shots, { recursive: true, force: true });
+  fs.mkdirSync(shots, { recursive: true });
+  assert.ok(fs.existsSync(vsix), `${vsix} does not exist; run: npm run package`);
+  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'autopm-e2e-panels-'));
+  fs.cpSync(path.join(repo, 'examples'), workspace, { recursive: true });
+  writeWorkspaceSettings({ 'workbench.colorTheme': 'Default Light Modern' });
+  server = await startServer({ smokeTestDriver: false });
+  await installExtension(vsix, server);
+  browser = await launchBrowser();
+  ({ page } = await newAutomationPage(browser, { logFile: path.join(server.runDir, 'automation.log') }));
+  await page.goto(server.workbenchUrl({ folder: workspace }));
+  await waitForWorkbench(page, { smokeTestDriver: false });
+  // The command palette lists what was registered when it opened: wait for the extension.
+  await page.locator('.statusbar-item[id$="autopm.epicProgress"]').waitFor({ timeout: TIMEOUT });
+}));
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  await server?.stop();
+  const crashes = server ? extensionHostCrashes(server.logFile) : [];
+  if (server) {
+    if (failed || crashes.length > 0 || process.env.AUTOPM_HARNESS_KEEP === '1') console.log(`logs kept in ${server.runDir}`);
+    else fs.rmSync(server.runDir, { recursive: true, force: true });
+  }
+  if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+  assert.deepEqual(crashes, [], 'an extension host ended abnormally');
+});
+
+/** The graph's drawn nodes: the task or milestone each stands for and its classes. */
+const graphNodes = (frame) => frame.locator('.canvas svg g.node').evaluateAll((nodes) => nodes.map((node) => ({
+  task: node.getAttribute('data-task'),
+  classes: [...node.classList].filter((c) => !['node', 'default'].includes(c)).sort(),
+  label: node.textContent.replace(/\s+/g, ' ').trim(),
+})));
+
+test('the dependency graph draws every task and milestone, coloured by state, with the critical path and the next task marked', watched(async () => {
+  await runCommand(page, 'AutoPM: Show Dependency Graph');
+  await pick('Link Shortener Service');
+  const frame = activeWebview(page);
+  const nodes = await until(() => graphNodes(frame), (found) => found.length === 14, '14 drawn nodes');
+  const byTask = Object.fromEntries(nodes.map((n) => [n.task, n.classes]));
+  assert.deepEqual(byTask['epic-001-link-shortener:T1'], ['done']);
+  assert.deepEqual(byTask['epic-001-link-shortener:T3'], ['critical', 'inProgress']);
+  assert.deepEqual(byTask['epic-001-link-shortener:T6'], ['next', 'ready']);
+  assert.deepEqual(byTask['epic-001-link-shortener:T4'], ['blocked', 'critical']);
+  assert.deepEqual(nodes.filter((n) => n.classes.includes('critical')).map((n) => n.task.split(':')[1]), ['T3', 'T4', 'T7', 'T8', 'T10']);
+  assert.deepEqual(nodes.filter((n) => n.classes.includes('milestone')).map((n) => n.task.split(':')[1]), ['M1', 'M2', 'M3', 'M4']);
+  assert.match(nodes.find((n) => n.task.endsWith(':T6')).label, /^▶ T6: Single sign-on/);
+  // Task groups are drawn as boxes around their tasks.
+  assert.deepEqual((await frame.locator('.canvas svg g.cluster').evaluateAll((c) => c.map((g) => g.textContent.trim()))).sort(),
+    ['Analytics', 'Foundation', 'Management API', 'Redirects', 'Release']);
+  // The critical path's links are drawn heavier than the others.
+  const widths = await frame.locator('.canvas svg .flowchart-link').evaluateAll((links) => links.map((l) => getComputedStyle(l).strokeWidth));
+  assert.equal(widths.filter((w) => w === '4px').length, 4);
+  await shoot('graph-light.png');
+}));
+
+test('hovering a node tells its state, estimate, issue and what it waits for; Enter on a focused node opens its line', watched(async () => {
+  const frame = activeWebview(page);
+  await frame.locator('g.node[data-task$=":T5"]').hover();
+  const tip = frame.locator('.node-tip');
+  await tip.waitFor({ timeout: TIMEOUT });
+  assert.equal(plain(await tip.innerText()).replace(/\s+/g, ' ').trim(),
+    'T5: Create, update and disable links Blocked Estimate: 4 hours Waits for: T3, T6');
+
+  // Keyboard: focus reaches a node, and Enter opens the epic at that task's line.
+  await frame.locator('g.node[data-task$=":T5"]').press('Enter');
+  await until(activeEditorTitle, (title) => title.startsWith('epic-001-link-shortener.md'), 'the epic to open');
+  await page.locator('.statusbar-item[id="status.editor.selection"]', { hasText: 'Ln 39,' }).waitFor({ timeout: TIMEOUT });
+}));
+
+test('clicking a node opens its task\'s line beside the graph', watched(async () => {
+  const frame = activeWebview(page);
+  await frame.locator('g.node[data-task$=":T9"]').click();
+  await page.locator('.statusbar-item[id="status.editor.selection"]', { hasText: 'Ln 54,' }).waitFor({ timeout: TIMEOUT });
+  // The graph and, beside it, the one editor both clicks went to.
+  assert.equal(await editorGroups(), 2);
+  assert.match(await activeEditorTitle(), /^epic-001-link-shortener\.md/);
+  // The graph alone, wide enough to read, for what follows.
+  await runCommand(page, 'View: Close All Editor Groups');
+  await page.locator('.editor-instance').waitFor({ state: 'detached', timeout: TIMEOUT });
+  await runCommand(page, 'AutoPM: Show Dependency Graph');
+  await pick('Link Shortener Service');
+  await until(() => graphNodes(activeWebview(page)), (found) => found.length === 14, 'the graph drawn again');
+  assert.equal(await editorGroups(), 1);
+}));
+
+test('hiding done tasks and turning the graph left to right redraw it; the dark theme recolours it', watched(async () => {
+  const frame = activeWebview(page);
+  await frame.getByRole('button', { name: 'Hide Done Tasks' }).click();
+  await until(() => graphNodes(frame), (found) => found.length === 12, '12 nodes with the done tasks hidden');
+  await frame.getByRole('button', { name: 'Left to Right' }).click();
+  await until(async () => {
+    const box = await frame.locator('.canvas svg').boundingBox();
+    return box && box.width > box.height;
+  }, Boolean, 'a graph wider than tall');
+  await frame.getByRole('button', { name: 'Show Done Tasks' }).click();
+  await until(() => graphNodes(frame), (found) => found.length === 14, 'every node again');
+  await frame.getByRole('button', { name: 'Fit to Window' }).click();
+  await useTheme('dark');
+  await until(() => frame.locator('body').getAttribute('class'), (c) => c?.includes('vscode-dark'), 'the webview in the dark theme');
+  await until(() => graphNodes(frame), (found) => found.length === 14, 'the graph redrawn in the dark theme');
+  await shoot('graph-dark.png');
+  await useTheme('light');
+}));

@@ -16,6 +16,7 @@ import { epicProgress, prdProgress, stateOfTasks } from './core/progress';
 import { planStateLabel } from './core/status';
 import { statusConflict } from './core/validate';
 import { NodePlanFileSystem } from './services/nodePlanFileSystem';
+import { reportCommand } from './cliReport';
 import { sprintCommand, SprintUsageError } from './cliSprint';
 import { buildKeyOf, cacheDisabledByEnvironment, defaultCacheDirectory, DiskParseCache } from './services/parseCache';
 
@@ -31,6 +32,9 @@ Commands:
                                         set a task's state in its file(s)
   sprint [dir] [--json] [--sprint <id>] [--today <date>]
                                         the current sprint: done, remaining, blocked, at risk
+  report [dir] [--epic <id>] [--format markdown|json]
+                                        the project report, or one epic's, with a burndown
+                                        from git history when the folder is a repository
 
 Options:
   --roots <a,b,...>  plan folders, relative to dir (default: ${DEFAULT_PLAN_ROOTS.join(',')})
@@ -310,6 +314,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         roots: { type: 'string' },
         'no-cache': { type: 'boolean', default: false },
         sprint: { type: 'string' },
+        epic: { type: 'string' },
         today: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -361,6 +366,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         const index = await loadIndex(dir, roots, useCache);
         const readText = (path: string) => (existsSync(join(dir, path)) ? readFileSync(join(dir, path), 'utf8') : undefined);
         return sprintCommand(index, { json: values.json, sprint: values.sprint, today: values.today, readText }, io);
+      }
+      case 'report': {
+        const dir = resolve(args[0] ?? '.');
+        // --format defaults to mermaid for graphs; a report defaults to markdown.
+        const format = argv.includes('--format') || argv.some((a) => a.startsWith('--format=')) ? values.format : values.json ? 'json' : 'markdown';
+        return reportCommand(await loadIndex(dir, roots, useCache), dir, { epic: values.epic, format, roots, today: values.today }, io);
       }
       default:
         throw new UsageError(`Unknown command "${command}".`);

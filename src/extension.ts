@@ -14,6 +14,7 @@ import { ActiveEpic } from './services/activeEpic';
 import { ExternalOpener } from './services/externalOpener';
 import { Notifier } from './services/notifier';
 import { PlanEditor } from './services/planEditor';
+import { PlanHistoryService } from './services/planHistory';
 import { PlanWorkspace } from './services/planWorkspace';
 
 /** What `activate` returns: the live services, for the integration tests and the benchmark. */
@@ -55,7 +56,9 @@ export function activate(context: vscode.ExtensionContext): AutoPmApi {
   registerTaskCommands(context, { workspace, editor, activeEpic, log, notifier, links, revealInTree: (entry) => explorer.revealTask(entry) });
   registerPlanCommands(context, { workspace, diagnostics, log });
   const statusBar = registerEpicStatus(context, workspace, activeEpic);
-  const panelServices = { extensionUri: context.extensionUri, workspace, links, log };
+  const history = new PlanHistoryService(workspace, log);
+  context.subscriptions.push(history);
+  const panelServices = { extensionUri: context.extensionUri, workspace, links, log, history };
   const graphs = registerGraph(context, panelServices);
 
   context.subscriptions.push(new PlanLanguageFeatures(workspace));

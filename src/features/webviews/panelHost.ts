@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../../common/lifecycle';
 import type { OpenFileMessage, WebviewApp } from '../../shared/webview';
 import type { ExternalOpener } from '../../services/externalOpener';
+import type { PlanHistoryService } from '../../services/planHistory';
 import type { PlanWorkspace } from '../../services/planWorkspace';
 import { openAtLine } from '../presentation';
 import { webviewHtml, webviewOptions } from './webviewHtml';
@@ -17,6 +18,8 @@ export interface PanelServices {
   readonly workspace: PlanWorkspace;
   readonly links: ExternalOpener;
   readonly log: vscode.LogOutputChannel;
+  /** When tasks were done, for burndowns. */
+  readonly history: PlanHistoryService;
 }
 
 /** The last messages kept per panel: enough to see a conversation, bounded for long sessions. */

@@ -1,0 +1,124 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TaskHistory } from '../core/history';
+import { buildTaskHistory } from '../core/history';
+import { Disposable } from '../common/lifecycle';
+import { readGitHistory } from './nodeGitHistory';
+import type { FolderPlans, PlanWorkspace } from './planWorkspace';
+
+/** The part of VS Code's built-in git extension API (`vscode.git`, API version 1) used here. */
+interface GitApi {
+  readonly git: { readonly path: string };
+  getRepository(uri: vscode.Uri): { readonly state: { readonly onDidChange: vscode.Event<void> } } | null;
+  readonly onDidOpenRepository: vscode.Event<unknown>;
+}
+
+interface GitExtension {
+  readonly enabled: boolean;
+  getAPI(version: 1): GitApi;
+}
+
+/**
+ * When tasks were done, for burndowns: replayed from the git history of the plan files when
+ * the folder is a repository VS Code's git extension knows (its git binary and its notion of
+ * the repository), else from the files' own dates. Kept per folder until the plans or the
+ * repository change.
+ */
+export class PlanHistoryService extends Disposable {
+  private readonly cache = new Map<string, Promise<TaskHistory>>();
+  private git: Promise<GitApi | undefined> | undefined;
+  private readonly watched = new Set<string>();
+
+  constructor(
+    private readonly workspace: PlanWorkspace,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    super();
+    this._register(
+      workspace.onDidChange((event) => {
+        if (event) this.cache.delete(event.folder.key);
+        else this.cache.clear();
+      }),
+    );
+  }
+
+  taskHistory(folder: FolderPlans): Promise<TaskHistory> {
+    let history = this.cache.get(folder.key);
+    if (!history) {
+      history = this.read(folder);
+      this.cache.set(folder.key, history);
+    }
+    return history;
+  }
+
+  private async read(folder: FolderPlans): Promise<TaskHistory> {
+    const started = Date.now();
+    const local = folder.folder.uri.scheme === 'file' ? folder.folder.uri.fsPath : undefined;
+    const epics = folder.index.allEpics;
+    const fileDates = local
+      ? {
+          readText: (file: string) => readIfFile(path.join(local, file)),
+          modified: (file: string) => modifiedIfFile(path.join(local, file)),
+        }
+      : {};
+    let history;
+    const git = local ? await this.gitApi() : undefined;
+    if (local && git?.getRepository(folder.folder.uri)) {
+      this.watchRepository(git, folder);
+      try {
+        history = await readGitHistory(local, folder.roots, { git: git.git.path, include: (p) => folder.index.roleOf(p) !== undefined });
+      } catch (error) {
+        this.log.warn(`[History] could not read the git history of ${folder.folder.name}: ${(error as Error).message}`);
+      }
+    }
+    const result = await buildTaskHistory({ epics, history, fileDates, roots: folder.roots });
+    this.log.info(`[History] ${folder.folder.name}: ${result.events.length} task events from ${result.source} in ${Date.now() - started} ms`);
+    return result;
+  }
+
+  /** A commit, checkout or pull changes the history without changing the files' index. */
+  private watchRepository(git: GitApi, folder: FolderPlans): void {
+    if (this.watched.has(folder.key)) return;
+    const repository = git.getRepository(folder.folder.uri);
+    if (!repository) return;
+    this.watched.add(folder.key);
+    this._register(repository.state.onDidChange(() => this.cache.delete(folder.key)));
+  }
+
+  private gitApi(): Promise<GitApi | undefined> {
+    this.git ??= (async () => {
+      try {
+        const extension = vscode.extensions.getExtension<GitExtension>('vscode.git');
+        if (!extension) return undefined;
+        const exports = extension.isActive ? extension.exports : await extension.activate();
+        if (!exports.enabled) return undefined;
+        const api = exports.getAPI(1);
+        // A repository opened later (a `git init`, a folder added) makes the file-date history stale.
+        this._register(api.onDidOpenRepository(() => this.cache.clear()));
+        return api;
+      } catch (error) {
+        this.log.warn(`[History] the git extension is not available: ${(error as Error).message}`);
+        return undefined;
+      }
+    })();
+    return this.git;
+  }
+}
+
+function readIfFile(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function modifiedIfFile(file: string): string | undefined {
+  try {
+    const stats = fs.statSync(file, { throwIfNoEntry: false });
+    return stats?.isFile() ? stats.mtime.toISOString() : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,168 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TaskHistory } from '../../core/history';
+import type { EpicReport, ProjectReport } from '../../core/report';
+import { buildEpicReport, buildProjectReport } from '../../core/report';
+import { epicReportMarkdown, projectReportMarkdown } from '../../core/reportMarkdown';
+import type { ReportFromWebview, ReportScope, ReportToWebview, ReportWebviewState } from '../../shared/reportProtocol';
+import { assertNever } from '../../shared/webview';
+import type { FolderPlans } from '../../services/planWorkspace';
+import type { PanelServices } from '../webviews/panelHost';
+import { PanelHost } from '../webviews/panelHost';
+
+export const REPORT_VIEW_TYPE = 'autopm.report';
+
+export function reportScopeKey(scope: ReportScope): string {
+  return scope.kind === 'epic' ? `epic:${scope.folder}#${scope.epicPath}` : `project:${scope.folder}`;
+}
+
+/** Today in the user's time zone, as the burndown's last day. */
+function today(): string {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+}
+
+/** Text and size of the folder's files, for the deliverables matrix (local folders only). */
+function fileReaders(folder: FolderPlans) {
+  const root = folder.folder.uri.scheme === 'file' ? folder.folder.uri.fsPath : undefined;
+  const readText = (file: string): string | undefined => {
+    if (!root) return undefined;
+    try {
+      return fs.readFileSync(path.join(root, file), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const fileInfo = (file: string) => {
+    const text = readText(file);
+    return text === undefined ? undefined : { bytes: Buffer.byteLength(text, 'utf8'), lines: text.length === 0 ? 0 : text.split('\n').length };
+  };
+  return root ? { readText, fileInfo } : {};
+}
+
+/** Builds what a scope shows now, or undefined when its plan is gone. */
+export function buildReport(folder: FolderPlans, scope: ReportScope, history: TaskHistory | undefined): EpicReport | ProjectReport | undefined {
+  const { index } = folder;
+  if (scope.kind === 'epic') {
+    const epic = index.allEpics.find((e) => e.path === scope.epicPath);
+    return epic && buildEpicReport(epic, { prds: index.prds, analysis: index.analysis(epic), today: today(), ...(history ? { history } : {}) });
+  }
+  return buildProjectReport(
+    { prds: index.prds, epics: index.allEpics },
+    { analysis: (e) => index.analysis(e), today: today(), ...fileReaders(folder), ...(history ? { history } : {}) },
+  );
+}
+
+/** One status report panel (an epic's or the project's); it follows the index. */
+export class ReportPanel extends PanelHost<ReportToWebview, ReportFromWebview> {
+  private revision = 0;
+  private report: EpicReport | ProjectReport | undefined;
+  private lastJson: string | undefined;
+  private queue: Promise<void> = Promise.resolve();
+
+  private readonly _onDidRender = this._register(new vscode.EventEmitter<number>());
+  /** The webview drew a revision. */
+  readonly onDidRender = this._onDidRender.event;
+
+  constructor(
+    panel: vscode.WebviewPanel,
+    services: PanelServices,
+    readonly scope: ReportScope,
+  ) {
+    super(panel, services, 'report');
+    this._register(
+      services.workspace.onDidChange((event) => {
+        if (!event || event.folder.key === scope.folder) void this.update(false);
+      }),
+    );
+  }
+
+  get current(): EpicReport | ProjectReport | undefined {
+    return this.report;
+  }
+
+  protected onReady(): void {
+    void this.update(true);
+  }
+
+  /** Updates run one after another, so an older one never posts after a newer one. */
+  update(always: boolean): Promise<void> {
+    this.queue = this.queue.then(() => this.doUpdate(always)).catch((error: unknown) => {
+      this.services.log.error(`[Report] could not build the report: ${(error as Error).message}`);
+    });
+    return this.queue;
+  }
+
+  private async doUpdate(always: boolean): Promise<void> {
+    const folder = this.services.workspace.folderByKey(this.scope.folder);
+    const history = folder ? await this.services.history.taskHistory(folder) : undefined;
+    const report = folder && buildReport(folder, this.scope, history);
+    if (!report || !folder) {
+      this.report = undefined;
+      this.lastJson = undefined;
+      this.post({ type: 'gone', message: 'This epic is no longer in the workspace: its file was moved or deleted.' });
+      return;
+    }
+    this.panel.title = report.kind === 'epic' ? `Status: ${report.title || report.id}` : `Project Status${this.services.workspace.allFolders.length > 1 ? `: ${folder.folder.name}` : ''}`;
+    const json = JSON.stringify(report);
+    if (!always && json === this.lastJson) return;
+    this.lastJson = json;
+    this.report = report;
+    this.post({ type: 'report', scope: this.scope, report, historySource: history?.source ?? 'file-dates', revision: ++this.revision });
+  }
+
+  protected async onMessage(message: ReportFromWebview): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        return;
+      case 'openFile':
+        return this.openFile(message);
+      case 'openUrl':
+        return this.openUrl(message.url);
+      case 'exportMarkdown':
+        await this.exportMarkdown();
+        return;
+      case 'rendered':
+        this._onDidRender.fire(message.revision);
+        return;
+      default:
+        assertNever(message);
+    }
+  }
+
+  /** The report as markdown, with file links relative to where it is saved. */
+  markdownFor(target: vscode.Uri): string | undefined {
+    const folder = this.services.workspace.folderByKey(this.scope.folder);
+    if (!this.report || !folder) return undefined;
+    const from = path.posix.dirname(target.path);
+    const relative = path.posix.relative(from, folder.folder.uri.path);
+    const linkBase = relative === '' ? '' : `${relative}/`;
+    return this.report.kind === 'epic' ? epicReportMarkdown(this.report, { linkBase }) : projectReportMarkdown(this.report, { linkBase });
+  }
+
+  async exportMarkdown(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const folder = this.services.workspace.folderByKey(this.scope.folder);
+    if (!this.report || !folder) return undefined;
+    const name = this.report.kind === 'epic' ? `${this.report.id}-status.md` : 'project-status.md';
+    target ??= await vscode.window.showSaveDialog({
+      title: 'Export Report as Markdown',
+      filters: { Markdown: ['md'] },
+      defaultUri: vscode.Uri.joinPath(folder.folder.uri, name),
+    });
+    if (!target) return undefined;
+    const markdown = this.markdownFor(target)!;
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(markdown));
+    void vscode.window.setStatusBarMessage(`$(check) Report saved to ${vscode.workspace.asRelativePath(target)}`, 3000);
+    return target;
+  }
+}
+
+export function restoredReportScope(state: unknown): ReportScope | undefined {
+  if (!state || typeof state !== 'object') return undefined;
+  const { scope } = state as Partial<ReportWebviewState>;
+  if (!scope || typeof scope !== 'object' || typeof scope.folder !== 'string') return undefined;
+  if (scope.kind === 'epic' && typeof scope.epicPath === 'string') return { kind: 'epic', folder: scope.folder, epicPath: scope.epicPath };
+  if (scope.kind === 'project') return { kind: 'project', folder: scope.folder };
+  return undefined;
+}

@@ -1,0 +1,436 @@
+import type { ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { EpicReport, ProjectReport, ReportCounts, ReportHours, ReportIssue, ReportStatus } from '../../src/core/report';
+import type { ReportFromWebview, ReportToWebview, ReportUpdateMessage, ReportWebviewState } from '../../src/shared/reportProtocol';
+import { assertNever } from '../../src/shared/webview';
+import { ErrorBanner, ProgressBar, StateBadge, Toolbar, ToolbarButton } from '../shared/components';
+import type { EditorTheme, HostChannel } from '../shared/vscodeApi';
+import { editorTheme, hostChannel, onHostMessage, onThemeChange } from '../shared/vscodeApi';
+import { BurndownChart, RoadmapChart } from './charts';
+
+type Channel = HostChannel<ReportFromWebview, ReportWebviewState>;
+
+/** What every part of a report needs: how to open a file or an issue. */
+interface Links {
+  readonly file: (path: string, line: number | null) => void;
+  readonly url: (url: string) => void;
+}
+
+export interface ReportAppProps {
+  readonly channel?: Channel;
+}
+
+export function ReportApp({ channel: given }: ReportAppProps = {}) {
+  const channel = useMemo(() => given ?? hostChannel<ReportFromWebview, ReportWebviewState>(), [given]);
+  const [update, setUpdate] = useState<ReportUpdateMessage>();
+  const [gone, setGone] = useState<string>();
+  const [theme, setTheme] = useState<EditorTheme>(() => editorTheme());
+  const received = useRef(0);
+
+  useEffect(
+    () =>
+      onHostMessage<ReportToWebview>((message) => {
+        switch (message.type) {
+          case 'report':
+            received.current = performance.now();
+            setGone(undefined);
+            setUpdate(message);
+            channel.saveState({ scope: message.scope });
+            return;
+          case 'gone':
+            setGone(message.message);
+            return;
+          default:
+            assertNever(message);
+        }
+      }),
+    [channel],
+  );
+  useEffect(() => onThemeChange(setTheme), []);
+  useEffect(() => channel.post({ type: 'ready' }), [channel]);
+  useLayoutEffect(() => {
+    if (update) channel.post({ type: 'rendered', revision: update.revision, ms: performance.now() - received.current });
+  }, [update, channel]);
+
+  const folder = update?.scope.folder ?? '';
+  const links: Links = {
+    file: (path, line) => channel.post({ type: 'openFile', folder, path, line: line ?? 0 }),
+    url: (url) => channel.post({ type: 'openUrl', url }),
+  };
+  const report = update?.report;
+  return (
+    <div className="report-app">
+      <Toolbar label="Report">
+        <span className="title">{report ? (report.kind === 'epic' ? report.title || report.id : 'Project status') : 'Status'}</span>
+        <ToolbarButton icon="markdown" label="Export as Markdown" disabled={!report} onClick={() => channel.post({ type: 'exportMarkdown' })} />
+      </Toolbar>
+      {gone && <ErrorBanner title="Nothing to report" message={gone} />}
+      <main>
+        {report?.kind === 'epic' && <EpicReportView report={report} links={links} theme={theme} historySource={update!.historySource} />}
+        {report?.kind === 'project' && <ProjectReportView report={report} links={links} theme={theme} historySource={update!.historySource} />}
+      </main>
+    </div>
+  );
+}
+
+function FileLink({ links, path, line, children }: { readonly links: Links; readonly path: string; readonly line: number | null; readonly children: ReactNode }) {
+  return (
+    <a
+      href="#"
+      onClick={(event) => {
+        event.preventDefault();
+        links.file(path, line);
+      }}
+    >
+      {children}
+    </a>
+  );
+}
+
+function IssueLink({ links, issue }: { readonly links: Links; readonly issue: ReportIssue | null }) {
+  if (!issue) return null;
+  if (!issue.url) return <span>#{issue.number}</span>;
+  return (
+    <a
+      href="#"
+      onClick={(event) => {
+        event.preventDefault();
+        links.url(issue.url!);
+      }}
+    >
+      #{issue.number}
+    </a>
+  );
+}
+
+function Section({ title, children }: { readonly title: string; readonly children: ReactNode }) {
+  return (
+    <section aria-label={title}>
+      <h2>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+function CountTiles({ counts }: { readonly counts: ReportCounts }) {
+  const tiles: Array<[string, number, string]> = [
+    ['Done', counts.done, 'done'],
+    ['In progress', counts.inProgress, 'in-progress'],
+    ['Ready', counts.ready, 'ready'],
+    ['Blocked', counts.blocked, 'blocked'],
+  ];
+  return (
+    <div className="tiles">
+      {tiles.map(([label, value, state]) => (
+        <div key={state} className={`tile tile-${state}`} data-count={state}>
+          <div className="tile-value">{value}</div>
+          <div className="tile-label">{label}</div>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function HoursLine({ hours }: { readonly hours: ReportHours }) {
+  const missing = hours.unestimated + hours.unreadable;
+  return (
+    <p className="hours">
+      <strong>{hours.done}h</strong> done · <strong>{hours.remaining}h</strong> remaining of {hours.total}h
+      {missing > 0 && <span className="muted"> ({missing} {missing === 1 ? 'task has' : 'tasks have'} no readable estimate, counted as {hours.countedAs}h each)</span>}
+    </p>
+  );
+}
+
+function StatusLine({ status }: { readonly status: ReportStatus }) {
+  return (
+    <span>
+      Status: {status.written ?? 'none'}
+      {status.conflictText && <span className="warning"> · {status.conflictText}</span>}
+    </span>
+  );
+}
+
+function Progress({ done, total, label }: { readonly done: number; readonly total: number; readonly label: string }) {
+  const percent = total === 0 ? 0 : Math.round((done / total) * 100);
+  return (
+    <div className="progress-row">
+      <ProgressBar done={done} total={total} label={label} />
+      <span className="progress-text">
+        {done}/{total} · {percent}%
+      </span>
+    </div>
+  );
+}
+
+function BurndownSection({ report, theme, historySource }: { readonly report: EpicReport | ProjectReport; readonly theme: EditorTheme; readonly historySource: string }) {
+  if (!report.burndown) return null;
+  return (
+    <Section title="Burndown">
+      <BurndownChart series={report.burndown} theme={theme} label={`Burndown from ${report.burndown.from} to ${report.burndown.to}`} />
+      <p className="muted">
+        {report.burndown.from} to {report.burndown.to}, from {historySource === 'history' ? 'the git history of the plan files' : 'the files’ dates (the folder is not a git repository)'}
+        {report.burndown.reopened > 0 ? ` · reopened ${report.burndown.reopened} times` : ''}.
+      </p>
+    </Section>
+  );
+}
+
+interface ViewProps<R> {
+  readonly report: R;
+  readonly links: Links;
+  readonly theme: EditorTheme;
+  readonly historySource: 'history' | 'file-dates';
+}
+
+export function EpicReportView({ report, links, theme, historySource }: ViewProps<EpicReport>) {
+  const facts = [
+    report.prd && `PRD: ${report.prd.title ?? report.prd.written}`,
+    report.start && `Start: ${report.start.written}`,
+    report.target && `Target: ${report.target.written}`,
+    report.owner && `Owner: ${report.owner}`,
+  ].filter(Boolean);
+  return (
+    <>
+      <header>
+        <h1>
+          <FileLink links={links} path={report.path} line={report.line}>
+            {report.title || report.id}
+          </FileLink>
+        </h1>
+        <p className="muted">
+          <StatusLine status={report.status} />
+          {facts.length > 0 && ` · ${facts.join(' · ')}`}
+        </p>
+        <Progress done={report.progress.done} total={report.progress.total} label="Tasks done" />
+        <CountTiles counts={report.counts} />
+        <HoursLine hours={report.hours} />
+      </header>
+      <Section title="Next">
+        {report.next ? (
+          <p className="next">
+            <FileLink links={links} path={report.next.path} line={report.next.line}>
+              {report.next.label} {report.next.title}
+            </FileLink>
+            <span className="muted"> · {report.next.reason}</span>
+          </p>
+        ) : (
+          <p className="muted">{report.nothingReady ?? 'Nothing is ready.'}</p>
+        )}
+        {report.ready.length > 1 && (
+          <ol className="ready-list">
+            {report.ready.map((task) => (
+              <li key={task.id}>
+                <FileLink links={links} path={task.path} line={task.line}>
+                  {task.label} {task.title}
+                </FileLink>
+                {task.onCriticalPath && <span className="muted"> · critical path</span>}
+              </li>
+            ))}
+          </ol>
+        )}
+      </Section>
+      {report.blocked.length > 0 && (
+        <Section title="Blocked">
+          <ul className="blocked-list">
+            {report.blocked.map((task) => (
+              <li key={task.id}>
+                <FileLink links={links} path={task.path} line={task.line}>
+                  {task.label} {task.title}
+                </FileLink>
+                <span className="muted"> · {task.text}</span>
+              </li>
+            ))}
+          </ul>
+        </Section>
+      )}
+      {report.groups.length > 0 && (
+        <Section title="Groups">
+          <table>
+            <tbody>
+              {report.groups.map((group) => (
+                <tr key={group.name}>
+                  <td>
+                    <FileLink links={links} path={report.path} line={group.line}>
+                      {group.name}
+                    </FileLink>
+                  </td>
+                  <td className="wide">
+                    <Progress done={group.done} total={group.total} label={`${group.name} done`} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Section>
+      )}
+      {report.milestones.length > 0 && (
+        <Section title="Milestones">
+          <table>
+            <tbody>
+              {report.milestones.map((m) => (
+                <tr key={m.id}>
+                  <td>
+                    <FileLink links={links} path={m.path} line={m.line}>
+                      {m.id}
+                    </FileLink>
+                  </td>
+                  <td>{m.title}</td>
+                  <td className="muted">{[m.when, m.date].filter(Boolean).join(' · ') || m.dateNote}</td>
+                  <td className="wide">
+                    <Progress done={m.done} total={m.total} label={`${m.id} done`} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Section>
+      )}
+      <BurndownSection report={report} theme={theme} historySource={historySource} />
+      <Section title="Tasks">
+        <table className="tasks">
+          <thead>
+            <tr>
+              <th>Task</th>
+              <th>State</th>
+              <th>Estimate</th>
+              <th>Issue</th>
+              <th>Depends on</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.tasks.map((task) => (
+              <tr key={task.key} data-task={task.id}>
+                <td>
+                  <FileLink links={links} path={task.path} line={task.line}>
+                    {task.label} {task.title}
+                  </FileLink>
+                  {task.onCriticalPath && <span className="muted"> · critical</span>}
+                </td>
+                <td>
+                  <StateBadge state={task.state} />
+                </td>
+                <td>{task.estimate ?? ''}</td>
+                <td>
+                  <IssueLink links={links} issue={task.issue} />
+                </td>
+                <td>{task.dependsOn.join(', ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+    </>
+  );
+}
+
+export function ProjectReportView({ report, links, theme, historySource }: ViewProps<ProjectReport>) {
+  const epicsById = new Map(report.epics.map((e) => [e.id, e]));
+  return (
+    <>
+      <header>
+        <h1>Project status</h1>
+        <Progress done={report.progress.done} total={report.progress.total} label="Tasks done" />
+        <CountTiles counts={report.counts} />
+        <HoursLine hours={report.hours} />
+        {report.next && (
+          <p className="next">
+            Next:{' '}
+            <FileLink links={links} path={report.next.path} line={report.next.line}>
+              {report.next.label} {report.next.title}
+            </FileLink>
+            <span className="muted">
+              {' '}
+              ({report.next.epicId}) · {report.next.reason}
+            </span>
+          </p>
+        )}
+      </header>
+      <Section title="PRDs">
+        {report.prds.map((prd) => (
+          <div key={prd.path} className="prd">
+            <h3>
+              <FileLink links={links} path={prd.path} line={prd.line}>
+                {prd.title || prd.id}
+              </FileLink>
+              <span className="muted"> · {prd.status.written ?? 'no status'}</span>
+            </h3>
+            <table>
+              <tbody>
+                {prd.epicIds.map((id) => {
+                  const epic = epicsById.get(id);
+                  return (
+                    epic && (
+                      <tr key={id}>
+                        <td>
+                          <FileLink links={links} path={epic.path} line={epic.line}>
+                            {epic.title || epic.id}
+                          </FileLink>
+                        </td>
+                        <td className="wide">
+                          <Progress done={epic.progress.done} total={epic.progress.total} label={`${epic.title || epic.id} done`} />
+                        </td>
+                        <td className="muted">
+                          {epic.counts.ready} ready · {epic.counts.blocked} blocked
+                        </td>
+                      </tr>
+                    )
+                  );
+                })}
+                {prd.epicIds.length === 0 && (
+                  <tr>
+                    <td className="muted">No epic yet.</td>
+                  </tr>
+                )}
+              </tbody>
+            </table>
+          </div>
+        ))}
+        {report.epicsWithoutPrd.length > 0 && <p className="muted">Epics with no PRD: {report.epicsWithoutPrd.join(', ')}</p>}
+      </Section>
+      <Section title="Roadmap">
+        <RoadmapChart roadmap={report.roadmap} theme={theme} />
+        {report.roadmap.unscheduled.length > 0 && (
+          <ul className="muted unscheduled">
+            {report.roadmap.unscheduled.map((u) => (
+              <li key={`${u.kind}:${u.epicId}:${u.id}`}>
+                <FileLink links={links} path={u.path} line={u.line}>
+                  {u.title || u.id}
+                </FileLink>{' '}
+                not on the time line: {u.reason}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+      <BurndownSection report={report} theme={theme} historySource={historySource} />
+      <Section title="Deliverables">
+        <table className="deliverables">
+          <thead>
+            <tr>
+              <th>Category</th>
+              <th>Deliverable</th>
+              <th>Status</th>
+              <th>Owner or agent</th>
+              <th>Size</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.deliverables.map((row) => (
+              <tr key={`${row.category}:${row.path}:${row.id}`} data-category={row.category}>
+                <td>{row.category}</td>
+                <td className={row.parent ? 'child' : undefined}>
+                  <FileLink links={links} path={row.path} line={row.line}>
+                    {row.title || row.id}
+                  </FileLink>
+                </td>
+                <td>{row.status ?? ''}</td>
+                <td>{row.owner ?? ''}</td>
+                <td>{row.size?.text ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,168 @@
+import { BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import { useEffect, useRef } from 'react';
+import type { BurndownSeries } from '../../src/core/burndown';
+import type { Roadmap } from '../../src/core/report';
+import type { EditorTheme } from '../shared/vscodeApi';
+
+// Only the parts of chart.js these charts use, so the bundle stays small.
+Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip);
+
+/** A theme colour by its VS Code variable, as the webview has it now. */
+function themeColor(variable: string, fallback: string): string {
+  return getComputedStyle(document.body).getPropertyValue(variable).trim() || fallback;
+}
+
+function axisColors() {
+  return {
+    text: themeColor('--vscode-foreground', '#888'),
+    grid: themeColor('--vscode-panel-border', 'rgba(128,128,128,0.3)'),
+  };
+}
+
+/** Draws a chart.js chart into a canvas, again whenever its inputs or the theme change. */
+function useChart(build: (canvas: HTMLCanvasElement) => Chart, deps: readonly unknown[]) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    if (!canvas.current) return;
+    const chart = build(canvas.current);
+    return () => chart.destroy();
+  }, deps);
+  return canvas;
+}
+
+const DAY_MS = 86_400_000;
+const dayNumber = (day: string) => Math.round(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
+const dayText = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
+
+export function BurndownChart({ series, theme, label }: { readonly series: BurndownSeries; readonly theme: EditorTheme; readonly label: string }) {
+  const canvas = useChart(
+    (element) => {
+      const colors = axisColors();
+      return new Chart(element, {
+        type: 'line',
+        data: {
+          labels: series.points.map((p) => p.date),
+          datasets: [
+            {
+              label: 'Remaining',
+              data: series.points.map((p) => p.remaining),
+              borderColor: themeColor('--vscode-charts-blue', '#3794ff'),
+              backgroundColor: themeColor('--vscode-charts-blue', '#3794ff'),
+              stepped: true,
+              pointRadius: 0,
+              borderWidth: 2,
+            },
+            {
+              label: 'Ideal',
+              data: series.points.map((p) => p.ideal),
+              borderColor: themeColor('--vscode-descriptionForeground', '#888'),
+              borderDash: [6, 4],
+              pointRadius: 0,
+              borderWidth: 1,
+              spanGaps: true,
+            },
+            {
+              label: 'Done',
+              data: series.points.map((p) => p.done),
+              borderColor: themeColor('--vscode-charts-green', '#89d185'),
+              backgroundColor: themeColor('--vscode-charts-green', '#89d185'),
+              stepped: true,
+              pointRadius: 0,
+              borderWidth: 2,
+            },
+          ],
+        },
+        options: {
+          animation: false,
+          maintainAspectRatio: false,
+          interaction: { mode: 'index', intersect: false },
+          plugins: { legend: { labels: { color: colors.text } } },
+          scales: {
+            x: { ticks: { color: colors.text, maxTicksLimit: 10 }, grid: { color: colors.grid } },
+            y: { beginAtZero: true, ticks: { color: colors.text, precision: 0 }, grid: { color: colors.grid }, title: { display: true, text: 'tasks', color: colors.text } },
+          },
+        },
+      });
+    },
+    [series, theme],
+  );
+  return (
+    <div className="chart" role="img" aria-label={label}>
+      <canvas ref={canvas} />
+    </div>
+  );
+}
+
+/** Epics as bars from start to target; milestones as points on their epic's row. */
+export function RoadmapChart({ roadmap, theme }: { readonly roadmap: Roadmap; readonly theme: EditorTheme }) {
+  const scheduled = roadmap.epics.filter((e) => e.start !== null && e.end !== null);
+  const canvas = useChart(
+    (element) => {
+      const colors = axisColors();
+      const titles = scheduled.map((e) => e.title || e.epicId);
+      const stateColor = (state: string) =>
+        themeColor(state === 'done' ? '--vscode-charts-green' : state === 'in-progress' ? '--vscode-charts-blue' : '--vscode-charts-yellow', '#888');
+      return new Chart(element, {
+        type: 'bar',
+        data: {
+          labels: titles,
+          datasets: [
+            {
+              type: 'bar',
+              label: 'Epic',
+              data: scheduled.map((e) => [dayNumber(e.start!), dayNumber(e.end!) + 1] as [number, number]),
+              backgroundColor: scheduled.map((e) => stateColor(e.state)),
+              borderSkipped: false,
+              borderRadius: 3,
+              barPercentage: 0.6,
+            },
+            {
+              type: 'line',
+              label: 'Milestone',
+              data: roadmap.milestones
+                .filter((m) => scheduled.some((e) => e.epicId === m.epicId))
+                .map((m) => ({ x: dayNumber(m.date) + 0.5, y: titles[scheduled.findIndex((e) => e.epicId === m.epicId)] })) as never,
+              showLine: false,
+              pointStyle: 'rectRot',
+              pointRadius: 7,
+              pointBackgroundColor: themeColor('--vscode-charts-purple', '#b180d7'),
+              pointBorderColor: themeColor('--vscode-editor-background', '#fff'),
+            },
+          ],
+        },
+        options: {
+          indexAxis: 'y',
+          animation: false,
+          maintainAspectRatio: false,
+          plugins: {
+            legend: { labels: { color: colors.text } },
+            tooltip: {
+              callbacks: {
+                label: (item) => {
+                  if (item.datasetIndex === 0) {
+                    const epic = scheduled[item.dataIndex];
+                    return `${epic.start} → ${epic.end} · ${epic.percent}% done`;
+                  }
+                  const milestones = roadmap.milestones.filter((m) => scheduled.some((e) => e.epicId === m.epicId));
+                  const m = milestones[item.dataIndex];
+                  return `${m.id}${m.when ? ` (${m.when})` : ''}: ${m.title} · ${m.date} · ${m.done}/${m.total}`;
+                },
+              },
+            },
+          },
+          scales: {
+            x: { type: 'linear', ticks: { color: colors.text, callback: (value) => dayText(Number(value)), maxTicksLimit: 8 }, grid: { color: colors.grid } },
+            y: { ticks: { color: colors.text }, grid: { color: colors.grid } },
+          },
+        },
+      });
+    },
+    [roadmap, theme],
+  );
+  if (scheduled.length === 0) return <p className="muted">No epic has both a start and a target date.</p>;
+  return (
+    <div className="chart roadmap" role="img" aria-label={`Roadmap of ${scheduled.length} epics`} style={{ height: `${Math.max(120, 40 + scheduled.length * 36)}px` }}>
+      <canvas ref={canvas} />
+    </div>
+  );
+}

@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
-import type { Counts, TaskAnalysis } from '../core/analysis';
-import type { Epic, Range, Task, TaskDisplayState } from '../core/model';
+import type { Counts } from '../core/analysis';
+import type { Epic, Range, TaskDisplayState } from '../core/model';
 import { statusConflict } from '../core/validate';
 import type { Progress } from '../core/progress';
+
+// The words for tasks live in the core, where the webviews and the CLI share them.
+export { blockersText, taskLabel, taskLabelId } from '../core/taskText';
 
 /** How each state looks everywhere: tree icons, quick picks, hovers. */
 const STATE_LOOK: Record<TaskDisplayState, { icon: string; color?: string; label: string }> = {
@@ -27,19 +30,6 @@ export function stateCodicon(state: TaskDisplayState): string {
   return `$(${STATE_LOOK[state].icon})`;
 }
 
-/**
- * A task's id as people say it: `T3` in the single-file layout, `#43` for a task file
- * named after its issue, `001` for one not synced yet.
- */
-export function taskLabelId(task: Task): string {
-  return /^\d+$/.test(task.id) && task.issue === Number(task.id) ? `#${task.id}` : task.id;
-}
-
-export function taskLabel(task: Task): string {
-  // An empty task file has no title: its id alone, rather than an id and a dangling space.
-  return task.title === '' ? taskLabelId(task) : `${taskLabelId(task)} ${task.title}`;
-}
-
 /** `Epic 001` for `epic-001-…`, else the epic's title: short enough for the status bar. */
 export function epicShortName(epic: Epic): string {
   const numbered = /^epic[-_ ]?(\d+)/i.exec(epic.id);
@@ -56,31 +46,6 @@ export function countsSummary(counts: Counts): string {
   if (counts.inProgress > 0) parts.push(`${counts.inProgress} in progress`);
   parts.push(`${counts.ready} ready`, `${counts.blocked} blocked`);
   return parts.join(' · ');
-}
-
-export function blockersText(state: TaskAnalysis, epicTasks: ReadonlyMap<string, TaskAnalysis>): string {
-  return state.blockers
-    .map((b) => {
-      const blocker = epicTasks.get(b.taskId)?.task;
-      const id = blocker ? taskLabelId(blocker) : b.taskId;
-      switch (b.reason) {
-        case 'marked-blocked':
-          return 'its own status';
-        case 'incomplete':
-          return state.task.incomplete === 'empty'
-            ? 'its file is empty'
-            : state.task.incomplete === 'unclosed-frontmatter'
-              ? 'its frontmatter is never closed'
-              : 'its file has no frontmatter';
-        case 'unknown':
-          return `${id} (missing)`;
-        case 'cycle':
-          return `${id} (cycle)`;
-        case 'not-done':
-          return id;
-      }
-    })
-    .join(', ');
 }
 
 /**

@@ -25,7 +25,7 @@ export interface OpenUrlMessage {
 }
 
 /** The names of the webview apps: each is `dist/webview/<name>.js` and `<name>.css`. */
-export type WebviewApp = 'graph' | 'report' | 'board';
+export type WebviewApp = 'graph' | 'report' | 'board' | 'sprint';
 
 /** Makes a switch over a union exhaustive: adding a message without handling it fails to compile. */
 export function assertNever(value: never): never {

@@ -111,7 +111,11 @@ export class TaskNode extends PlanNode {
     item.iconPath = stateIcon(state.display);
     const linked = task.issue !== undefined && taskLabelId(task) !== `#${task.issue}` ? `#${task.issue}` : undefined;
     item.description = [linked, this.note ?? stateLabel(state.display)].filter(Boolean).join(' · ');
-    item.contextValue = `task.${task.state}${state.display === 'blocked' ? '.blocked' : ''}${issueUrl(epic, task) ? '.linked' : ''}`;
+    // `.sprint` last, so the `when` clauses that match the start of the value still hold. An
+    // epic's own time box is not a sprint a task can be taken out of.
+    const key = `${epic.id}:${task.id}`;
+    const inSprint = folder.index.sprints.some((s) => s.source !== 'epic' && s.taskKeys.includes(key));
+    item.contextValue = `task.${task.state}${state.display === 'blocked' ? '.blocked' : ''}${issueUrl(epic, task) ? '.linked' : ''}${inSprint ? '.sprint' : ''}`;
     const tooltip = new vscode.MarkdownString(`**${taskLabel(task)}**  \n${stateLabel(state.display)}`);
     if (task.issue !== undefined) tooltip.appendMarkdown(` · issue #${task.issue}`);
     if (task.estimate) tooltip.appendMarkdown(`  \nEstimate: ${task.estimate}${task.estimateFrom ? ` (${task.estimateFrom})` : ''}`);

@@ -118,6 +118,11 @@ export async function benchVscode({ runs, json }: { runs: number; json: boolean 
     expandEpicMs: samples.map((s) => s.expandEpicMs),
     // Each window's median save, then the median over windows.
     saveToTreeMs: samples.map((s) => median(s.saveToTreeMs)),
+    graphMs: samples.map((s) => s.panels.graphMs),
+    graphRedrawMs: samples.map((s) => s.panels.graphRedrawMs),
+    largeGraphMs: samples.map((s) => s.panels.largeGraphMs),
+    epicReportMs: samples.map((s) => s.panels.epicReportMs),
+    projectReportMs: samples.map((s) => s.panels.projectReportMs),
   };
   const seconds = (performance.now() - started) / 1000;
   const { vscodeVersion, tasks } = samples[0];
@@ -141,5 +146,10 @@ export async function benchVscode({ runs, json }: { runs: number; json: boolean 
   );
   row('one epic expanded', figures.expandEpicMs);
   row('one file written, tree refreshed', figures.saveToTreeMs, '   file watcher and debounce included');
+  row('graph of a 10-task epic drawn', figures.graphMs, '   from the command to the webview\'s drawn message');
+  row('graph redrawn after Complete Task', figures.graphRedrawMs);
+  row(`graph of a 200-task epic drawn`, figures.largeGraphMs, `   ${samples[0].panels.largeGraphNodes} nodes`);
+  row('epic report drawn', figures.epicReportMs);
+  row(`project report drawn (${EPICS.toLocaleString('en')} epics)`, figures.projectReportMs);
   console.log(`  (${runs} windows in ${seconds.toFixed(0)} s)`);
 }

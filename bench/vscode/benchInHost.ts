@@ -12,6 +12,8 @@ import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { AutoPmApi } from '../../src/extension';
 import type { EpicNode } from '../../src/features/explorer/nodes';
+import type { GraphPanel } from '../../src/features/graph/graphPanel';
+import type { ReportPanel } from '../../src/features/report/reportPanel';
 import type { EpicsTree } from '../../src/features/explorer/planTrees';
 import type { FolderPlans } from '../../src/services/planWorkspace';
 
@@ -47,6 +49,20 @@ export interface InHostResult {
   expandEpicMs: number;
   /** From writing one epic file with vscode.workspace.fs until the tree reports the change, per save. */
   saveToTreeMs: number[];
+  /** Panels, from the command until the webview reports it drew (the webview's own message). */
+  panels: PanelTimes;
+}
+
+export interface PanelTimes {
+  /** Dependency graph of a 10-task epic. */
+  graphMs: number;
+  /** Completing a task from the task command until the open graph redrew. */
+  graphRedrawMs: number;
+  /** Dependency graph of a 200-task epic. */
+  largeGraphMs: number;
+  largeGraphNodes: number;
+  epicReportMs: number;
+  projectReportMs: number;
 }
 
 export async function run(): Promise<void> {
@@ -101,7 +117,10 @@ async function measure(): Promise<InHostResult> {
     throw error;
   }
 
+  const panels = await measurePanels(api, epic.entry.folder, epic.entry.epic.path);
+
   return {
+    panels,
     vscodeVersion: vscode.version,
     alreadyActive,
     activationMs: api.activationMs,
@@ -157,6 +176,78 @@ async function timeSave(tree: EpicsTree, uri: vscode.Uri, text: string): Promise
     clearTimeout(timer);
     // A watcher may report one write twice; let any echo pass before the next save.
     await sleep(100);
+  }
+}
+
+/** Resolves with the time from `start` when `event` first fires with a value `accept` takes. */
+function timeUntil<T>(event: vscode.Event<T>, accept: (value: T) => boolean, start: number, what: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      reject(new Error(`${what} did not happen within 20 s`));
+    }, 20_000);
+    const subscription = event((value) => {
+      if (!accept(value)) return;
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve(performance.now() - start);
+    });
+  });
+}
+
+/** A single-file epic of `tasks` tasks in groups of ten, each depending on the one before and some on one further back. */
+function largeEpic(tasks: number): string {
+  const lines = ['# Epic 999: Large epic', '', '**Status:** In Progress', '', '## Tasks', ''];
+  for (let t = 1; t <= tasks; t++) {
+    if (t % 10 === 1) lines.push(`### Stage ${Math.ceil(t / 10)}`, '');
+    lines.push(`- [${t <= tasks / 4 ? 'x' : ' '}] **Task ${t}:** Part ${t} of the large epic`, `  - **Estimate:** ${1 + (t % 5)} hours`);
+    const deps = [t - 1, t % 3 === 0 ? t - 7 : 0].filter((d) => d >= 1);
+    if (deps.length > 0) lines.push(`  - **Depends on:** ${deps.map((d) => `Task ${d}`).join(', ')}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+async function measurePanels(api: AutoPmApi, folder: FolderPlans, epicPath: string): Promise<PanelTimes> {
+  const scope = { folder: folder.key, epicPath };
+  let start = performance.now();
+  const graph = (await vscode.commands.executeCommand('autopm.showGraph', scope)) as GraphPanel;
+  const graphMs = await timeUntil(graph.onDidRender, (m) => m.revision >= 1 && !m.error, start, 'the graph');
+  const epic = folder.index.allEpics.find((e) => e.path === epicPath)!;
+  const open = epic.tasks.find((t) => t.state !== 'done')!;
+  const uri = folder.uriOf(epicPath);
+  const original = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  start = performance.now();
+  const redrawn = timeUntil(graph.onDidRender, (m) => m.revision >= 2, start, 'the graph redraw');
+  await vscode.commands.executeCommand('autopm.completeTask', { folder: folder.key, epicPath, taskId: open.id });
+  const graphRedrawMs = await redrawn;
+  graph.dispose();
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(original));
+
+  start = performance.now();
+  const report = (await vscode.commands.executeCommand('autopm.openEpicStatus', scope)) as ReportPanel;
+  const epicReportMs = await timeUntil(report.onDidRender, (r) => r >= 1, start, 'the epic report');
+  report.dispose();
+  start = performance.now();
+  const project = (await vscode.commands.executeCommand('autopm.openProjectStatus', folder.key)) as ReportPanel;
+  const projectReportMs = await timeUntil(project.onDidRender, (r) => r >= 1, start, 'the project report');
+  project.dispose();
+
+  // Last, so that the epic it adds changes nothing measured before.
+  const largePath = `${folder.roots.find((r) => r.endsWith('epics') && !r.includes('.claude'))}/epic-999-large.md`;
+  const largeUri = folder.uriOf(largePath);
+  await vscode.workspace.fs.writeFile(largeUri, new TextEncoder().encode(largeEpic(200)));
+  try {
+    await api.workspace.update(folder, [largePath]);
+    start = performance.now();
+    const large = (await vscode.commands.executeCommand('autopm.showGraph', { folder: folder.key, epicPath: largePath })) as GraphPanel;
+    let largeGraphNodes = 0;
+    const largeGraphMs = await timeUntil(large.onDidRender, (m) => ((largeGraphNodes = m.nodes), m.revision >= 1 && !m.error), start, 'the large graph');
+    large.dispose();
+    return { graphMs, graphRedrawMs, largeGraphMs, largeGraphNodes, epicReportMs, projectReportMs };
+  } finally {
+    await vscode.workspace.fs.delete(largeUri);
+    await api.workspace.update(folder, [largePath]);
   }
 }
 

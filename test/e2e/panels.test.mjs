@@ -182,3 +182,39 @@ test('hiding done tasks and turning the graph left to right redraw it; the dark 
   await shoot('graph-dark.png');
   await useTheme('light');
 }));
+
+test('Project Status draws the PRDs with their epics, the roadmap and the deliverables; a link opens the file', watched(async () => {
+  await runCommand(page, 'View: Close All Editor Groups');
+  await runCommand(page, 'AutoPM: Project Status');
+  const frame = activeWebview(page);
+  await frame.locator('section[aria-label="PRDs"] h3').first().waitFor({ timeout: TIMEOUT });
+  assert.deepEqual((await frame.locator('section[aria-label="PRDs"] h3 a').allInnerTexts()).map((t) => t.trim()), ['Team Calendar', 'Link Shortener Service']);
+  assert.equal(await frame.locator('[data-count="done"] .tile-value').innerText(), '4');
+  // The roadmap and the burndown are drawn on canvases by the chart library.
+  await frame.locator('section[aria-label="Roadmap"] canvas').waitFor({ timeout: TIMEOUT });
+  assert.ok(await frame.locator('section[aria-label="Deliverables"] tbody tr').count() >= 3);
+  await shoot('project-report-light.png');
+  await useTheme('dark');
+  await until(() => frame.locator('body').getAttribute('class'), (c) => c?.includes('vscode-dark'), 'the report in the dark theme');
+  await shoot('project-report-dark.png');
+  await useTheme('light');
+  await frame.locator('section[aria-label="PRDs"] h3 a', { hasText: 'Link Shortener Service' }).click();
+  await until(activeEditorTitle, (title) => title.startsWith('prd-001-link-shortener.md'), 'the PRD to open');
+}));
+
+test('an epic\'s status report lists its tasks by state, the next task and the blockers', watched(async () => {
+  await runCommand(page, 'View: Close All Editor Groups');
+  await runCommand(page, 'AutoPM: Open Epic Status');
+  await pick('Link Shortener Service');
+  const frame = activeWebview(page);
+  await frame.locator('table.tasks tbody tr').first().waitFor({ timeout: TIMEOUT });
+  assert.equal(await frame.locator('table.tasks tbody tr').count(), 10);
+  assert.equal(plain(await frame.locator('tr[data-task="T3"] .state-badge').innerText()).trim(), 'In progress');
+  assert.match(plain(await frame.locator('section[aria-label="Next"] .next').innerText()), /^T6 Single sign-on for the management API · Ready:/);
+  assert.match(plain(await frame.locator('section[aria-label="Blocked"]').innerText()), /\nT4 Redirect endpoint with Redis cache · Blocked: T3 Link table and slug generator is in progress\.\n/);
+  await shoot('epic-report-light.png');
+  await useTheme('dark');
+  await until(() => frame.locator('body').getAttribute('class'), (c) => c?.includes('vscode-dark'), 'the report in the dark theme');
+  await shoot('epic-report-dark.png');
+  await useTheme('light');
+}));

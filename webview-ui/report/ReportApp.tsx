@@ -6,7 +6,8 @@ import { assertNever } from '../../src/shared/webview';
 import { ErrorBanner, ProgressBar, StateBadge, Toolbar, ToolbarButton } from '../shared/components';
 import type { EditorTheme, HostChannel } from '../shared/vscodeApi';
 import { editorTheme, hostChannel, onHostMessage, onThemeChange } from '../shared/vscodeApi';
-import { BurndownChart, RoadmapChart } from './charts';
+import { BurndownChart } from '../shared/BurndownChart';
+import { RoadmapChart } from './charts';
 
 type Channel = HostChannel<ReportFromWebview, ReportWebviewState>;
 
@@ -166,7 +167,14 @@ function BurndownSection({ report, theme, historySource }: { readonly report: Ep
   if (!report.burndown) return null;
   return (
     <Section title="Burndown">
-      <BurndownChart series={report.burndown} theme={theme} label={`Burndown from ${report.burndown.from} to ${report.burndown.to}`} />
+      <BurndownChart
+        key={theme}
+        dates={report.burndown.points.map((p) => p.date)}
+        remaining={report.burndown.points.map((p) => p.remaining)}
+        ideal={report.burndown.points.map((p) => p.ideal)}
+        unit="tasks"
+        label={`Burndown from ${report.burndown.from} to ${report.burndown.to}`}
+      />
       <p className="muted">
         {report.burndown.from} to {report.burndown.to}, from {historySource === 'history' ? 'the git history of the plan files' : 'the files’ dates (the folder is not a git repository)'}
         {report.burndown.reopened > 0 ? ` · reopened ${report.burndown.reopened} times` : ''}.

@@ -1,16 +1,11 @@
-import { BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { useEffect, useRef } from 'react';
-import type { BurndownSeries } from '../../src/core/burndown';
 import type { Roadmap } from '../../src/core/report';
+import { themeColor } from '../shared/BurndownChart';
 import type { EditorTheme } from '../shared/vscodeApi';
 
 // Only the parts of chart.js these charts use, so the bundle stays small.
-Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip);
-
-/** A theme colour by its VS Code variable, as the webview has it now. */
-function themeColor(variable: string, fallback: string): string {
-  return getComputedStyle(document.body).getPropertyValue(variable).trim() || fallback;
-}
+Chart.register(BarController, BarElement, CategoryScale, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip);
 
 function axisColors() {
   return {
@@ -34,65 +29,6 @@ const DAY_MS = 86_400_000;
 const dayNumber = (day: string) => Math.round(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
 const dayText = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
 
-export function BurndownChart({ series, theme, label }: { readonly series: BurndownSeries; readonly theme: EditorTheme; readonly label: string }) {
-  const canvas = useChart(
-    (element) => {
-      const colors = axisColors();
-      return new Chart(element, {
-        type: 'line',
-        data: {
-          labels: series.points.map((p) => p.date),
-          datasets: [
-            {
-              label: 'Remaining',
-              data: series.points.map((p) => p.remaining),
-              borderColor: themeColor('--vscode-charts-blue', '#3794ff'),
-              backgroundColor: themeColor('--vscode-charts-blue', '#3794ff'),
-              stepped: true,
-              pointRadius: 0,
-              borderWidth: 2,
-            },
-            {
-              label: 'Ideal',
-              data: series.points.map((p) => p.ideal),
-              borderColor: themeColor('--vscode-descriptionForeground', '#888'),
-              borderDash: [6, 4],
-              pointRadius: 0,
-              borderWidth: 1,
-              spanGaps: true,
-            },
-            {
-              label: 'Done',
-              data: series.points.map((p) => p.done),
-              borderColor: themeColor('--vscode-charts-green', '#89d185'),
-              backgroundColor: themeColor('--vscode-charts-green', '#89d185'),
-              stepped: true,
-              pointRadius: 0,
-              borderWidth: 2,
-            },
-          ],
-        },
-        options: {
-          animation: false,
-          maintainAspectRatio: false,
-          interaction: { mode: 'index', intersect: false },
-          plugins: { legend: { labels: { color: colors.text } } },
-          scales: {
-            x: { ticks: { color: colors.text, maxTicksLimit: 10 }, grid: { color: colors.grid } },
-            y: { beginAtZero: true, ticks: { color: colors.text, precision: 0 }, grid: { color: colors.grid }, title: { display: true, text: 'tasks', color: colors.text } },
-          },
-        },
-      });
-    },
-    [series, theme],
-  );
-  return (
-    <div className="chart" role="img" aria-label={label}>
-      <canvas ref={canvas} />
-    </div>
-  );
-}
-
 /** Epics as bars from start to target; milestones as points on their epic's row. */
 export function RoadmapChart({ roadmap, theme }: { readonly roadmap: Roadmap; readonly theme: EditorTheme }) {
   const scheduled = roadmap.epics.filter((e) => e.start !== null && e.end !== null);
@@ -115,6 +51,7 @@ export function RoadmapChart({ roadmap, theme }: { readonly roadmap: Roadmap; re
               borderSkipped: false,
               borderRadius: 3,
               barPercentage: 0.6,
+              grouped: false,
             },
             {
               type: 'line',
@@ -151,7 +88,14 @@ export function RoadmapChart({ roadmap, theme }: { readonly roadmap: Roadmap; re
             },
           },
           scales: {
-            x: { type: 'linear', ticks: { color: colors.text, callback: (value) => dayText(Number(value)), maxTicksLimit: 8 }, grid: { color: colors.grid } },
+            // A bar chart's value axis starts at zero unless told otherwise: 1970 here.
+            x: {
+              type: 'linear',
+              min: dayNumber(roadmap.from ?? scheduled[0].start!) - 1,
+              max: dayNumber(roadmap.to ?? scheduled[0].end!) + 2,
+              ticks: { color: colors.text, callback: (value) => dayText(Number(value)), maxTicksLimit: 8 },
+              grid: { color: colors.grid },
+            },
             y: { ticks: { color: colors.text }, grid: { color: colors.grid } },
           },
         },

@@ -62,17 +62,32 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
   );
 }
 
-async function setTaskState(services: TaskServices, entry: TaskEntry, kind: Transition): Promise<boolean> {
-  const { target, verb } = TRANSITIONS[kind];
+/** What the task services a state change needs; the board's host has them too. */
+export type TaskStateServices = Pick<TaskServices, 'editor' | 'activeEpic' | 'log' | 'notifier'>;
+
+/** How a state change ended; `unchanged` and `failed` carry what to tell the user. */
+export type TaskStateResult =
+  | { readonly kind: 'changed' }
+  | { readonly kind: 'declined' }
+  | { readonly kind: 'unchanged'; readonly message: string }
+  | { readonly kind: 'failed'; readonly message: string };
+
+const VERB_OF: Record<TaskState, string> = { 'in-progress': 'Start', done: 'Complete', open: 'Reopen' };
+
+/**
+ * Sets a task to a state: what Start, Complete and Reopen do, and what moving a card on the
+ * board does. Starting a blocked task asks first. The change goes through the plan editor
+ * (a WorkspaceEdit for open documents, so undo works and unsaved text is kept). The caller
+ * decides how to show `unchanged` and `failed`: the commands notify, the board shows them inline.
+ */
+export async function changeTaskState(services: TaskStateServices, entry: TaskEntry, target: TaskState): Promise<TaskStateResult> {
+  const verb = VERB_OF[target];
   const label = taskLabel(entry.task);
-  if (entry.task.state === target) {
-    void services.notifier.info(`${label} is already ${stateLabel(entry.state.display)}.`);
-    return false;
-  }
-  if (kind === 'start' && entry.state.display === 'blocked') {
+  if (entry.task.state === target) return { kind: 'unchanged', message: `${label} is already ${stateLabel(entry.state.display)}.` };
+  if (target === 'in-progress' && entry.state.display === 'blocked') {
     const blockers = blockersText(entry.state, entry.analysis.tasks);
     const choice = await services.notifier.ask(`${label} is blocked by ${blockers}.`, 'Start Anyway');
-    if (choice !== 'Start Anyway') return false;
+    if (choice !== 'Start Anyway') return { kind: 'declined' };
   }
   const { epic, task, folder } = entry;
   const paths = [epic.path, task.path];
@@ -80,13 +95,28 @@ async function setTaskState(services: TaskServices, entry: TaskEntry, kind: Tran
     const changed = await services.editor.apply(folder, paths, (read) => setTaskStateChange(epic, task.id, target, read, isoNow()));
     services.log.info(`[Tasks] ${verb} ${epic.id}:${task.id} (${changed.join(', ') || 'no change'})`);
     await services.activeEpic.workedOn(entry);
-    return true;
+    return { kind: 'changed' };
   } catch (error) {
     if (error instanceof PlanEditError || error instanceof PlanConflictError) {
-      void services.notifier.error(`Could not ${verb.toLowerCase()} ${label}: ${error.message}`);
-      return false;
+      return { kind: 'failed', message: `Could not ${verb.toLowerCase()} ${label}: ${error.message}` };
     }
     throw error;
+  }
+}
+
+async function setTaskState(services: TaskServices, entry: TaskEntry, kind: Transition): Promise<boolean> {
+  const result = await changeTaskState(services, entry, TRANSITIONS[kind].target);
+  switch (result.kind) {
+    case 'changed':
+      return true;
+    case 'declined':
+      return false;
+    case 'unchanged':
+      void services.notifier.info(result.message);
+      return false;
+    case 'failed':
+      void services.notifier.error(result.message);
+      return false;
   }
 }
 

@@ -52,11 +52,11 @@ function IssueLink({ task, onOpenUrl }: { readonly task: SprintReportTask; reado
   );
 }
 
-function Section({ title, count, children, id }: { readonly title: string; readonly count: number; readonly children: ReactNode; readonly id: string }) {
+function Section({ title, count, children, id }: { readonly title: string; readonly count?: number; readonly children: ReactNode; readonly id: string }) {
   return (
     <section className="sprint-section" aria-labelledby={id}>
       <h2 id={id}>
-        {title} <span className="count muted">{count}</span>
+        {title} {count !== undefined && <span className="count muted">{count}</span>}
       </h2>
       {children}
     </section>
@@ -135,7 +135,7 @@ export function SprintReportView({ report, onOpen, onOpenUrl, onChartDrawn, draw
         {report.hoursLeft !== null ? ` · ${report.hoursLeft} h left in the sprint` : ''}
       </p>
 
-      <Section title="Burndown" count={report.burndown.dates.length} id="burndown">
+      <Section title="Burndown" id="burndown">
         {hasChart ? (
           <BurndownChart
             dates={report.burndown.dates}

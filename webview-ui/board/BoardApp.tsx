@@ -312,7 +312,8 @@ export function Card({ card, pending, showEpic, onKeyDown, onFocus, onDragStart,
       role="listitem"
       tabIndex={0}
       draggable={pending === undefined}
-      className={`card state-${card.display}${pending ? ' pending' : ''}`}
+      // Not `state-*`: base.css colours every codicon inside those, the estimate's watch included.
+      className={`card card-${card.display}${pending ? ' pending' : ''}`}
       data-key={card.key}
       aria-label={`${card.label} ${card.title}${description.length > 0 ? `, ${description.join(', ')}` : ''}`}
       aria-busy={pending !== undefined}

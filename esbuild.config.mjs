@@ -41,7 +41,7 @@ const builds = [
 
 // The webview apps: browser ES modules, split into chunks so that what two apps share
 // (React) is one file, and mermaid's diagram types load only when a graph asks for them.
-const WEBVIEW_APPS = ['graph'];
+const WEBVIEW_APPS = ['graph', 'report', 'sprint', 'board'];
 builds.push({
   entryPoints: Object.fromEntries(WEBVIEW_APPS.map((app) => [app, `webview-ui/${app}/main.tsx`])),
   outdir: 'dist/webview',
@@ -86,7 +86,7 @@ function kib(bytes) {
   return `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
-/** Prints every bundle's size; fails when the extension bundle holds webview code or grows past 1 MB. */
+/** Prints every bundle's size; fails when the extension bundle holds webview code, or its release build grows past 1 MB. */
 function report(results) {
   const outputs = Object.assign({}, ...results.map((r) => r.metafile.outputs));
   const extension = outputs['dist/extension.js'];
@@ -95,7 +95,8 @@ function report(results) {
     console.error(`dist/extension.js must not contain webview libraries, but it includes:\n  ${leaked.slice(0, 10).join('\n  ')}`);
     process.exit(1);
   }
-  if (extension.bytes > 1024 * 1024) {
+  // The limit is for what users install: the release build is minified, the development one is not.
+  if (production && extension.bytes > 1024 * 1024) {
     console.error(`dist/extension.js is ${kib(extension.bytes)}; it must stay under 1 MB.`);
     process.exit(1);
   }

@@ -3,13 +3,20 @@ import { ContextKeys } from './common/commands';
 import { PlanDiagnostics } from './features/diagnostics/planDiagnostics';
 import type { Explorer } from './features/explorer/registerExplorer';
 import { registerExplorer } from './features/explorer/registerExplorer';
+import type { BoardPanels } from './features/board/registerBoard';
+import { registerBoard } from './features/board/registerBoard';
 import type { GraphPanels } from './features/graph/registerGraph';
 import { registerGraph } from './features/graph/registerGraph';
+import type { ReportPanels } from './features/report/registerReport';
+import { registerReports } from './features/report/registerReport';
 import { PlanLanguageFeatures } from './features/language/planLanguageFeatures';
 import { registerPlanCommands } from './features/plans/planCommands';
 import type { EpicStatusBar } from './features/status/epicStatusBar';
 import { registerEpicStatus } from './features/status/epicStatusBar';
 import { registerTaskCommands } from './features/tasks/taskCommands';
+import { CurrentSprint } from './features/sprint/currentSprint';
+import type { SprintPanels } from './features/sprint/registerSprint';
+import { registerSprint } from './features/sprint/registerSprint';
 import { ActiveEpic } from './services/activeEpic';
 import { ExternalOpener } from './services/externalOpener';
 import { Notifier } from './services/notifier';
@@ -24,6 +31,9 @@ export interface AutoPmApi {
   readonly statusBar: EpicStatusBar;
   readonly diagnostics: PlanDiagnostics;
   readonly graphs: GraphPanels;
+  readonly sprints: SprintPanels;
+  readonly boards: BoardPanels;
+  readonly reports: ReportPanels;
   /** What the task commands told the user, and the web addresses they opened. */
   readonly notifier: Notifier;
   readonly links: ExternalOpener;
@@ -55,17 +65,23 @@ export function activate(context: vscode.ExtensionContext): AutoPmApi {
   const explorer = registerExplorer(context, workspace);
   registerTaskCommands(context, { workspace, editor, activeEpic, log, notifier, links, revealInTree: (entry) => explorer.revealTask(entry) });
   registerPlanCommands(context, { workspace, diagnostics, log });
-  const statusBar = registerEpicStatus(context, workspace, activeEpic);
+  const currentSprint = new CurrentSprint(workspace);
+  context.subscriptions.push(currentSprint);
+  const statusBar = registerEpicStatus(context, workspace, activeEpic, currentSprint);
   const history = new PlanHistoryService(workspace, log);
   context.subscriptions.push(history);
   const panelServices = { extensionUri: context.extensionUri, workspace, links, log, history };
   const graphs = registerGraph(context, panelServices);
+  const sprints = registerSprint(context, { ...panelServices, sprints: currentSprint, editor, notifier });
+  // The board moves cards with the task commands' own code, so it needs what they need.
+  const boards = registerBoard(context, { ...panelServices, editor, activeEpic, notifier });
+  const reports = registerReports(context, panelServices, activeEpic);
 
   context.subscriptions.push(new PlanLanguageFeatures(workspace));
 
   const activationMs = performance.now() - started;
   log.info(`[Extension] activated in ${activationMs.toFixed(1)} ms`);
-  return { workspace, explorer, statusBar, diagnostics, graphs, notifier, links, activationMs, indexStartedDuringActivation: workspace.hasStartedBuild };
+  return { workspace, explorer, statusBar, diagnostics, graphs, sprints, boards, reports, notifier, links, activationMs, indexStartedDuringActivation: workspace.hasStartedBuild };
 }
 
 export function deactivate(): void {

@@ -18,6 +18,12 @@ export const Commands = {
   hideDoneTasks: 'autopm.hideDoneTasks',
   showDoneTasks: 'autopm.showDoneTasks',
   showGraph: 'autopm.showGraph',
+  openBoard: 'autopm.openBoard',
+  newSprint: 'autopm.newSprint',
+  addTaskToSprint: 'autopm.addTaskToSprint',
+  removeTaskFromSprint: 'autopm.removeTaskFromSprint',
+  openSprintStatus: 'autopm.openSprintStatus',
+  openProjectStatus: 'autopm.openProjectStatus',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/common/commands';
+import type { ReportPanel } from '../../src/features/report/reportPanel';
 import { api, children, eventually, readText, writeText } from './helpers';
 
 /** Waits for the workspace folders to change, after asking for a change. */
@@ -21,7 +22,7 @@ async function changeFolders(change: () => boolean): Promise<void> {
  */
 async function epicOfferedFirst(): Promise<string> {
   let settled = false;
-  const opened = Promise.resolve(vscode.commands.executeCommand<vscode.Uri | undefined>(Commands.openEpicStatus)).finally(() => {
+  const opened = Promise.resolve(vscode.commands.executeCommand<ReportPanel | undefined>(Commands.openEpicStatus)).finally(() => {
     settled = true;
   });
   // Accepting before the pick is shown does nothing, so this accepts until the command ends.
@@ -32,9 +33,10 @@ async function epicOfferedFirst(): Promise<string> {
   }
   const report = await opened;
   assert.ok(report, 'Open Epic Status opened nothing');
-  const query = new URLSearchParams(report.query);
-  const folder = vscode.workspace.workspaceFolders!.find((f) => f.uri.toString() === query.get('folder'));
-  return `${folder?.name}:${query.get('epic')}`;
+  report.dispose();
+  assert.equal(report.scope.kind, 'epic');
+  const folder = vscode.workspace.workspaceFolders!.find((f) => f.uri.toString() === report.scope.folder);
+  return `${folder?.name}:${report.scope.kind === 'epic' ? report.scope.epicPath : ''}`;
 }
 
 suite('Two workspace folders', () => {

@@ -16,7 +16,7 @@ function updates(panel: ReportPanel): ReportUpdateMessage[] {
 /** Waits until the webview says it drew a revision at least `revision`. */
 async function drawn(panel: ReportPanel, revision: number): Promise<ReportUpdateMessage> {
   await eventually(() => {
-    const rendered = panel.trace.filter((t) => t.direction === 'fromWebview' && t.message.type === 'rendered').map((t) => (t.message as { revision: number }).revision);
+    const rendered = panel.trace.filter((t) => t.direction === 'fromWebview' && t.message.type === 'rendered').map((t) => (t.message as unknown as { revision: number }).revision);
     assert.ok(rendered.some((r) => r >= revision), `the webview has not drawn revision ${revision}: ${JSON.stringify(panel.trace.map((t) => `${t.direction}:${t.message.type}`))}`);
   }, 15000);
   return updates(panel).at(-1)!;

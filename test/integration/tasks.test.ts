@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/common/commands';
+import type { EpicReport } from '../../src/core/report';
+import type { ReportPanel } from '../../src/features/report/reportPanel';
 import { api, closeAllEditors, codeLensTitles, eventually, fileUri, folderUri, lineOf, readText, ref, restoreDocument, writeText } from './helpers';
 
 const EPIC_001 = 'epics/epic-001-link-shortener.md';
@@ -14,7 +16,7 @@ suite('CodeLens, status bar and task commands', () => {
     const text = await readText(EPIC_001);
     const lenses = await codeLensTitles(fileUri(EPIC_001));
     const at = (needle: string) => lenses.filter((l) => l.line === lineOf(text, needle)).map((l) => l.title);
-    assert.deepEqual(at('# Epic 001'), ['10 tasks · 2 done · 1 in progress · 1 ready · 6 blocked']);
+    assert.deepEqual(at('# Epic 001'), ['10 tasks · 2 done · 1 in progress · 1 ready · 6 blocked', '$(type-hierarchy) Graph']);
     assert.deepEqual(at('**Task 1:**'), ['Reopen', '#101']);
     assert.deepEqual(at('**Task 3:**'), ['Complete', 'Reopen', '#103']);
     assert.deepEqual(at('**Task 4:**'), ['Start', 'Complete', 'blocked by T3']);
@@ -27,7 +29,7 @@ suite('CodeLens, status bar and task commands', () => {
     const epicText = await readText(`${CALENDAR}/epic.md`);
     const lenses = await codeLensTitles(fileUri(`${CALENDAR}/epic.md`));
     const at = (needle: string) => lenses.filter((l) => l.line === lineOf(epicText, needle)).map((l) => l.title);
-    assert.deepEqual(at('# Epic: team-calendar'), ['6 tasks · 2 done · 1 in progress · 1 ready · 2 blocked']);
+    assert.deepEqual(at('# Epic: team-calendar'), ['6 tasks · 2 done · 1 in progress · 1 ready · 2 blocked', '$(type-hierarchy) Graph']);
     assert.deepEqual(at('#42 - Time-off API'), ['Reopen', '#42']);
     assert.deepEqual(at('#44 - Week view'), ['Start', 'Complete', '#44', 'blocked by #43']);
     const taskLenses = await codeLensTitles(fileUri(`${CALENDAR}/43.md`));
@@ -151,15 +153,21 @@ suite('CodeLens, status bar and task commands', () => {
     await eventually(() => assert.equal(workspace.findEpic(folderUri().toString(), EPIC_001)?.analysis.counts.done, 2));
   });
 
-  test('Open Epic Status renders the epic\'s report; the status bar item opens it', async () => {
+  test('Open Epic Status opens the epic\'s report panel; the status bar item opens it', async () => {
     const { statusBar } = await api();
     assert.equal(statusBar.item.command, Commands.openEpicStatus);
-    const uri = await vscode.commands.executeCommand<vscode.Uri>(Commands.openEpicStatus, { folder: folderUri().toString(), epicPath: EPIC_001 });
-    const report = (await vscode.workspace.openTextDocument(uri)).getText();
-    assert.match(report, /^# Link Shortener Service\n\n\*\*2\/10 done \(20%\)\*\* · 10 tasks · 2 done · 1 in progress · 1 ready · 6 blocked\n/);
-    assert.match(report, /## Ready\n\n- T6 Single sign-on for the management API\n/);
-    assert.match(report, /- T4 Redirect endpoint with Redis cache: blocked by T3\n/);
-    assert.match(report, /\| Foundation \| 2\/2 \| 100% \|/);
+    const panel = await vscode.commands.executeCommand<ReportPanel>(Commands.openEpicStatus, { folder: folderUri().toString(), epicPath: EPIC_001 });
+    assert.deepEqual(panel.scope, { kind: 'epic', folder: folderUri().toString(), epicPath: EPIC_001 });
+    const report = await eventually(() => {
+      assert.equal(panel.current?.kind, 'epic');
+      return panel.current as EpicReport;
+    });
+    assert.deepEqual(report.counts, { total: 10, done: 2, inProgress: 1, ready: 1, blocked: 6 });
+    assert.deepEqual(report.ready.map((t) => t.id), ['T6']);
+    assert.deepEqual(report.blocked.find((t) => t.id === 'T4')?.blockers.map((b) => b.taskId), ['T3']);
+    const foundation = report.groups.find((g) => g.name === 'Foundation');
+    assert.deepEqual([foundation?.done, foundation?.total], [2, 2]);
+    panel.dispose();
   });
 
   test('"blocked by" goes to the blocking task, in the editor and in the Epics view', async () => {

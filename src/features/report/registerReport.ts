@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import { Commands } from '../../common/commands';
 import { Disposable } from '../../common/lifecycle';
 import type { ReportScope } from '../../shared/reportProtocol';
+import type { ActiveEpic } from '../../services/activeEpic';
+import type { EpicEntry, PlanWorkspace } from '../../services/planWorkspace';
+import { countsSummary, progressText } from '../presentation';
 import type { PanelServices } from '../webviews/panelHost';
 import { REPORT_VIEW_TYPE, ReportPanel, reportScopeKey, restoredReportScope } from './reportPanel';
 
@@ -54,11 +57,42 @@ export class ReportPanels extends Disposable {
   }
 }
 
-export function registerReports(context: vscode.ExtensionContext, services: PanelServices): ReportPanels {
+interface EpicPick extends vscode.QuickPickItem {
+  readonly entry: EpicEntry;
+}
+
+export function registerReports(context: vscode.ExtensionContext, services: PanelServices, activeEpic: ActiveEpic): ReportPanels {
   const reports = new ReportPanels(services);
+  const { workspace } = services;
   context.subscriptions.push(
     reports,
     vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, reports.serializer),
+    vscode.commands.registerCommand(Commands.openEpicStatus, async (arg?: unknown) => {
+      await workspace.ready();
+      let entry = epicFromArgument(workspace, arg);
+      if (!entry) {
+        const active = activeEpic.current();
+        // Folders can hold epics at the same path: the active one is matched in its folder.
+        const isActive = (e: EpicEntry) => Number(e.folder.key === active?.folder.key && e.epic.path === active.epic.path);
+        const epics = workspace.epics().sort((a, b) => isActive(b) - isActive(a));
+        if (epics.length === 0) {
+          void vscode.window.showInformationMessage('This workspace has no epics yet.');
+          return undefined;
+        }
+        const multiRoot = workspace.allFolders.length > 1;
+        const picked = await vscode.window.showQuickPick<EpicPick>(
+          epics.map((e) => ({
+            label: `$(project) ${e.epic.title || e.epic.id}`,
+            description: `${progressText(e.analysis.counts)}${multiRoot ? ` · ${e.folder.folder.name}` : ''}`,
+            detail: countsSummary(e.analysis.counts),
+            entry: e,
+          })),
+          { title: 'Open Epic Status', placeHolder: 'Choose an epic', matchOnDetail: true },
+        );
+        entry = picked?.entry;
+      }
+      return entry ? reports.show({ kind: 'epic', folder: entry.folder.key, epicPath: entry.epic.path }) : undefined;
+    }),
     vscode.commands.registerCommand(Commands.openProjectStatus, async (arg?: unknown) => {
       await services.workspace.ready();
       const folders = services.workspace.allFolders.filter((f) => f.index.allEpics.length > 0 || f.index.prds.length > 0);
@@ -79,4 +113,13 @@ export function registerReports(context: vscode.ExtensionContext, services: Pane
     }),
   );
   return reports;
+}
+
+/** An epic named by CodeLens (`{ folder, epicPath }`) or by a tree item (which holds an entry). */
+function epicFromArgument(workspace: PlanWorkspace, arg: unknown): EpicEntry | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const candidate = ('entry' in arg ? (arg as { entry: EpicEntry }).entry : arg) as { folder?: unknown; epicPath?: unknown; epic?: { path?: unknown } };
+  const folder = typeof candidate.folder === 'string' ? candidate.folder : (candidate.folder as { key?: unknown } | undefined)?.key;
+  const path = typeof candidate.epicPath === 'string' ? candidate.epicPath : candidate.epic?.path;
+  return typeof folder === 'string' && typeof path === 'string' ? workspace.findEpic(folder, path) : undefined;
 }

@@ -5,13 +5,18 @@ import { Disposable } from '../../common/lifecycle';
 import type { ActiveEpic } from '../../services/activeEpic';
 import type { EpicEntry, PlanWorkspace } from '../../services/planWorkspace';
 import { countsSummary, epicShortName, progressText } from '../presentation';
-import { EpicReportProvider, REPORT_SCHEME, reportUri } from './epicReport';
+import type { CurrentSprint, SprintEntry } from '../sprint/currentSprint';
+import { sprintLabel, sprintTooltip } from '../../core/sprintStatus';
 
 export function isStatusBarEnabled(): boolean {
   return vscode.workspace.getConfiguration('autopm').get<boolean>('statusBar.enabled', true);
 }
 
-/** One item: the active epic and its progress; the tooltip lists every epic. */
+/**
+ * One item: the current sprint when there is one, else the active epic and its progress
+ * (the tooltip then lists every epic). One item id either way, so the user's placement
+ * of it and the tests' lookups hold.
+ */
 export class EpicStatusBar extends Disposable {
   readonly item: vscode.StatusBarItem;
   private shown = false;
@@ -19,6 +24,7 @@ export class EpicStatusBar extends Disposable {
   constructor(
     private readonly workspace: PlanWorkspace,
     private readonly activeEpic: ActiveEpic,
+    private readonly sprints?: CurrentSprint,
   ) {
     super();
     this.item = this._register(vscode.window.createStatusBarItem('autopm.epicProgress', vscode.StatusBarAlignment.Left, 50));
@@ -27,6 +33,7 @@ export class EpicStatusBar extends Disposable {
     this._register(activeEpic.onDidChange(() => this.update()));
     this._register(workspace.onDidChange(() => this.update()));
     this._register(workspace.onDidChangeState(() => this.update()));
+    if (sprints) this._register(sprints.onDidChange(() => this.update()));
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('autopm.statusBar') || e.affectsConfiguration('autopm.activeEpic')) this.update();
@@ -36,6 +43,12 @@ export class EpicStatusBar extends Disposable {
   }
 
   update(): void {
+    const sprint = isStatusBarEnabled() ? this.sprints?.current() : undefined;
+    if (sprint) {
+      this.showSprint(sprint);
+      return;
+    }
+    this.item.command = Commands.openEpicStatus;
     const entry = this.activeEpic.current();
     if (!isStatusBarEnabled() || !entry) {
       this.item.hide();
@@ -46,6 +59,17 @@ export class EpicStatusBar extends Disposable {
     this.item.text = `$(checklist) ${epicShortName(entry.epic)} · ${progressText(counts)}`;
     this.item.accessibilityInformation = { label: `${entry.epic.title || entry.epic.id}: ${counts.done} of ${counts.total} tasks done` };
     this.item.tooltip = this.tooltip(entry);
+    this.item.show();
+    this.shown = true;
+  }
+
+  private showSprint({ folder, sprint, status }: SprintEntry): void {
+    this.item.text = `$(rocket) ${sprintLabel(status)}`;
+    this.item.accessibilityInformation = { label: `${sprint.name}: ${status.counts.done} of ${status.counts.scope} tasks done` };
+    const tooltip = new vscode.MarkdownString(sprintTooltip(status));
+    tooltip.appendMarkdown('\n\nClick for the sprint report.');
+    this.item.tooltip = tooltip;
+    this.item.command = { command: Commands.openSprintStatus, title: 'Sprint Status', arguments: [{ folder: folder.key, sprintId: sprint.id }] };
     this.item.show();
     this.shown = true;
   }
@@ -69,61 +93,11 @@ export class EpicStatusBar extends Disposable {
   }
 }
 
-interface EpicPick extends vscode.QuickPickItem {
-  readonly entry: EpicEntry;
-}
-
-export function registerEpicStatus(context: vscode.ExtensionContext, workspace: PlanWorkspace, activeEpic: ActiveEpic): EpicStatusBar {
-  const statusBar = new EpicStatusBar(workspace, activeEpic);
-  const reports = new EpicReportProvider(workspace);
-  context.subscriptions.push(statusBar, reports, vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports));
+export function registerEpicStatus(context: vscode.ExtensionContext, workspace: PlanWorkspace, activeEpic: ActiveEpic, sprints?: CurrentSprint): EpicStatusBar {
+  const statusBar = new EpicStatusBar(workspace, activeEpic, sprints);
+  context.subscriptions.push(statusBar);
   // The index is built right after activation (never during it), so the item appears without a click.
   setTimeout(() => void workspace.ready().then(() => statusBar.update()), 0);
 
-  context.subscriptions.push(
-    vscode.commands.registerCommand(Commands.openEpicStatus, async (arg?: unknown) => {
-      await workspace.ready();
-      let entry = epicFromArgument(workspace, arg);
-      if (!entry) {
-        const active = activeEpic.current();
-        // Folders can hold epics at the same path: the active one is matched in its folder.
-        const isActive = (e: EpicEntry) => Number(e.folder.key === active?.folder.key && e.epic.path === active.epic.path);
-        const epics = workspace.epics().sort((a, b) => isActive(b) - isActive(a));
-        if (epics.length === 0) {
-          void vscode.window.showInformationMessage('This workspace has no epics yet.');
-          return;
-        }
-        const multiRoot = workspace.allFolders.length > 1;
-        const picked = await vscode.window.showQuickPick<EpicPick>(
-          epics.map((e) => ({
-            label: `$(project) ${e.epic.title || e.epic.id}`,
-            description: `${progressText(e.analysis.counts)}${multiRoot ? ` · ${e.folder.folder.name}` : ''}`,
-            detail: countsSummary(e.analysis.counts),
-            entry: e,
-          })),
-          { title: 'Open Epic Status', placeHolder: 'Choose an epic', matchOnDetail: true },
-        );
-        entry = picked?.entry;
-      }
-      if (!entry) return;
-      const uri = reportUri(entry);
-      try {
-        await vscode.commands.executeCommand('markdown.showPreview', uri);
-      } catch {
-        // Without the built-in markdown extension the report is still readable as text.
-        await vscode.window.showTextDocument(uri);
-      }
-      return uri;
-    }),
-  );
   return statusBar;
-}
-
-/** An epic named by CodeLens (`{ folder, epicPath }`) or by a tree item (which holds an entry). */
-function epicFromArgument(workspace: PlanWorkspace, arg: unknown): EpicEntry | undefined {
-  if (!arg || typeof arg !== 'object') return undefined;
-  const candidate = ('entry' in arg ? (arg as { entry: EpicEntry }).entry : arg) as { folder?: unknown; epicPath?: unknown; epic?: { path?: unknown } };
-  const folder = typeof candidate.folder === 'string' ? candidate.folder : (candidate.folder as { key?: unknown } | undefined)?.key;
-  const path = typeof candidate.epicPath === 'string' ? candidate.epicPath : candidate.epic?.path;
-  return typeof folder === 'string' && typeof path === 'string' ? workspace.findEpic(folder, path) : undefined;
 }

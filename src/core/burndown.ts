@@ -199,7 +199,10 @@ export function burndownSeries(events: readonly TaskEvent[], options: BurndownOp
         s.present = true;
         break;
       case 'removed':
+        // A file that comes back says again whether it is done (the replay gives its
+        // `done` with its `added`), as completionDates reads it.
         s.present = false;
+        s.done = false;
         break;
       case 'done':
         s.present = true;

@@ -16,6 +16,7 @@ interface GitApi {
 
 interface GitExtension {
   readonly enabled: boolean;
+  readonly onDidChangeEnablement: vscode.Event<boolean>;
   getAPI(version: 1): GitApi;
 }
 
@@ -27,8 +28,12 @@ interface GitExtension {
  */
 export class PlanHistoryService extends Disposable {
   private readonly cache = new Map<string, Promise<TaskHistory>>();
-  private git: Promise<GitApi | undefined> | undefined;
+  private git: GitApi | undefined;
+  private watchingEnablement = false;
   private readonly watched = new Set<string>();
+  private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
+  /** The history may differ from what was last given (a commit, a checkout, git turned on); the plans did not change. */
+  readonly onDidChange = this._onDidChange.event;
 
   constructor(
     private readonly workspace: PlanWorkspace,
@@ -83,26 +88,38 @@ export class PlanHistoryService extends Disposable {
     const repository = git.getRepository(folder.folder.uri);
     if (!repository) return;
     this.watched.add(folder.key);
-    this._register(repository.state.onDidChange(() => this.cache.delete(folder.key)));
+    this._register(repository.state.onDidChange(() => this.invalidate(folder.key)));
   }
 
-  private gitApi(): Promise<GitApi | undefined> {
-    this.git ??= (async () => {
-      try {
-        const extension = vscode.extensions.getExtension<GitExtension>('vscode.git');
-        if (!extension) return undefined;
-        const exports = extension.isActive ? extension.exports : await extension.activate();
-        if (!exports.enabled) return undefined;
-        const api = exports.getAPI(1);
-        // A repository opened later (a `git init`, a folder added) makes the file-date history stale.
-        this._register(api.onDidOpenRepository(() => this.cache.clear()));
-        return api;
-      } catch (error) {
-        this.log.warn(`[History] the git extension is not available: ${(error as Error).message}`);
+  private invalidate(folderKey?: string): void {
+    if (folderKey === undefined) this.cache.clear();
+    else this.cache.delete(folderKey);
+    this._onDidChange.fire();
+  }
+
+  /** The git extension's API, or undefined while it is missing or turned off (`git.enabled`). */
+  private async gitApi(): Promise<GitApi | undefined> {
+    if (this.git) return this.git;
+    try {
+      const extension = vscode.extensions.getExtension<GitExtension>('vscode.git');
+      if (!extension) return undefined;
+      const exports = extension.isActive ? extension.exports : await extension.activate();
+      if (!exports.enabled) {
+        // Turned on later, it makes the file-date history stale.
+        if (!this.watchingEnablement) {
+          this.watchingEnablement = true;
+          this._register(exports.onDidChangeEnablement(() => this.invalidate()));
+        }
         return undefined;
       }
-    })();
-    return this.git;
+      this.git = exports.getAPI(1);
+      // A repository opened later (a `git init`, a folder added) makes the file-date history stale.
+      this._register(this.git.onDidOpenRepository(() => this.invalidate()));
+      return this.git;
+    } catch (error) {
+      this.log.warn(`[History] the git extension is not available: ${(error as Error).message}`);
+      return undefined;
+    }
   }
 }
 

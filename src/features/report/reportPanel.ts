@@ -76,6 +76,8 @@ export class ReportPanel extends PanelHost<ReportToWebview, ReportFromWebview> {
         if (!event || event.folder.key === scope.folder) void this.update(false);
       }),
     );
+    // A commit changes the burndown without changing a plan file.
+    this._register(services.history.onDidChange(() => void this.update(false)));
   }
 
   get current(): EpicReport | ProjectReport | undefined {

@@ -4,7 +4,7 @@
 // The tests run in order on one workbench and share its state: the first ones read the
 // example as it is (Next Up, the status bar before any task is worked on, Show Next Task),
 // then the CodeLens test completes Task 6, which the status bar test reads. Screenshots go
-// to test-results/e2e/.
+// to test-results/e2e/ui/.
 //
 //   AUTOPM_E2E_VSIX=<file>   the package to install (default: dist/autopm.vsix)
 //   AUTOPM_HARNESS_KEEP=1    keep the run's folder (server and workbench logs), not only a failed run's
@@ -22,7 +22,7 @@ import {
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const vsix = path.resolve(repo, process.env.AUTOPM_E2E_VSIX ?? 'dist/autopm.vsix');
-const shots = path.join(repo, 'test-results', 'e2e');
+const shots = path.join(repo, 'test-results', 'e2e', 'ui');
 const EPIC_FILE = 'epics/epic-001-link-shortener.md';
 const TASK_6 = '**Task 6:** Single sign-on for the management API';
 const TASK_4 = '**Task 4:** Redirect endpoint with Redis cache';

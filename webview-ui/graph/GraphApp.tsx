@@ -71,7 +71,10 @@ export function GraphApp({ channel: given, render = renderMermaid }: GraphAppPro
   );
   useEffect(() => onThemeChange(setTheme), []);
   // Listening first, then ready: the host answers at once.
-  useEffect(() => channel.post({ type: 'ready' }), [channel]);
+  // A block, not an expression: what `post` returns must not become the effect's cleanup.
+  useEffect(() => {
+    channel.post({ type: 'ready' });
+  }, [channel]);
 
   // Draw whenever the graph or the theme changes. A newer update makes an older draw moot.
   useEffect(() => {

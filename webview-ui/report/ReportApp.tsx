@@ -48,7 +48,10 @@ export function ReportApp({ channel: given }: ReportAppProps = {}) {
     [channel],
   );
   useEffect(() => onThemeChange(setTheme), []);
-  useEffect(() => channel.post({ type: 'ready' }), [channel]);
+  // A block, not an expression: what `post` returns must not become the effect's cleanup.
+  useEffect(() => {
+    channel.post({ type: 'ready' });
+  }, [channel]);
   useLayoutEffect(() => {
     if (update) channel.post({ type: 'rendered', revision: update.revision, ms: performance.now() - received.current });
   }, [update, channel]);

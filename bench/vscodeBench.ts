@@ -119,6 +119,8 @@ export async function benchVscode({ runs, json }: { runs: number; json: boolean 
     // Each window's median save, then the median over windows.
     saveToTreeMs: samples.map((s) => median(s.saveToTreeMs)),
     graphMs: samples.map((s) => s.panels.graphMs),
+    graphReadyMs: samples.map((s) => s.panels.graphReadyMs),
+    graphDrawMs: samples.map((s) => s.panels.graphDrawMs),
     graphRedrawMs: samples.map((s) => s.panels.graphRedrawMs),
     largeGraphMs: samples.map((s) => s.panels.largeGraphMs),
     epicReportMs: samples.map((s) => s.panels.epicReportMs),
@@ -147,6 +149,8 @@ export async function benchVscode({ runs, json }: { runs: number; json: boolean 
   row('one epic expanded', figures.expandEpicMs);
   row('one file written, tree refreshed', figures.saveToTreeMs, '   file watcher and debounce included');
   row('graph of a 10-task epic drawn', figures.graphMs, '   from the command to the webview\'s drawn message');
+  row('  of which until the page said ready', figures.graphReadyMs);
+  row('  of which mermaid in the page', figures.graphDrawMs);
   row('graph redrawn after Complete Task', figures.graphRedrawMs);
   row(`graph of a 200-task epic drawn`, figures.largeGraphMs, `   ${samples[0].panels.largeGraphNodes} nodes`);
   row('epic report drawn', figures.epicReportMs);

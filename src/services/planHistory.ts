@@ -28,6 +28,8 @@ interface GitExtension {
  */
 export class PlanHistoryService extends Disposable {
   private readonly cache = new Map<string, Promise<TaskHistory>>();
+  /** What the cache's promises resolved to, for callers that draw now and refine later. */
+  private readonly resolved = new Map<string, TaskHistory>();
   private git: GitApi | undefined;
   private watchingEnablement = false;
   private readonly watched = new Set<string>();
@@ -42,8 +44,8 @@ export class PlanHistoryService extends Disposable {
     super();
     this._register(
       workspace.onDidChange((event) => {
-        if (event) this.cache.delete(event.folder.key);
-        else this.cache.clear();
+        if (event) this.forget(event.folder.key);
+        else this.forget();
       }),
     );
   }
@@ -51,10 +53,31 @@ export class PlanHistoryService extends Disposable {
   taskHistory(folder: FolderPlans): Promise<TaskHistory> {
     let history = this.cache.get(folder.key);
     if (!history) {
-      history = this.read(folder);
-      this.cache.set(folder.key, history);
+      const reading = this.read(folder);
+      history = reading;
+      this.cache.set(folder.key, reading);
+      reading.then(
+        (result) => this.cache.get(folder.key) === reading && this.resolved.set(folder.key, result),
+        // A failed read is not kept: the next call tries again.
+        () => this.cache.get(folder.key) === reading && this.cache.delete(folder.key),
+      );
     }
     return history;
+  }
+
+  /** The folder's history if it is already known and current, without waiting for it. */
+  peek(folder: FolderPlans): TaskHistory | undefined {
+    return this.resolved.get(folder.key);
+  }
+
+  private forget(folderKey?: string): void {
+    if (folderKey === undefined) {
+      this.cache.clear();
+      this.resolved.clear();
+    } else {
+      this.cache.delete(folderKey);
+      this.resolved.delete(folderKey);
+    }
   }
 
   private async read(folder: FolderPlans): Promise<TaskHistory> {
@@ -92,8 +115,7 @@ export class PlanHistoryService extends Disposable {
   }
 
   private invalidate(folderKey?: string): void {
-    if (folderKey === undefined) this.cache.clear();
-    else this.cache.delete(folderKey);
+    this.forget(folderKey);
     this._onDidChange.fire();
   }
 

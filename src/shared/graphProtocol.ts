@@ -19,6 +19,8 @@ export interface GraphUpdateMessage {
   readonly folder: string;
   readonly options: GraphViewOptions;
   readonly model: GraphModel;
+  /** The same graph with its own colours, for an SVG that leaves the editor's theme behind. */
+  readonly exportSource: string;
   /** Increases with every update, so the webview can tell a redraw from a repeat. */
   readonly revision: number;
 }

@@ -10,8 +10,11 @@ export interface ReportUpdateMessage {
   readonly type: 'report';
   readonly scope: ReportScope;
   readonly report: EpicReport | ProjectReport;
-  /** Where the burndown's dates come from: the git history, or the files' own dates. */
-  readonly historySource: 'history' | 'file-dates';
+  /**
+   * Where the burndown's dates come from: the git history, or the files' own dates; or
+   * `pending` while they are being read (the report is drawn first, the burndown follows).
+   */
+  readonly historySource: 'history' | 'file-dates' | 'pending';
   readonly revision: number;
 }
 
@@ -20,7 +23,13 @@ export interface ReportGoneMessage {
   readonly message: string;
 }
 
-export type ReportToWebview = ReportUpdateMessage | ReportGoneMessage;
+/** The report could not be built; the panel says so rather than stay blank. */
+export interface ReportErrorMessage {
+  readonly type: 'error';
+  readonly message: string;
+}
+
+export type ReportToWebview = ReportUpdateMessage | ReportGoneMessage | ReportErrorMessage;
 
 export interface ReportExportMessage {
   readonly type: 'exportMarkdown';

@@ -5,7 +5,7 @@ import { assertNever } from '../../src/shared/webview';
 import { ErrorBanner, stateText, Toolbar, ToolbarButton } from '../shared/components';
 import type { EditorTheme, HostChannel } from '../shared/vscodeApi';
 import { editorTheme, hostChannel, onHostMessage, onThemeChange } from '../shared/vscodeApi';
-import { nodeKeyOf, renderMermaid } from './mermaidRender';
+import { nodeKeyOf, preloadMermaid, renderMermaid } from './mermaidRender';
 
 const MIN_ZOOM = 0.1;
 const MAX_ZOOM = 4;
@@ -18,6 +18,8 @@ interface Tip {
 }
 
 export interface GraphAppProps {
+  /** Starts loading the renderer before the first graph arrives; component tests pass none. */
+  readonly preload?: (theme: EditorTheme) => void;
   /** Component tests pass their own; in the webview it is VS Code's. */
   readonly channel?: HostChannel<GraphFromWebview, GraphWebviewState>;
   /** Component tests draw without mermaid (it needs a real layout engine). */
@@ -31,7 +33,7 @@ function naturalSize(svg: SVGSVGElement): { width: number; height: number } {
   return { width: Number(svg.getAttribute('width')) || 800, height: Number(svg.getAttribute('height')) || 600 };
 }
 
-export function GraphApp({ channel: given, render = renderMermaid }: GraphAppProps = {}) {
+export function GraphApp({ channel: given, render = renderMermaid, preload = given ? undefined : preloadMermaid }: GraphAppProps = {}) {
   const channel = useMemo(() => given ?? hostChannel<GraphFromWebview, GraphWebviewState>(), [given]);
   const saved = useMemo(() => channel.state(), [channel]);
   const [update, setUpdate] = useState<GraphUpdateMessage>();
@@ -61,7 +63,10 @@ export function GraphApp({ channel: given, render = renderMermaid }: GraphAppPro
             setUpdate(message);
             return;
           case 'gone':
+            // Nothing is left to click: the nodes would open a file that is gone.
             setGone(message.message);
+            setSvg(undefined);
+            setTip(undefined);
             return;
           default:
             assertNever(message);
@@ -70,6 +75,9 @@ export function GraphApp({ channel: given, render = renderMermaid }: GraphAppPro
     [],
   );
   useEffect(() => onThemeChange(setTheme), []);
+  useEffect(() => {
+    preload?.(editorTheme());
+  }, [preload]);
   // Listening first, then ready: the host answers at once.
   // A block, not an expression: what `post` returns must not become the effect's cleanup.
   useEffect(() => {
@@ -164,10 +172,27 @@ export function GraphApp({ channel: given, render = renderMermaid }: GraphAppPro
     setTip({ node, x: box.left + box.width / 2, y: box.bottom + 6 });
   };
 
+  // The file leaves the editor, and its theme: it is drawn again with its own colours.
   const exportSvg = () => {
-    const element = canvas.current?.querySelector('svg');
-    if (element) channel.post({ type: 'exportSvg', svg: element.outerHTML });
+    if (!update) return;
+    render(update.exportSource, 'light').then(
+      (result) => channel.post({ type: 'exportSvg', svg: result.svg }),
+      (failure: unknown) => setError(failure instanceof Error ? failure.message : String(failure)),
+    );
   };
+
+  // React listens to wheel events passively, so it cannot keep Ctrl+wheel from zooming the page.
+  useEffect(() => {
+    const element = viewport.current;
+    if (!element) return;
+    const onWheel = (event: WheelEvent) => {
+      if (!event.ctrlKey && !event.metaKey) return;
+      event.preventDefault();
+      setZoom((z) => clampZoom(z * (event.deltaY < 0 ? 1.1 : 1 / 1.1)));
+    };
+    element.addEventListener('wheel', onWheel, { passive: false });
+    return () => element.removeEventListener('wheel', onWheel);
+  }, []);
 
   const model = update?.model;
   return (
@@ -212,11 +237,6 @@ export function GraphApp({ channel: given, render = renderMermaid }: GraphAppPro
           setTip(undefined);
           saveState();
         }}
-        onWheel={(event) => {
-          if (!event.ctrlKey && !event.metaKey) return;
-          event.preventDefault();
-          zoomBy(event.deltaY < 0 ? 1.1 : 1 / 1.1);
-        }}
         onMouseDown={(event) => {
           if (nodeAt(event.target) || event.button !== 0 || !viewport.current) return;
           drag.current = { x: event.clientX, y: event.clientY, left: viewport.current.scrollLeft, top: viewport.current.scrollTop };
@@ -231,7 +251,7 @@ export function GraphApp({ channel: given, render = renderMermaid }: GraphAppPro
       >
         <div
           ref={canvas}
-          className={`canvas${drag.current ? ' dragging' : ''}`}
+          className="canvas"
           onClick={(event) => {
             const node = nodeAt(event.target);
             if (node) open(node);

@@ -3,13 +3,14 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { EpicReport, ProjectReport, ReportCounts, ReportHours, ReportIssue, ReportStatus } from '../../src/core/report';
 import type { ReportFromWebview, ReportToWebview, ReportUpdateMessage, ReportWebviewState } from '../../src/shared/reportProtocol';
 import { assertNever } from '../../src/shared/webview';
-import { ErrorBanner, ProgressBar, StateBadge, Toolbar, ToolbarButton } from '../shared/components';
+import { ActionLink, ErrorBanner, ProgressBar, StateBadge, Toolbar, ToolbarButton } from '../shared/components';
 import type { EditorTheme, HostChannel } from '../shared/vscodeApi';
 import { editorTheme, hostChannel, onHostMessage, onThemeChange } from '../shared/vscodeApi';
 import { BurndownChart } from '../shared/BurndownChart';
 import { RoadmapChart } from './charts';
 
 type Channel = HostChannel<ReportFromWebview, ReportWebviewState>;
+type HistorySource = ReportUpdateMessage['historySource'];
 
 /** What every part of a report needs: how to open a file or an issue. */
 interface Links {
@@ -25,6 +26,7 @@ export function ReportApp({ channel: given }: ReportAppProps = {}) {
   const channel = useMemo(() => given ?? hostChannel<ReportFromWebview, ReportWebviewState>(), [given]);
   const [update, setUpdate] = useState<ReportUpdateMessage>();
   const [gone, setGone] = useState<string>();
+  const [failure, setFailure] = useState<string>();
   const [theme, setTheme] = useState<EditorTheme>(() => editorTheme());
   const received = useRef(0);
 
@@ -35,11 +37,15 @@ export function ReportApp({ channel: given }: ReportAppProps = {}) {
           case 'report':
             received.current = performance.now();
             setGone(undefined);
+            setFailure(undefined);
             setUpdate(message);
             channel.saveState({ scope: message.scope });
             return;
           case 'gone':
             setGone(message.message);
+            return;
+          case 'error':
+            setFailure(message.message);
             return;
           default:
             assertNever(message);
@@ -69,6 +75,7 @@ export function ReportApp({ channel: given }: ReportAppProps = {}) {
         <ToolbarButton icon="markdown" label="Export as Markdown" disabled={!report} onClick={() => channel.post({ type: 'exportMarkdown' })} />
       </Toolbar>
       {gone && <ErrorBanner title="Nothing to report" message={gone} />}
+      {failure && <ErrorBanner title="The report could not be built" message={failure} />}
       <main>
         {report?.kind === 'epic' && <EpicReportView report={report} links={links} theme={theme} historySource={update!.historySource} />}
         {report?.kind === 'project' && <ProjectReportView report={report} links={links} theme={theme} historySource={update!.historySource} />}
@@ -78,33 +85,13 @@ export function ReportApp({ channel: given }: ReportAppProps = {}) {
 }
 
 function FileLink({ links, path, line, children }: { readonly links: Links; readonly path: string; readonly line: number | null; readonly children: ReactNode }) {
-  return (
-    <a
-      href="#"
-      onClick={(event) => {
-        event.preventDefault();
-        links.file(path, line);
-      }}
-    >
-      {children}
-    </a>
-  );
+  return <ActionLink onOpen={() => links.file(path, line)}>{children}</ActionLink>;
 }
 
 function IssueLink({ links, issue }: { readonly links: Links; readonly issue: ReportIssue | null }) {
   if (!issue) return null;
   if (!issue.url) return <span>#{issue.number}</span>;
-  return (
-    <a
-      href="#"
-      onClick={(event) => {
-        event.preventDefault();
-        links.url(issue.url!);
-      }}
-    >
-      #{issue.number}
-    </a>
-  );
+  return <ActionLink onOpen={() => links.url(issue.url!)}>#{issue.number}</ActionLink>;
 }
 
 function Section({ title, children }: { readonly title: string; readonly children: ReactNode }) {
@@ -166,7 +153,14 @@ function Progress({ done, total, label }: { readonly done: number; readonly tota
   );
 }
 
-function BurndownSection({ report, theme, historySource }: { readonly report: EpicReport | ProjectReport; readonly theme: EditorTheme; readonly historySource: string }) {
+function BurndownSection({ report, theme, historySource }: { readonly report: EpicReport | ProjectReport; readonly theme: EditorTheme; readonly historySource: HistorySource }) {
+  if (historySource === 'pending') {
+    return (
+      <Section title="Burndown">
+        <p className="muted">Reading when tasks were done…</p>
+      </Section>
+    );
+  }
   if (!report.burndown) return null;
   return (
     <Section title="Burndown">
@@ -179,7 +173,7 @@ function BurndownSection({ report, theme, historySource }: { readonly report: Ep
         label={`Burndown from ${report.burndown.from} to ${report.burndown.to}`}
       />
       <p className="muted">
-        {report.burndown.from} to {report.burndown.to}, from {historySource === 'history' ? 'the git history of the plan files' : 'the files’ dates (the folder is not a git repository)'}
+        {report.burndown.from} to {report.burndown.to}, from {historySource === 'history' ? 'the git history of the plan files' : 'the files’ dates (no git history was found for this folder)'}
         {report.burndown.reopened > 0 ? ` · reopened ${report.burndown.reopened} times` : ''}.
       </p>
     </Section>
@@ -190,7 +184,7 @@ interface ViewProps<R> {
   readonly report: R;
   readonly links: Links;
   readonly theme: EditorTheme;
-  readonly historySource: 'history' | 'file-dates';
+  readonly historySource: HistorySource;
 }
 
 export function EpicReportView({ report, links, theme, historySource }: ViewProps<EpicReport>) {
@@ -400,6 +394,20 @@ export function ProjectReportView({ report, links, theme, historySource }: ViewP
       </Section>
       <Section title="Roadmap">
         <RoadmapChart roadmap={report.roadmap} theme={theme} />
+        {report.roadmap.epics.some((e) => e.note) && (
+          <ul className="muted">
+            {report.roadmap.epics
+              .filter((e) => e.note)
+              .map((e) => (
+                <li key={e.epicId}>
+                  <FileLink links={links} path={e.path} line={e.line}>
+                    {e.title || e.epicId}
+                  </FileLink>
+                  : {e.note}
+                </li>
+              ))}
+          </ul>
+        )}
         {report.roadmap.unscheduled.length > 0 && (
           <ul className="muted unscheduled">
             {report.roadmap.unscheduled.map((u) => (
@@ -415,33 +423,69 @@ export function ProjectReportView({ report, links, theme, historySource }: ViewP
       </Section>
       <BurndownSection report={report} theme={theme} historySource={historySource} />
       <Section title="Deliverables">
-        <table className="deliverables">
-          <thead>
-            <tr>
-              <th>Category</th>
-              <th>Deliverable</th>
-              <th>Status</th>
-              <th>Owner or agent</th>
-              <th>Size</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.deliverables.map((row) => (
+        <Deliverables rows={report.deliverables} links={links} />
+      </Section>
+    </>
+  );
+}
+
+/**
+ * The deliverables matrix: PRDs, epics and specs, each epic's tasks shown when it is
+ * opened. A plan of a thousand epics has ten thousand tasks: drawn at once, they would
+ * bury the rest and take seconds to lay out.
+ */
+function Deliverables({ rows, links }: { readonly rows: ProjectReport['deliverables']; readonly links: Links }) {
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  const tasksOf = useMemo(() => {
+    const counts = new Map<string, number>();
+    for (const row of rows) if (row.category === 'Task' && row.parent) counts.set(row.parent.id, (counts.get(row.parent.id) ?? 0) + 1);
+    return counts;
+  }, [rows]);
+  const toggle = (epicId: string) =>
+    setOpen((current) => {
+      const next = new Set(current);
+      if (!next.delete(epicId)) next.add(epicId);
+      return next;
+    });
+  return (
+    <table className="deliverables">
+      <thead>
+        <tr>
+          <th>Category</th>
+          <th>Deliverable</th>
+          <th>Status</th>
+          <th>Owner or agent</th>
+          <th>Size</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows
+          .filter((row) => row.category !== 'Task' || !row.parent || open.has(row.parent.id))
+          .map((row) => {
+            const tasks = row.category === 'Epic' ? tasksOf.get(row.id) ?? 0 : 0;
+            return (
               <tr key={`${row.category}:${row.path}:${row.id}`} data-category={row.category}>
                 <td>{row.category}</td>
                 <td className={row.parent ? 'child' : undefined}>
                   <FileLink links={links} path={row.path} line={row.line}>
                     {row.title || row.id}
                   </FileLink>
+                  {tasks > 0 && (
+                    <>
+                      {' '}
+                      <ActionLink className="toggle muted" onOpen={() => toggle(row.id)}>
+                        {open.has(row.id) ? 'hide tasks' : `show ${tasks} ${tasks === 1 ? 'task' : 'tasks'}`}
+                      </ActionLink>
+                    </>
+                  )}
                 </td>
                 <td>{row.status ?? ''}</td>
                 <td>{row.owner ?? ''}</td>
                 <td>{row.size?.text ?? ''}</td>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </Section>
-    </>
+            );
+          })}
+      </tbody>
+    </table>
   );
 }

@@ -29,9 +29,21 @@ const DAY_MS = 86_400_000;
 const dayNumber = (day: string) => Math.round(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
 const dayText = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
 
-/** Epics as bars from start to target; milestones as points on their epic's row. */
+/** A time line stays readable with this many rows; the rest are named in words. */
+export const ROADMAP_ROWS = 40;
+
+/**
+ * Epics as bars from start to target (a single day when only one date is known);
+ * milestones as points on their epic's row. At most ROADMAP_ROWS epics: those not done
+ * first, then the earliest.
+ */
 export function RoadmapChart({ roadmap, theme }: { readonly roadmap: Roadmap; readonly theme: EditorTheme }) {
-  const scheduled = roadmap.epics.filter((e) => e.start !== null && e.end !== null);
+  const dated = roadmap.epics
+    .filter((e) => e.start !== null || e.end !== null)
+    .map((e) => ({ ...e, start: e.start ?? e.end, end: e.end ?? e.start }));
+  const scheduled = [...dated]
+    .sort((a, b) => Number(a.state === 'done') - Number(b.state === 'done') || (a.start! < b.start! ? -1 : a.start! > b.start! ? 1 : 0))
+    .slice(0, ROADMAP_ROWS);
   const canvas = useChart(
     (element) => {
       const colors = axisColors();
@@ -91,8 +103,8 @@ export function RoadmapChart({ roadmap, theme }: { readonly roadmap: Roadmap; re
             // A bar chart's value axis starts at zero unless told otherwise: 1970 here.
             x: {
               type: 'linear',
-              min: dayNumber(roadmap.from ?? scheduled[0].start!) - 1,
-              max: dayNumber(roadmap.to ?? scheduled[0].end!) + 2,
+              min: Math.min(...scheduled.map((e) => dayNumber(e.start!))) - 1,
+              max: Math.max(...scheduled.map((e) => dayNumber(e.end!)), ...roadmap.milestones.map((m) => dayNumber(m.date))) + 2,
               ticks: { color: colors.text, callback: (value) => dayText(Number(value)), maxTicksLimit: 8 },
               grid: { color: colors.grid },
             },
@@ -103,10 +115,22 @@ export function RoadmapChart({ roadmap, theme }: { readonly roadmap: Roadmap; re
     },
     [roadmap, theme],
   );
-  if (scheduled.length === 0) return <p className="muted">No epic has both a start and a target date.</p>;
+  if (scheduled.length === 0) return <p className="muted">No epic has a start or a target date.</p>;
   return (
-    <div className="chart roadmap" role="img" aria-label={`Roadmap of ${scheduled.length} epics`} style={{ height: `${Math.max(120, 40 + scheduled.length * 36)}px` }}>
-      <canvas ref={canvas} />
-    </div>
+    <>
+      <div
+        className="chart roadmap"
+        role="img"
+        aria-label={`Roadmap of ${scheduled.length} ${scheduled.length === 1 ? 'epic' : 'epics'}`}
+        style={{ height: `${Math.max(120, 40 + scheduled.length * 36)}px` }}
+      >
+        <canvas ref={canvas} />
+      </div>
+      {dated.length > scheduled.length && (
+        <p className="muted">
+          Showing {scheduled.length} of {dated.length} epics with dates: those not done, earliest first.
+        </p>
+      )}
+    </>
   );
 }

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { AnchorHTMLAttributes, ReactNode } from 'react';
 import type { TaskDisplayState } from '../../src/core/model';
 
 /** A codicon from @vscode/codicons, by name (`zoom-in`, `check`). */
@@ -73,5 +73,31 @@ export function StateBadge({ state }: { readonly state: TaskDisplayState }) {
       <Icon name={STATE_ICON[state]} />
       {STATE_TEXT[state]}
     </span>
+  );
+}
+
+/**
+ * A link that asks the host to open something. It has no `href`: VS Code's webview page
+ * acts on clicks on links with one by itself (`#` scrolls the report to the top, a web
+ * address opens a second time), and only the host decides what may be opened.
+ */
+export function ActionLink({ onOpen, children, ...attributes }: { readonly onOpen: () => void; readonly children: ReactNode } & Omit<AnchorHTMLAttributes<HTMLAnchorElement>, 'href' | 'onClick' | 'onKeyDown'>) {
+  return (
+    <a
+      role="link"
+      tabIndex={0}
+      {...attributes}
+      onClick={(event) => {
+        event.preventDefault();
+        onOpen();
+      }}
+      onKeyDown={(event) => {
+        if (event.key !== 'Enter') return;
+        event.preventDefault();
+        onOpen();
+      }}
+    >
+      {children}
+    </a>
   );
 }

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { SprintReport, SprintReportTask } from '../../src/core/sprintReport';
 import type { BurndownChartProps } from '../shared/BurndownChart';
 import { BurndownChart } from '../shared/BurndownChart';
-import { Icon, ProgressBar, StateBadge } from '../shared/components';
+import { ActionLink, Icon, ProgressBar, StateBadge } from '../shared/components';
 
 export interface SprintReportViewProps {
   readonly report: SprintReport;
@@ -21,17 +21,9 @@ function plural(n: number, word: string): string {
 
 function TaskLink({ task, onOpen }: { readonly task: Pick<SprintReportTask, 'key' | 'title' | 'path' | 'line'>; readonly onOpen: SprintReportViewProps['onOpen'] }) {
   return (
-    <a
-      href="#"
-      className="task-link"
-      data-task={task.key}
-      onClick={(event) => {
-        event.preventDefault();
-        onOpen(task.path, task.line);
-      }}
-    >
+    <ActionLink className="task-link" data-task={task.key} onOpen={() => onOpen(task.path, task.line)}>
       <code>{task.key}</code> {task.title}
-    </a>
+    </ActionLink>
   );
 }
 
@@ -39,17 +31,7 @@ function IssueLink({ task, onOpenUrl }: { readonly task: SprintReportTask; reado
   if (task.issue === null) return null;
   if (task.issueUrl === null) return <span>#{task.issue}</span>;
   const url = task.issueUrl;
-  return (
-    <a
-      href={url}
-      onClick={(event) => {
-        event.preventDefault();
-        onOpenUrl(url);
-      }}
-    >
-      #{task.issue}
-    </a>
-  );
+  return <ActionLink onOpen={() => onOpenUrl(url)}>#{task.issue}</ActionLink>;
 }
 
 function Section({ title, count, children, id }: { readonly title: string; readonly count?: number; readonly children: ReactNode; readonly id: string }) {
@@ -89,15 +71,7 @@ export function SprintReportView({ report, onOpen, onOpenUrl, onChartDrawn, draw
           <span className="dates">{dates}</span>
           <span className={`time-left phase-${report.phase}`}>{report.timeText}</span>
           {report.path !== null && (
-            <a
-              href="#"
-              onClick={(event) => {
-                event.preventDefault();
-                onOpen(report.path!, 0);
-              }}
-            >
-              Open sprint file
-            </a>
+            <ActionLink onOpen={() => onOpen(report.path!, 0)}>Open sprint file</ActionLink>
           )}
         </div>
         {report.goal !== null && <p className="goal">{report.goal}</p>}
@@ -289,15 +263,9 @@ export function SprintReportView({ report, onOpen, onOpenUrl, onChartDrawn, draw
           <ul className="unresolved">
             {report.unresolved.map((u) => (
               <li key={`${u.path}:${u.line}`}>
-                <a
-                  href="#"
-                  onClick={(event) => {
-                    event.preventDefault();
-                    onOpen(u.path, u.line);
-                  }}
-                >
+                <ActionLink onOpen={() => onOpen(u.path, u.line)}>
                   <code>{u.written}</code>
-                </a>{' '}
+                </ActionLink>{' '}
                 {u.message}
               </li>
             ))}

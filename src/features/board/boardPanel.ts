@@ -115,7 +115,15 @@ export class BoardPanel extends PanelHost<BoardToWebview, BoardFromWebview> {
       result('failed', `The task ${card ? card.label : key} is no longer in the plan.`);
       return;
     }
-    const outcome = await changeTaskState(this.boardServices, entry, to);
+    let outcome;
+    try {
+      outcome = await changeTaskState(this.boardServices, entry, to);
+    } catch (error) {
+      // A file that cannot be written (read-only, gone) must not leave the card "moving".
+      const text = error instanceof Error ? error.message : String(error);
+      this.services.log.error(`[Board] could not move ${key} to ${to}: ${text}`);
+      return result('failed', text);
+    }
     switch (outcome.kind) {
       case 'changed':
         this.services.log.info(`[Board] moved ${key} to ${to}`);

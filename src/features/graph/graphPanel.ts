@@ -43,6 +43,7 @@ export class GraphPanel extends PanelHost<GraphToWebview, GraphFromWebview> {
   private revision = 0;
   private lastSource: string | undefined;
   private model: GraphModel | undefined;
+  private exportSource: string | undefined;
 
   private readonly _onDidRender = this._register(new vscode.EventEmitter<GraphRenderedMessage>());
   /** The webview drew a revision (or mermaid failed to). */
@@ -86,19 +87,31 @@ export class GraphPanel extends PanelHost<GraphToWebview, GraphFromWebview> {
       return;
     }
     const next = nextTask(content.analyses);
-    const model = buildGraph(content.analyses, {
+    const graphOptions = {
       direction: this.options.direction,
       hideDone: this.options.hideDone,
-      colors: false,
       ...(next ? { next: { epicPath: next.epic.path, taskId: next.task.task.id } } : {}),
-    });
+    };
+    // The panel colours nodes from the editor's theme; what leaves it (a copied block, an
+    // exported SVG) carries its own colours.
+    const model = buildGraph(content.analyses, { ...graphOptions, colors: false });
+    this.exportSource = buildGraph(content.analyses, { ...graphOptions, colors: true }).source;
     this.panel.title = `Graph: ${content.title}`;
     // Typing that changes nothing the graph shows (a description, a note) draws nothing.
     const fingerprint = JSON.stringify(model);
     if (!always && fingerprint === this.lastSource) return;
     this.lastSource = fingerprint;
     this.model = model;
-    this.post({ type: 'graph', title: content.title, scope: this.scope, folder: content.folder.key, options: this.options, model, revision: ++this.revision });
+    this.post({
+      type: 'graph',
+      title: content.title,
+      scope: this.scope,
+      folder: content.folder.key,
+      options: this.options,
+      model,
+      exportSource: this.exportSource,
+      revision: ++this.revision,
+    });
   }
 
   protected async onMessage(message: GraphFromWebview): Promise<void> {
@@ -110,7 +123,7 @@ export class GraphPanel extends PanelHost<GraphToWebview, GraphFromWebview> {
       case 'openUrl':
         return this.openUrl(message.url);
       case 'setOptions':
-        this.options = { direction: message.options.direction === 'LR' ? 'LR' : 'TD', hideDone: message.options.hideDone === true };
+        this.options = { direction: message.options?.direction === 'LR' ? 'LR' : 'TD', hideDone: message.options?.hideDone === true };
         return this.update(true);
       case 'rendered':
         if (message.error) this.services.log.warn(`[Graph] mermaid could not draw revision ${message.revision}: ${message.error}`);
@@ -120,8 +133,8 @@ export class GraphPanel extends PanelHost<GraphToWebview, GraphFromWebview> {
       case 'exportSvg':
         return this.exportSvg(message.svg);
       case 'copyMermaid':
-        if (this.model) {
-          await vscode.env.clipboard.writeText('```mermaid\n' + this.model.source + '```\n');
+        if (this.exportSource) {
+          await vscode.env.clipboard.writeText('```mermaid\n' + this.exportSource + '```\n');
           void vscode.window.setStatusBarMessage('$(check) Mermaid block copied', 3000);
         }
         return;
@@ -130,8 +143,13 @@ export class GraphPanel extends PanelHost<GraphToWebview, GraphFromWebview> {
     }
   }
 
-  private async exportSvg(svg: string): Promise<void> {
-    if (!svg.startsWith('<svg')) return;
+  /** What Copy Mermaid Block puts on the clipboard, and Export as SVG draws: with its own colours. */
+  get markdownSource(): string | undefined {
+    return this.exportSource;
+  }
+
+  private async exportSvg(svg: unknown): Promise<void> {
+    if (typeof svg !== 'string' || !svg.startsWith('<svg')) return;
     const folder = this.services.workspace.folderByKey(this.scope.folder);
     const name = (this.panel.title.replace(/^Graph: /, '') || 'graph').replace(/[^\w.-]+/g, '-');
     const target = await vscode.window.showSaveDialog({

@@ -5,7 +5,7 @@ import type { TaskHistory } from '../../core/history';
 import type { EpicReport, ProjectReport } from '../../core/report';
 import { buildEpicReport, buildProjectReport } from '../../core/report';
 import { epicReportMarkdown, projectReportMarkdown } from '../../core/reportMarkdown';
-import type { ReportFromWebview, ReportScope, ReportToWebview, ReportWebviewState } from '../../shared/reportProtocol';
+import type { ReportFromWebview, ReportScope, ReportToWebview, ReportUpdateMessage, ReportWebviewState } from '../../shared/reportProtocol';
 import { assertNever } from '../../shared/webview';
 import type { FolderPlans } from '../../services/planWorkspace';
 import type { PanelServices } from '../webviews/panelHost';
@@ -91,27 +91,54 @@ export class ReportPanel extends PanelHost<ReportToWebview, ReportFromWebview> {
   /** Updates run one after another, so an older one never posts after a newer one. */
   update(always: boolean): Promise<void> {
     this.queue = this.queue.then(() => this.doUpdate(always)).catch((error: unknown) => {
-      this.services.log.error(`[Report] could not build the report: ${(error as Error).message}`);
+      const message = error instanceof Error ? error.message : String(error);
+      this.services.log.error(`[Report] could not build the report: ${message}`);
+      this.post({ type: 'error', message });
     });
     return this.queue;
   }
 
+  /**
+   * Posts the report at once with the history already known, if any; reading the history
+   * (git, or every file's dates) can take seconds on a large plan, and only the burndown
+   * needs it, so the report is posted again when it is read.
+   */
   private async doUpdate(always: boolean): Promise<void> {
     const folder = this.services.workspace.folderByKey(this.scope.folder);
-    const history = folder ? await this.services.history.taskHistory(folder) : undefined;
-    const report = folder && buildReport(folder, this.scope, history);
-    if (!report || !folder) {
-      this.report = undefined;
-      this.lastJson = undefined;
-      this.post({ type: 'gone', message: 'This epic is no longer in the workspace: its file was moved or deleted.' });
-      return;
+    if (!folder) return this.gone();
+    const known = this.services.history.peek(folder);
+    if (!this.postReport(folder, known, known?.source ?? 'pending', always)) return;
+    if (known) return;
+    const history = await this.services.history.taskHistory(folder);
+    this.postReport(folder, history, history.source, false);
+  }
+
+  /** Builds and posts the report; false when its plan is gone. */
+  private postReport(folder: FolderPlans, history: TaskHistory | undefined, source: ReportUpdateMessage['historySource'], always: boolean): boolean {
+    const report = buildReport(folder, this.scope, history);
+    if (!report) {
+      this.gone();
+      return false;
     }
     this.panel.title = report.kind === 'epic' ? `Status: ${report.title || report.id}` : `Project Status${this.services.workspace.allFolders.length > 1 ? `: ${folder.folder.name}` : ''}`;
-    const json = JSON.stringify(report);
-    if (!always && json === this.lastJson) return;
+    const json = JSON.stringify(report) + source;
+    if (!always && json === this.lastJson) return true;
     this.lastJson = json;
     this.report = report;
-    this.post({ type: 'report', scope: this.scope, report, historySource: history?.source ?? 'file-dates', revision: ++this.revision });
+    this.post({ type: 'report', scope: this.scope, report, historySource: source, revision: ++this.revision });
+    return true;
+  }
+
+  private gone(): void {
+    this.report = undefined;
+    this.lastJson = undefined;
+    this.post({
+      type: 'gone',
+      message:
+        this.scope.kind === 'epic'
+          ? 'This epic is no longer in the workspace: its file was moved or deleted.'
+          : 'This workspace folder is no longer open.',
+    });
   }
 
   protected async onMessage(message: ReportFromWebview): Promise<void> {

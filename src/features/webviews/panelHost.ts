@@ -10,6 +10,8 @@ import { webviewHtml, webviewOptions } from './webviewHtml';
 export interface TracedMessage {
   readonly direction: 'toWebview' | 'fromWebview';
   readonly message: { readonly type: string };
+  /** `performance.now()` when it was posted or received. */
+  readonly at: number;
 }
 
 /** What every panel host needs from the extension. */
@@ -27,12 +29,11 @@ const TRACE_LIMIT = 200;
 
 /**
  * The host side of one webview panel: its HTML, the `ready` handshake (nothing is posted
- * before the app listens; what was posted is sent once it does, latest first), and a trace
- * of the messages both ways, which the integration tests read.
+ * before the app listens: it would be lost, and `onReady` sends the whole state anyway),
+ * and a trace of the messages both ways, which the integration tests read.
  */
 export abstract class PanelHost<ToWebview extends { readonly type: string }, FromWebview extends { readonly type: string }> extends Disposable {
   private ready = false;
-  private pending: ToWebview[] = [];
   readonly trace: TracedMessage[] = [];
 
   private readonly _onDidExchange = this._register(new vscode.EventEmitter<TracedMessage>());
@@ -61,22 +62,18 @@ export abstract class PanelHost<ToWebview extends { readonly type: string }, Fro
   }
 
   protected post(message: ToWebview): void {
-    if (!this.ready) {
-      this.pending.push(message);
-      return;
-    }
-    this.record({ direction: 'toWebview', message });
+    if (!this.ready) return;
+    this.record({ direction: 'toWebview', message, at: performance.now() });
     void this.panel.webview.postMessage(message);
   }
 
   private receive(message: FromWebview): void {
     if (!message || typeof message !== 'object' || typeof message.type !== 'string') return;
-    this.record({ direction: 'fromWebview', message });
+    this.record({ direction: 'fromWebview', message, at: performance.now() });
     if (message.type === 'ready') {
       // A webview that was hidden and shown again is a new page: it says ready again and
       // needs everything again. Panels send their whole state in `onReady`.
       this.ready = true;
-      this.pending = [];
       this.onReady();
       return;
     }
@@ -104,14 +101,20 @@ export abstract class PanelHost<ToWebview extends { readonly type: string }, Fro
 
   protected abstract onMessage(message: FromWebview): void | Promise<void>;
 
-  /** Opens a plan file of a workspace folder beside the panel. */
+  /**
+   * Opens a plan file of a workspace folder beside the panel. A message is data: only a
+   * file inside that folder, at a real line, is opened.
+   */
   protected async openFile(message: OpenFileMessage): Promise<void> {
     const folder = this.services.workspace.folderByKey(message.folder);
-    if (!folder) return;
+    if (!folder || typeof message.path !== 'string' || !Number.isInteger(message.line) || message.line < 0) return;
+    const uri = folder.uriOf(message.path);
+    const inside = folder.relativePath(uri);
+    if (inside === undefined || inside === '') return;
     // The group right of the panel, the same one every time: `Beside` is relative to the
     // active group, which after the first click is the editor just opened.
     const column = ((this.panel.viewColumn ?? vscode.ViewColumn.One) + 1) as vscode.ViewColumn;
-    await openAtLine(folder.uriOf(message.path), message.line, false, column);
+    await openAtLine(uri, message.line, false, column);
   }
 
   protected openUrl(url: string): void {

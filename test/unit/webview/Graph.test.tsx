@@ -64,13 +64,16 @@ async function settle() {
   });
 }
 
+/** What the host sends for export: the graph with its own colours. */
+const EXPORT_SOURCE = 'graph TD\n    T1["T1: exported"]\n    classDef done fill:#2e7d32\n';
+
 async function exampleGraph(options: GraphOptions = {}): Promise<GraphModel> {
   const index = await indexOf(examplesDir);
   return buildGraph([index.analysis(index.epic('epic-001-link-shortener')!)], { colors: false, ...options });
 }
 
 async function sendGraph(model: GraphModel, revision = 1, options: GraphViewOptions = TD) {
-  hostSays({ type: 'graph', title: 'Link Shortener Service', scope: SCOPE, folder: FOLDER, options, model, revision });
+  hostSays({ type: 'graph', title: 'Link Shortener Service', scope: SCOPE, folder: FOLDER, options, model, exportSource: EXPORT_SOURCE, revision });
   await settle();
 }
 
@@ -233,20 +236,20 @@ describe('Graph webview', () => {
     assert.equal(svg().getAttribute('width'), '1600');
   });
 
-  test('Export posts the SVG as shown; Copy asks the host for the mermaid block', async () => {
+  test('Export draws the coloured source again, in the light theme, and posts that SVG; Copy asks the host for the mermaid block', async () => {
     const fake = fakeChannel();
-    render(<GraphApp channel={fake.channel} render={fakeMermaid().render} />);
+    const mermaid = fakeMermaid(async () => ({ svg: SVG }));
+    render(<GraphApp channel={fake.channel} render={mermaid.render} />);
     await sendGraph(await exampleGraph());
     assert.ok(!button('Export as SVG').disabled);
 
     fireEvent.click(button('Export as SVG'));
+    await settle();
+    // The file leaves the editor's theme behind: it is drawn from the source with colours.
+    assert.deepEqual(mermaid.calls.at(-1), { source: EXPORT_SOURCE, theme: 'light' });
     const exported = fake.posted.at(-1)!;
     assert.equal(exported.type, 'exportSvg');
-    const text = (exported as { svg: string }).svg;
-    assert.equal(text, svg().outerHTML);
-    assert.match(text, /^<svg /);
-    assert.match(text, /id="autopm-graph-1-flowchart-T5-1"/);
-    assert.match(text, /data-task="epic-001-link-shortener:T5"/);
+    assert.equal((exported as { svg: string }).svg, SVG);
 
     fireEvent.click(button('Copy Mermaid Block'));
     assert.deepEqual(fake.posted.at(-1), { type: 'copyMermaid' });

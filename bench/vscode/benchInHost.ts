@@ -58,6 +58,8 @@ export interface PanelTimes {
   graphMs: number;
   /** Of which: until the webview said ready (the page and its script loaded). */
   graphReadyMs: number;
+  /** The floor: a panel whose page is one inline script that posts a message. */
+  emptyPanelMs: number;
   /** Of which: the webview's own time from the graph's arrival to the drawn SVG (mermaid loading and layout). */
   graphDrawMs: number;
   /** Completing a task from the task command until the open graph redrew. */
@@ -212,8 +214,22 @@ function largeEpic(tasks: number): string {
   return lines.join('\n');
 }
 
+/** How long VS Code takes to show any webview here: a page that only says it loaded. */
+async function emptyPanel(): Promise<number> {
+  const start = performance.now();
+  const panel = vscode.window.createWebviewPanel('autopm.benchEmpty', 'Empty', vscode.ViewColumn.Active, { enableScripts: true });
+  const said = new Promise<void>((resolve) => panel.webview.onDidReceiveMessage(() => resolve()));
+  panel.webview.html = `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-x'"></head>
+<body><script nonce="x">acquireVsCodeApi().postMessage({ type: 'ready' });</script></body></html>`;
+  await said;
+  const ms = performance.now() - start;
+  panel.dispose();
+  return ms;
+}
+
 async function measurePanels(api: AutoPmApi, folder: FolderPlans, epicPath: string): Promise<PanelTimes> {
   const scope = { folder: folder.key, epicPath };
+  const emptyPanelMs = await emptyPanel();
   let start = performance.now();
   const graph = (await vscode.commands.executeCommand('autopm.showGraph', scope)) as GraphPanel;
   let graphDrawMs = 0;
@@ -250,7 +266,7 @@ async function measurePanels(api: AutoPmApi, folder: FolderPlans, epicPath: stri
     let largeGraphNodes = 0;
     const largeGraphMs = await timeUntil(large.onDidRender, (m) => ((largeGraphNodes = m.nodes), m.revision >= 1 && !m.error), start, 'the large graph');
     large.dispose();
-    return { graphMs, graphReadyMs, graphDrawMs, graphRedrawMs, largeGraphMs, largeGraphNodes, epicReportMs, projectReportMs };
+    return { emptyPanelMs, graphMs, graphReadyMs, graphDrawMs, graphRedrawMs, largeGraphMs, largeGraphNodes, epicReportMs, projectReportMs };
   } finally {
     await vscode.workspace.fs.delete(largeUri);
     await api.workspace.update(folder, [largePath]);

@@ -198,3 +198,22 @@ export function belongsToSomePrd(epic: Epic, prds: readonly Prd[]): boolean {
   if (!lookup) prdLookups.set(prds, (lookup = new PrdNames(prds)));
   return lookup.has(epic);
 }
+
+const prdOfLookups = new WeakMap<readonly Epic[], WeakMap<readonly Prd[], Map<Epic, Prd>>>();
+
+/**
+ * The first PRD, in list order, that an epic of `epics` belongs to:
+ * `prds.find((p) => epicsOfPrd(p, epics).includes(epic))`, worked out once per pair of lists
+ * (a project report asks it for every epic).
+ */
+export function prdOfEpic(epic: Epic, prds: readonly Prd[], epics: readonly Epic[]): Prd | undefined {
+  let byPrds = prdOfLookups.get(epics);
+  if (!byPrds) prdOfLookups.set(epics, (byPrds = new WeakMap()));
+  let owners = byPrds.get(prds);
+  if (!owners) {
+    owners = new Map();
+    for (const prd of prds) for (const own of epicsOfPrd(prd, epics)) if (!owners.has(own)) owners.set(own, prd);
+    byPrds.set(prds, owners);
+  }
+  return owners.get(epic);
+}

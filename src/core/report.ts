@@ -14,7 +14,7 @@ import type { TaskHistory } from './history';
 import { taskKey } from './history';
 import type { Epic, PlanState, Prd, Task, TaskDisplayState, TaskState } from './model';
 import { issueNumberFrom } from './parse/common';
-import { epicsOfPrd, percentOf, progressOf, stateOfTasks } from './progress';
+import { epicsOfPrd, percentOf, prdOfEpic, progressOf, stateOfTasks } from './progress';
 import type { StatusConflict } from './validate';
 import { statusConflict } from './validate';
 import { dirName } from './text';
@@ -328,7 +328,7 @@ function statusOf(plan: Epic | Prd, counts: { readonly total: number; readonly d
 
 function prdLinkOf(epic: Epic, prds: readonly Prd[] | undefined, epics: readonly Epic[]): ReportPrdLink | null {
   if (epic.prd === undefined) return null;
-  const prd = prds?.find((p) => epicsOfPrd(p, epics).includes(epic));
+  const prd = prds && prdOfEpic(epic, prds, epics);
   return { written: epic.prd, id: prd?.id ?? null, title: prd?.title ?? null, path: prd?.path ?? null, found: prds === undefined ? null : prd !== undefined };
 }
 

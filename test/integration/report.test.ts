@@ -13,13 +13,18 @@ function updates(panel: ReportPanel): ReportUpdateMessage[] {
   return panel.trace.filter((t) => t.direction === 'toWebview' && t.message.type === 'report').map((t) => t.message as ReportUpdateMessage);
 }
 
-/** Waits until the webview says it drew a revision at least `revision`. */
+/**
+ * Waits until the webview says it drew a revision at least `revision` whose history was
+ * read (a report is posted first without it, then again with its burndown).
+ */
 async function drawn(panel: ReportPanel, revision: number): Promise<ReportUpdateMessage> {
-  await eventually(() => {
+  return eventually(() => {
     const rendered = panel.trace.filter((t) => t.direction === 'fromWebview' && t.message.type === 'rendered').map((t) => (t.message as unknown as { revision: number }).revision);
-    assert.ok(rendered.some((r) => r >= revision), `the webview has not drawn revision ${revision}: ${JSON.stringify(panel.trace.map((t) => `${t.direction}:${t.message.type}`))}`);
+    const last = updates(panel).at(-1);
+    assert.ok(last && last.historySource !== 'pending' && rendered.includes(last.revision) && last.revision >= revision,
+      `the webview has not drawn revision ${revision} with its history: ${JSON.stringify(panel.trace.map((t) => `${t.direction}:${t.message.type}`))}`);
+    return last;
   }, 15000);
-  return updates(panel).at(-1)!;
 }
 
 suite('Status report panels', () => {
@@ -40,7 +45,10 @@ suite('Status report panels', () => {
     assert.ok(panel);
     assert.equal(panel.panel.viewType, REPORT_VIEW_TYPE);
     const update = await drawn(panel, 1);
-    assert.deepEqual(panel.trace.slice(0, 3).map((t) => `${t.direction}:${t.message.type}`), ['fromWebview:ready', 'toWebview:report', 'fromWebview:rendered']);
+    // Ready first; the report at once, before its history is read; then again with the burndown.
+    assert.deepEqual(panel.trace.slice(0, 5).map((t) => `${t.direction}:${t.message.type}`), ['fromWebview:ready', 'toWebview:report', 'fromWebview:rendered', 'toWebview:report', 'fromWebview:rendered']);
+    assert.deepEqual(updates(panel).map((u) => u.historySource), ['pending', 'file-dates']);
+    assert.equal(updates(panel)[0].report.burndown, null);
     const report = update.report as ProjectReport;
     assert.equal(report.kind, 'project');
     assert.deepEqual(report.prds.map((p) => `${p.id} ${p.progress.done}/${p.progress.total}`), ['team-calendar 2/6', 'PRD-001 2/10']);

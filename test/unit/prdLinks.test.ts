@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Epic, Prd } from '../../src/core/model';
-import { belongsToSomePrd, epicBelongsToPrd, epicsOfPrd, prdProgress } from '../../src/core/progress';
+import { belongsToSomePrd, epicBelongsToPrd, epicsOfPrd, prdOfEpic, prdProgress } from '../../src/core/progress';
 import { fileStem } from '../../src/core/text';
 
 /** The matching rule as it was written before the lookups: the oracle they must agree with. */
@@ -47,7 +47,11 @@ test('the PRD lookups give exactly what the pairwise predicate gives', () => {
         assert.deepEqual(prdProgress(prd, epics).epicIds, expected.map((e) => e.id));
         for (const epic of epics) assert.equal(epicBelongsToPrd(epic, prd), oldPredicate(epic, prd), `${epic.prd} / ${prd.id} ${prd.path}`);
       }
-      for (const epic of epics) assert.equal(belongsToSomePrd(epic, prdList), prdList.some((p) => oldPredicate(epic, p)));
+      for (const epic of epics) {
+        assert.equal(belongsToSomePrd(epic, prdList), prdList.some((p) => oldPredicate(epic, p)));
+        // The first PRD that claims the epic, as a report names it.
+        assert.equal(prdOfEpic(epic, prdList, epics), prdList.find((p) => oldPredicate(epic, p)));
+      }
     }),
     { numRuns: 2000 },
   );

@@ -54,9 +54,10 @@ builds.push({
   loader: { '.ttf': 'file' },
   assetNames: '[name]',
   chunkNames: 'chunks/[name]-[hash]',
-  define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
-  // React and mermaid are large: the webviews are minified in every build, or a panel
-  // would open slower in development than it does for users.
+  // React and mermaid are large: the webviews are built for production (minified, React's
+  // production build) every time, or a panel would open slower in the tests and the
+  // benchmark than it does for users.
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   minify: true,
   sourcemap: !production,
   logLevel: 'warning',

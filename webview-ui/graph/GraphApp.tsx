@@ -5,7 +5,7 @@ import { assertNever } from '../../src/shared/webview';
 import { ErrorBanner, stateText, Toolbar, ToolbarButton } from '../shared/components';
 import type { EditorTheme, HostChannel } from '../shared/vscodeApi';
 import { editorTheme, hostChannel, onHostMessage, onThemeChange } from '../shared/vscodeApi';
-import { nodeKeyOf, preloadMermaid, renderMermaid } from './mermaidRender';
+import { nodeKeyOf, renderMermaid } from './mermaidRender';
 
 const MIN_ZOOM = 0.1;
 const MAX_ZOOM = 4;
@@ -18,8 +18,6 @@ interface Tip {
 }
 
 export interface GraphAppProps {
-  /** Starts loading the renderer before the first graph arrives; component tests pass none. */
-  readonly preload?: (theme: EditorTheme) => void;
   /** Component tests pass their own; in the webview it is VS Code's. */
   readonly channel?: HostChannel<GraphFromWebview, GraphWebviewState>;
   /** Component tests draw without mermaid (it needs a real layout engine). */
@@ -33,7 +31,7 @@ function naturalSize(svg: SVGSVGElement): { width: number; height: number } {
   return { width: Number(svg.getAttribute('width')) || 800, height: Number(svg.getAttribute('height')) || 600 };
 }
 
-export function GraphApp({ channel: given, render = renderMermaid, preload = given ? undefined : preloadMermaid }: GraphAppProps = {}) {
+export function GraphApp({ channel: given, render = renderMermaid }: GraphAppProps = {}) {
   const channel = useMemo(() => given ?? hostChannel<GraphFromWebview, GraphWebviewState>(), [given]);
   const saved = useMemo(() => channel.state(), [channel]);
   const [update, setUpdate] = useState<GraphUpdateMessage>();
@@ -75,9 +73,6 @@ export function GraphApp({ channel: given, render = renderMermaid, preload = giv
     [],
   );
   useEffect(() => onThemeChange(setTheme), []);
-  useEffect(() => {
-    preload?.(editorTheme());
-  }, [preload]);
   // Listening first, then ready: the host answers at once.
   // A block, not an expression: what `post` returns must not become the effect's cleanup.
   useEffect(() => {

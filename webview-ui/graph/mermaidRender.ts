@@ -24,14 +24,6 @@ function loadMermaid(): Promise<Mermaid> {
   return loaded;
 }
 
-/**
- * Starts loading mermaid and its flowchart diagram while the panel is still saying
- * `ready` and the host is building the graph: most of a first draw is that download.
- */
-export function preloadMermaid(theme: EditorTheme): void {
-  void mermaidFor(theme).then((mermaid) => mermaid.parse('graph TD\n  a --> b').catch(() => undefined), () => undefined);
-}
-
 async function mermaidFor(theme: EditorTheme): Promise<Mermaid> {
   await loadMermaid();
   const mermaid = await loaded!;

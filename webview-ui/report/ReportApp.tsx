@@ -1,13 +1,20 @@
 import type { ReactNode } from 'react';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { EpicReport, ProjectReport, ReportCounts, ReportHours, ReportIssue, ReportStatus } from '../../src/core/report';
 import type { ReportFromWebview, ReportToWebview, ReportUpdateMessage, ReportWebviewState } from '../../src/shared/reportProtocol';
 import { assertNever } from '../../src/shared/webview';
 import { ActionLink, ErrorBanner, ProgressBar, StateBadge, Toolbar, ToolbarButton } from '../shared/components';
 import type { EditorTheme, HostChannel } from '../shared/vscodeApi';
 import { editorTheme, hostChannel, onHostMessage, onThemeChange } from '../shared/vscodeApi';
-import { BurndownChart } from '../shared/BurndownChart';
-import { RoadmapChart } from './charts';
+
+// The chart library is most of this app: it loads once a chart is shown, so the report's
+// text is on screen first (an epic's first answer has no burndown yet).
+const BurndownChart = lazy(() => import('../shared/BurndownChart').then((m) => ({ default: m.BurndownChart })));
+const RoadmapChart = lazy(() => import('./charts').then((m) => ({ default: m.RoadmapChart })));
+
+function ChartSlot({ children }: { readonly children: ReactNode }) {
+  return <Suspense fallback={<p className="muted">Drawing…</p>}>{children}</Suspense>;
+}
 
 type Channel = HostChannel<ReportFromWebview, ReportWebviewState>;
 type HistorySource = ReportUpdateMessage['historySource'];
@@ -164,14 +171,16 @@ function BurndownSection({ report, theme, historySource }: { readonly report: Ep
   if (!report.burndown) return null;
   return (
     <Section title="Burndown">
-      <BurndownChart
-        key={theme}
-        dates={report.burndown.points.map((p) => p.date)}
-        remaining={report.burndown.points.map((p) => p.remaining)}
-        ideal={report.burndown.points.map((p) => p.ideal)}
-        unit="tasks"
-        label={`Burndown from ${report.burndown.from} to ${report.burndown.to}`}
-      />
+      <ChartSlot>
+        <BurndownChart
+          key={theme}
+          dates={report.burndown.points.map((p) => p.date)}
+          remaining={report.burndown.points.map((p) => p.remaining)}
+          ideal={report.burndown.points.map((p) => p.ideal)}
+          unit="tasks"
+          label={`Burndown from ${report.burndown.from} to ${report.burndown.to}`}
+        />
+      </ChartSlot>
       <p className="muted">
         {report.burndown.from} to {report.burndown.to}, from {historySource === 'history' ? 'the git history of the plan files' : 'the files’ dates (no git history was found for this folder)'}
         {report.burndown.reopened > 0 ? ` · reopened ${report.burndown.reopened} times` : ''}.
@@ -393,7 +402,13 @@ export function ProjectReportView({ report, links, theme, historySource }: ViewP
         {report.epicsWithoutPrd.length > 0 && <p className="muted">Epics with no PRD: {report.epicsWithoutPrd.join(', ')}</p>}
       </Section>
       <Section title="Roadmap">
-        <RoadmapChart roadmap={report.roadmap} theme={theme} />
+        {report.roadmap.epics.some((e) => e.start !== null || e.end !== null) ? (
+          <ChartSlot>
+            <RoadmapChart roadmap={report.roadmap} theme={theme} />
+          </ChartSlot>
+        ) : (
+          <p className="muted">No epic has a start or a target date.</p>
+        )}
         {report.roadmap.epics.some((e) => e.note) && (
           <ul className="muted">
             {report.roadmap.epics

@@ -45,8 +45,9 @@ suite('Status report panels', () => {
     assert.ok(panel);
     assert.equal(panel.panel.viewType, REPORT_VIEW_TYPE);
     const update = await drawn(panel, 1);
-    // Ready first; the report at once, before its history is read; then again with the burndown.
-    assert.deepEqual(panel.trace.slice(0, 5).map((t) => `${t.direction}:${t.message.type}`), ['fromWebview:ready', 'toWebview:report', 'fromWebview:rendered', 'toWebview:report', 'fromWebview:rendered']);
+    // Ready first; the report at once, before its history is read; then again with the
+    // burndown (whether the webview drew the first before the second came is a race).
+    assert.deepEqual(panel.trace.slice(0, 2).map((t) => `${t.direction}:${t.message.type}`), ['fromWebview:ready', 'toWebview:report']);
     assert.deepEqual(updates(panel).map((u) => u.historySource), ['pending', 'file-dates']);
     assert.equal(updates(panel)[0].report.burndown, null);
     const report = update.report as ProjectReport;

@@ -22,6 +22,7 @@ const ALLOWED = [
   /^dist\/(extension|cli)\.js$/,
   /^dist\/webview\/(chunks\/)?[\w.-]+\.(js|css|ttf)$/,
   /^media\/[^/]+$/,
+  /^docs\/images\/[\w.-]+\.png$/,
   /^(package\.json|README\.md|CHANGELOG\.md|LICENSE)$/,
 ];
 
@@ -51,4 +52,7 @@ await createVSIX({
   packagePath: out,
   dependencies: false,
   allowMissingRepository: true,
+  // The README's screenshots are in the package, beside it: relative links find them in
+  // VS Code's extension page, and there is no repository address to rewrite them to.
+  rewriteRelativeLinks: false,
 });

@@ -66,6 +66,11 @@ export interface PanelTimes {
   graphDrawMs: number;
   /** Completing a task from the task command until the open graph redrew. */
   graphRedrawMs: number;
+  /** Typing in the open epic (not saved) until the graph redrew: the typing pause included. */
+  graphTypingMs: number;
+  /** Of the epic report's time: until its page said ready, and its own time from the report's arrival to the drawn page. */
+  epicReportReadyMs: number;
+  epicReportInPageMs: number;
   /** Dependency graph of a 200-task epic. */
   largeGraphMs: number;
   largeGraphNodes: number;
@@ -251,12 +256,30 @@ async function measurePanels(api: AutoPmApi, folder: FolderPlans, epicPath: stri
   const redrawn = timeUntil(graph.onDidRender, (m) => m.revision >= 2, start, 'the graph redraw');
   await vscode.commands.executeCommand('autopm.completeTask', { folder: folder.key, epicPath, taskId: open.id });
   const graphRedrawMs = await redrawn;
+
+  // Typing in the epic: a title changed in the open document, not saved.
+  const document = await vscode.workspace.openTextDocument(uri);
+  const titleLine = open.range.line;
+  const end = document.lineAt(titleLine).range.end;
+  const typed = new vscode.WorkspaceEdit();
+  typed.insert(uri, end, ' (typed)');
+  const revision = (graph.trace.filter((t) => t.message.type === 'rendered').at(-1)?.message as unknown as { revision: number }).revision;
+  start = performance.now();
+  const retyped = timeUntil(graph.onDidRender, (m) => m.revision > revision, start, 'the graph redraw after typing');
+  await vscode.workspace.applyEdit(typed);
+  const graphTypingMs = await retyped;
+  const undo = new vscode.WorkspaceEdit();
+  undo.delete(uri, new vscode.Range(end, end.translate(0, ' (typed)'.length)));
+  await vscode.workspace.applyEdit(undo);
+  await document.save();
   graph.dispose();
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(original));
 
   start = performance.now();
   const report = (await vscode.commands.executeCommand('autopm.openEpicStatus', scope)) as ReportPanel;
   const epicReportMs = await timeUntil(report.onDidRender, (r) => r >= 1, start, 'the epic report');
+  const epicReportReadyMs = report.trace.find((t) => t.message.type === 'ready')!.at - start;
+  const epicReportInPageMs = (report.trace.find((t) => t.message.type === 'rendered')!.message as unknown as { ms: number }).ms;
   report.dispose();
   start = performance.now();
   const project = (await vscode.commands.executeCommand('autopm.openProjectStatus', folder.key)) as ReportPanel;
@@ -274,7 +297,7 @@ async function measurePanels(api: AutoPmApi, folder: FolderPlans, epicPath: stri
     let largeGraphNodes = 0;
     const largeGraphMs = await timeUntil(large.onDidRender, (m) => ((largeGraphNodes = m.nodes), m.revision >= 1 && !m.error), start, 'the large graph');
     large.dispose();
-    return { emptyPanelMs, firstPanelMs: warmMs, graphMs, graphReadyMs, graphDrawMs, graphRedrawMs, largeGraphMs, largeGraphNodes, epicReportMs, projectReportMs };
+    return { emptyPanelMs, firstPanelMs: warmMs, graphMs, graphReadyMs, graphDrawMs, graphRedrawMs, graphTypingMs, epicReportReadyMs, epicReportInPageMs, largeGraphMs, largeGraphNodes, epicReportMs, projectReportMs };
   } finally {
     await vscode.workspace.fs.delete(largeUri);
     await api.workspace.update(folder, [largePath]);

@@ -99,8 +99,11 @@ export class PlanWorkspace extends Disposable {
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
-    /** How long typing pauses before an open document is parsed again. */
-    private readonly typingDelayMs = 300,
+    /**
+     * How long typing pauses before an open document is parsed again: long enough that a
+     * word typed is one parse, short enough that an open graph redraws within half a second.
+     */
+    private readonly typingDelayMs = 150,
   ) {
     super();
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.rebuild('workspace folders changed')));

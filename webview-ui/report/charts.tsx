@@ -68,6 +68,8 @@ export function RoadmapChart({ roadmap, theme }: { readonly roadmap: Roadmap; re
             {
               type: 'line',
               label: 'Milestone',
+              // Drawn after the bars (chart.js draws the highest order first), or they hide it.
+              order: -1,
               data: roadmap.milestones
                 .filter((m) => scheduled.some((e) => e.epicId === m.epicId))
                 .map((m) => ({ x: dayNumber(m.date) + 0.5, y: titles[scheduled.findIndex((e) => e.epicId === m.epicId)] })) as never,

@@ -7,98 +7,25 @@
 // The tests run in order on one workbench, on a copy of the example workspace.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import {
-  activeWebview, extensionHostCrashes, installExtension, launchBrowser, newAutomationPage,
-  runCommand, startServer, waitForWorkbench,
-} from '../harness/vscodeHarness.mjs';
+import { activeWebview, runCommand } from '../harness/vscodeHarness.mjs';
+import { TIMEOUT, uiSession, until } from '../harness/uiSession.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const vsix = path.resolve(repo, process.env.AUTOPM_E2E_VSIX ?? 'dist/autopm.vsix');
-const shots = path.join(repo, 'test-results', 'e2e', 'board');
-const TIMEOUT = 30_000;
 const EPIC_001 = 'epics/epic-001-link-shortener.md';
 const CALENDAR_46 = '.claude/epics/team-calendar/46.md';
 
-let workspace;
-let server;
-let browser;
+const ui = uiSession('board');
+const { shoot, useTheme, pick, watched } = ui;
 let page;
-let failed = false;
-
-const shoot = (name) => page.screenshot({ path: path.join(shots, name) });
+let workspace;
 const readPlan = (relative) => fs.readFileSync(path.join(workspace, relative), 'utf8');
 
-/** Calls `read` until `done` accepts its value, which it returns; fails on timeout. */
-async function until(read, done, what) {
-  const deadline = Date.now() + TIMEOUT;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; last seen: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function writeWorkspaceSettings(settings) {
-  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
-}
-
-/** Switches the colour theme and waits until webviews have it too. */
-async function useTheme(kind) {
-  writeWorkspaceSettings({ 'workbench.colorTheme': kind === 'dark' ? 'Default Dark Modern' : 'Default Light Modern' });
-  await page.locator(kind === 'dark' ? '.monaco-workbench.vs-dark' : '.monaco-workbench.vs').waitFor({ timeout: TIMEOUT });
-}
-
-/** Picks the first quick-pick row that contains `text`. */
-async function pick(text) {
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
-  await row.waitFor({ timeout: TIMEOUT });
-  await row.click();
-}
-
-const watched = (body) => async () => {
-  try {
-    await body();
-  } catch (error) {
-    if (!failed && page) await shoot('failure.png').catch(() => {});
-    failed = true;
-    throw error;
-  }
-};
-
 before(watched(async () => {
-  fs.rmSync(shots, { recursive: true, force: true });
-  fs.mkdirSync(shots, { recursive: true });
-  assert.ok(fs.existsSync(vsix), `${vsix} does not exist; run: npm run package`);
-  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'autopm-e2e-board-'));
-  fs.cpSync(path.join(repo, 'examples'), workspace, { recursive: true });
-  writeWorkspaceSettings({ 'workbench.colorTheme': 'Default Light Modern' });
-  server = await startServer({ smokeTestDriver: false });
-  await installExtension(vsix, server);
-  browser = await launchBrowser();
-  ({ page } = await newAutomationPage(browser, { logFile: path.join(server.runDir, 'automation.log') }));
-  await page.goto(server.workbenchUrl({ folder: workspace }));
-  await waitForWorkbench(page, { smokeTestDriver: false });
-  // The command palette lists what was registered when it opened: wait for the extension.
-  await page.locator('.statusbar-item[id$="autopm.epicProgress"]').waitFor({ timeout: TIMEOUT });
+  ({ page, workspace } = await ui.start());
 }));
 
-after(async () => {
-  await browser?.close().catch(() => {});
-  await server?.stop();
-  const crashes = server ? extensionHostCrashes(server.logFile) : [];
-  if (server) {
-    if (failed || crashes.length > 0 || process.env.AUTOPM_HARNESS_KEEP === '1') console.log(`logs kept in ${server.runDir}`);
-    else fs.rmSync(server.runDir, { recursive: true, force: true });
-  }
-  if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
-  assert.deepEqual(crashes, [], 'an extension host ended abnormally');
-});
+after(() => ui.stop());
 
 /** Each column's heading and its cards' keys, as the webview draws them. */
 const columns = (frame) => frame.locator('section.column').evaluateAll((sections) => Object.fromEntries(sections.map((section) => [

@@ -7,28 +7,10 @@
 // file added, dated around the real today, before the workbench opens.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import {
-  activeWebview, extensionHostCrashes, installExtension, launchBrowser, newAutomationPage,
-  runCommand, startServer, waitForWorkbench,
-} from '../harness/vscodeHarness.mjs';
-
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const vsix = path.resolve(repo, process.env.AUTOPM_E2E_VSIX ?? 'dist/autopm.vsix');
-const shots = path.join(repo, 'test-results', 'e2e', 'sprint');
-const TIMEOUT = 30_000;
-
-let workspace;
-let server;
-let browser;
-let page;
-let failed = false;
-
-const plain = (text) => text.replaceAll('\u00a0', ' ');
-const shoot = (name) => page.screenshot({ path: path.join(shots, name) });
+import { activeWebview, runCommand } from '../harness/vscodeHarness.mjs';
+import { plain, TIMEOUT, uiSession, until } from '../harness/uiSession.mjs';
 
 /** The local date `offset` days from today, as the extension's clock reads it. */
 function day(offset) {
@@ -60,70 +42,23 @@ const SPRINT = [
   '',
 ].join('\n');
 
-/** Calls `read` until `done` accepts its value, which it returns; fails on timeout. */
-async function until(read, done, what) {
-  const deadline = Date.now() + TIMEOUT;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; last seen: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function writeWorkspaceSettings(settings) {
-  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
-}
-
-/** Switches the colour theme and waits until the workbench has it. */
-async function useTheme(kind) {
-  writeWorkspaceSettings({ 'workbench.colorTheme': kind === 'dark' ? 'Default Dark Modern' : 'Default Light Modern' });
-  await page.locator(kind === 'dark' ? '.monaco-workbench.vs-dark' : '.monaco-workbench.vs').waitFor({ timeout: TIMEOUT });
-}
+const ui = uiSession('sprint', {
+  viewport: { width: 1280, height: 1000 },
+  prepare: (workspace) => {
+    fs.mkdirSync(path.join(workspace, '.claude', 'epics', 'sprints'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, '.claude', 'epics', 'sprints', 'sprint-4.md'), SPRINT);
+  },
+});
+const { shoot, useTheme, watched } = ui;
+let page;
 
 const statusItem = () => page.locator('.statusbar-item[id$="autopm.epicProgress"]');
 
-const watched = (body) => async () => {
-  try {
-    await body();
-  } catch (error) {
-    if (!failed && page) await shoot('failure.png').catch(() => {});
-    failed = true;
-    throw error;
-  }
-};
-
 before(watched(async () => {
-  fs.rmSync(shots, { recursive: true, force: true });
-  fs.mkdirSync(shots, { recursive: true });
-  assert.ok(fs.existsSync(vsix), `${vsix} does not exist; run: npm run package`);
-  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'autopm-e2e-sprint-'));
-  fs.cpSync(path.join(repo, 'examples'), workspace, { recursive: true });
-  fs.mkdirSync(path.join(workspace, '.claude', 'epics', 'sprints'), { recursive: true });
-  fs.writeFileSync(path.join(workspace, '.claude', 'epics', 'sprints', 'sprint-4.md'), SPRINT);
-  writeWorkspaceSettings({ 'workbench.colorTheme': 'Default Light Modern' });
-  server = await startServer({ smokeTestDriver: false });
-  await installExtension(vsix, server);
-  browser = await launchBrowser();
-  ({ page } = await newAutomationPage(browser, { logFile: path.join(server.runDir, 'automation.log') }));
-  await page.setViewportSize({ width: 1280, height: 1000 });
-  await page.goto(server.workbenchUrl({ folder: workspace }));
-  await waitForWorkbench(page, { smokeTestDriver: false });
-  await statusItem().waitFor({ timeout: TIMEOUT });
+  ({ page } = await ui.start());
 }));
 
-after(async () => {
-  await browser?.close().catch(() => {});
-  await server?.stop();
-  const crashes = server ? extensionHostCrashes(server.logFile) : [];
-  if (server) {
-    if (failed || crashes.length > 0 || process.env.AUTOPM_HARNESS_KEEP === '1') console.log(`logs kept in ${server.runDir}`);
-    else fs.rmSync(server.runDir, { recursive: true, force: true });
-  }
-  if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
-  assert.deepEqual(crashes, [], 'an extension host ended abnormally');
-});
+after(() => ui.stop());
 
 /** The rows of one of the report's tables, each row's cells as text. */
 const tableRows = (frame, className) => frame.locator(`table.${className} tbody tr`).evaluateAll((rows) =>
@@ -134,7 +69,7 @@ test('the status bar shows the sprint whose dates include today, with a rocket',
   // Two of seven done: 41 and 42 are closed, and the rest is open or in progress.
   assert.equal(text, 'Sprint 4 · 2/7 · 3 days left');
   assert.equal(await statusItem().locator('.codicon-rocket').count(), 1);
-  await page.locator('.part.statusbar').screenshot({ path: path.join(shots, 'status-bar.png') });
+  await page.locator('.part.statusbar').screenshot({ path: path.join(ui.shots, 'status-bar.png') });
 }));
 
 test('clicking it opens the sprint report: header, counts, the burndown on a canvas, and the tables', watched(async () => {

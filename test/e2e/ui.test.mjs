@@ -10,39 +10,31 @@
 //   AUTOPM_HARNESS_KEEP=1    keep the run's folder (server and workbench logs), not only a failed run's
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import {
-  extensionHostCrashes, installExtension, launchBrowser, newAutomationPage, openViewContainer,
-  runCommand, startServer, waitForNotification, waitForWorkbench,
-} from '../harness/vscodeHarness.mjs';
+import { openViewContainer, runCommand, waitForNotification } from '../harness/vscodeHarness.mjs';
+import { plain, repo, TIMEOUT, uiSession, until } from '../harness/uiSession.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const vsix = path.resolve(repo, process.env.AUTOPM_E2E_VSIX ?? 'dist/autopm.vsix');
-const shots = path.join(repo, 'test-results', 'e2e', 'ui');
 const EPIC_FILE = 'epics/epic-001-link-shortener.md';
 const TASK_6 = '**Task 6:** Single sign-on for the management API';
 const TASK_4 = '**Task 4:** Redirect endpoint with Redis cache';
 const NEXT_TASK = 'T6 Single sign-on for the management API';
 
-// Opening the workbench and activating the extension take seconds on a small machine.
-const TIMEOUT = 30_000;
-
-let workspace;
 /** What the core recommends for the example (`autopm next --json`), read before any test changes it. */
 let next;
-let server;
-let browser;
+// No theme is set: the tests write the workspace's settings themselves.
+const ui = uiSession('ui', {
+  theme: null,
+  prepare: (workspace) => {
+    // The views must show what the core decides; the reason's wording is the core's own.
+    next = JSON.parse(execFileSync(process.execPath, [path.join(repo, 'dist/cli.js'), 'next', workspace, '--json', '--no-cache'], { encoding: 'utf8' }));
+    assert.deepEqual(next.task, { epic: 'epic-001-link-shortener', id: 'T6', title: 'Single sign-on for the management API', path: EPIC_FILE, line: 43 });
+  },
+});
+const { shoot, watched } = ui;
 let page;
-let failed = false;
-
-/** Monaco renders spaces as no-break spaces. */
-const plain = (text) => text.replaceAll('\u00a0', ' ');
-
-const shoot = (name) => page.screenshot({ path: path.join(shots, name) });
+let workspace;
 
 /** The side-bar section of a view, by its name. */
 const viewPane = (name) => page.locator('.sidebar .pane', {
@@ -69,16 +61,6 @@ function lensAboveLine(text) {
   return found && { index: found.index, text: found.text };
 }
 
-/** Calls `read` (sync or async) until `done` accepts its value, which it returns; fails on timeout. */
-async function until(read, done, what) {
-  const deadline = Date.now() + TIMEOUT;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; last seen: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** Waits until the CodeLens row above the line containing `lineText` reads `lensText`; returns its index. */
 async function waitForLens(lineText, lensText) {
@@ -99,11 +81,6 @@ async function waitForStatusText(text) {
     `the status bar to read "${text}"`);
 }
 
-/** Writes the workspace's .vscode/settings.json; VS Code watches it and applies it. */
-function writeWorkspaceSettings(settings) {
-  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
-}
 
 /** The label and description of every row a side-bar view shows. */
 const rowsOf = (view) => viewPane(view).locator('.monaco-list-row').evaluateAll((nodes) => nodes.map((node) => [
@@ -122,57 +99,12 @@ async function goToLine(line) {
 
 const lineNumberOf = (text, needle) => text.split('\n').findIndex((line) => line.includes(needle)) + 1;
 
-/**
- * Wraps a hook or test so that its failure keeps the run's logs; the first failure is also
- * captured in failure.png, before later tests change the screen.
- */
-const watched = (body) => async () => {
-  try {
-    await body();
-  } catch (error) {
-    if (!failed && page) await shoot('failure.png').catch(() => {});
-    failed = true;
-    throw error;
-  }
-};
 
 before(watched(async () => {
-  // Screenshots of an earlier run would pass for this one's.
-  fs.rmSync(shots, { recursive: true, force: true });
-  fs.mkdirSync(shots, { recursive: true });
-  assert.ok(fs.existsSync(vsix), `${vsix} does not exist; run: npm run package`);
-  // The tests change plan files, so they work on a copy of the example workspace.
-  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'autopm-e2e-workspace-'));
-  fs.cpSync(path.join(repo, 'examples'), workspace, { recursive: true });
-  // The views must show what the core decides; the reason's wording is the core's own.
-  next = JSON.parse(execFileSync(process.execPath, [path.join(repo, 'dist/cli.js'), 'next', workspace, '--json', '--no-cache'], { encoding: 'utf8' }));
-  assert.deepEqual(next.task, { epic: 'epic-001-link-shortener', id: 'T6', title: 'Single sign-on for the management API', path: EPIC_FILE, line: 43 });
-
-  const started = Date.now();
-  // Without the smoke-test driver, so that notification toasts are shown.
-  server = await startServer({ smokeTestDriver: false });
-  await installExtension(vsix, server);
-  browser = await launchBrowser();
-  ({ page } = await newAutomationPage(browser, { logFile: path.join(server.runDir, 'automation.log') }));
-  await page.goto(server.workbenchUrl({ folder: workspace }));
-  await waitForWorkbench(page, { smokeTestDriver: false });
-  console.log(`workbench ready in ${Date.now() - started} ms`);
+  ({ page, workspace } = await ui.start());
 }));
 
-after(async () => {
-  await browser?.close().catch(() => {});
-  await server?.stop();
-  const crashes = server ? extensionHostCrashes(server.logFile) : [];
-  if (server) {
-    if (failed || crashes.length > 0 || process.env.AUTOPM_HARNESS_KEEP === '1') {
-      console.log(`logs kept in ${server.runDir}`);
-    } else {
-      fs.rmSync(server.runDir, { recursive: true, force: true });
-    }
-  }
-  if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
-  assert.deepEqual(crashes, [], 'an extension host ended abnormally');
-});
+after(() => ui.stop());
 
 test('the Next Up view recommends the task the core makes next, first, with its reason', watched(async () => {
   await openViewContainer(page, 'AutoPM');
@@ -214,13 +146,13 @@ test('with no epic in the editor and none worked on, the status bar follows the 
   await runCommand(page, 'View: Close All Editors');
   await waitForStatusText('team-calendar · 2/6');
   assert.equal(await statusItem().getAttribute('aria-label'), 'team-calendar: 2 of 6 tasks done');
-  writeWorkspaceSettings({ 'autopm.activeEpic': 'epic-001-link-shortener' });
+  ui.writeSettings({ 'autopm.activeEpic': 'epic-001-link-shortener' });
   await waitForStatusText('Epic 001 · 2/10');
-  writeWorkspaceSettings({});
+  ui.writeSettings({});
   await waitForStatusText('team-calendar · 2/6');
-  writeWorkspaceSettings({ 'autopm.statusBar.enabled': false });
+  ui.writeSettings({ 'autopm.statusBar.enabled': false });
   await statusItem().waitFor({ state: 'detached', timeout: TIMEOUT });
-  writeWorkspaceSettings({});
+  ui.writeSettings({});
   await waitForStatusText('team-calendar · 2/6');
 }));
 
@@ -285,7 +217,7 @@ test('the status bar shows the active epic\'s new progress', watched(async () =>
   assert.equal(await statusText(), 'Epic 001 · 3/10');
   assert.equal(await statusItem().locator('.codicon-checklist').count(), 1);
   assert.equal(await statusItem().getAttribute('aria-label'), 'Link Shortener Service: 3 of 10 tasks done');
-  await page.locator('.part.statusbar').screenshot({ path: path.join(shots, 'status-bar.png') });
+  await page.locator('.part.statusbar').screenshot({ path: path.join(ui.shots, 'status-bar.png') });
 }));
 
 test('Start Task on a blocked task under the cursor asks first: Cancel changes nothing, Start Anyway starts it', watched(async () => {

@@ -422,7 +422,8 @@ export async function runCommand(page, title) {
 
 /** Opens a view container by clicking its activity-bar entry (matched by title). */
 export async function openViewContainer(page, title) {
-  const item = page.locator(`.activitybar a.action-label[aria-label^="${title}"]`);
+  // The entry, not its icon: a badge (`2 tasks are ready`) sits over the icon's middle.
+  const item = page.locator('.activitybar .action-item', { has: page.locator(`a.action-label[aria-label^="${title}"]`) });
   await item.waitFor({ timeout: 30_000 });
   await item.click();
 }

@@ -3,30 +3,10 @@ import * as vscode from 'vscode';
 import { Commands } from '../../src/common/commands';
 import type { GraphPanel } from '../../src/features/graph/graphPanel';
 import { GRAPH_VIEW_TYPE } from '../../src/features/graph/graphPanel';
-import type { GraphRenderedMessage, GraphUpdateMessage, GraphWebviewState } from '../../src/shared/graphProtocol';
-import { api, closeAllEditors, codeLensTitles, eventually, fileUri, folderUri, markdownFiles, ref, restoreMarkdownFiles } from './helpers';
+import type { GraphUpdateMessage, GraphWebviewState } from '../../src/shared/graphProtocol';
+import { api, closeAllEditors, codeLensTitles, eventually, fileUri, folderUri, markdownFiles, ref, restoreMarkdownFiles, rendered } from './helpers';
 
 const EPIC_001 = 'epics/epic-001-link-shortener.md';
-
-/** Waits for the webview to report that it drew a revision at least `revision`. */
-function rendered(panel: GraphPanel, revision: number, timeoutMs = 15000): Promise<GraphRenderedMessage> {
-  const done = panel.trace
-    .map((t) => t.message)
-    .find((m): m is GraphRenderedMessage => m.type === 'rendered' && (m as GraphRenderedMessage).revision >= revision);
-  if (done) return Promise.resolve(done);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      listener.dispose();
-      reject(new Error(`the webview did not draw revision ${revision}; trace: ${JSON.stringify(panel.trace.map((t) => `${t.direction}:${t.message.type}`))}`));
-    }, timeoutMs);
-    const listener = panel.onDidRender((message) => {
-      if (message.revision < revision) return;
-      clearTimeout(timer);
-      listener.dispose();
-      resolve(message);
-    });
-  });
-}
 
 function lastUpdate(panel: GraphPanel): GraphUpdateMessage {
   const updates = panel.trace.filter((t) => t.direction === 'toWebview' && t.message.type === 'graph').map((t) => t.message as GraphUpdateMessage);

@@ -153,3 +153,27 @@ export function lineOf(text: string, needle: string): number {
 export function ref(epicPath: string, taskId: string): { folder: string; epicPath: string; taskId: string } {
   return { folder: folderUri().toString(), epicPath, taskId };
 }
+
+/** A panel whose webview reports each revision it drew. */
+interface DrawingPanel<M extends { readonly type: string; readonly revision: number }> {
+  readonly trace: ReadonlyArray<{ readonly message: { readonly type: string } }>;
+  readonly onDidRender: vscode.Event<M>;
+}
+
+/** Waits for the webview to report that it drew a revision at least `revision` (it may have already). */
+export function rendered<M extends { readonly type: string; readonly revision: number }>(panel: DrawingPanel<M>, revision: number, timeoutMs = 15000): Promise<M> {
+  const done = panel.trace.map((t) => t.message as unknown as M).find((m) => m.type === 'rendered' && m.revision >= revision);
+  if (done) return Promise.resolve(done);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error(`the webview did not draw revision ${revision}; trace: ${JSON.stringify(panel.trace.map((t) => t.message.type))}`));
+    }, timeoutMs);
+    const listener = panel.onDidRender((message) => {
+      if (message.revision < revision) return;
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(message);
+    });
+  });
+}

@@ -4,8 +4,8 @@ import { Commands } from '../../src/common/commands';
 import { dayNumber, isoOfDay, localIsoDate } from '../../src/core/sprint';
 import type { SprintPanel } from '../../src/features/sprint/sprintPanel';
 import { SPRINT_VIEW_TYPE } from '../../src/features/sprint/sprintPanel';
-import type { SprintRenderedMessage, SprintUpdateMessage } from '../../src/shared/sprintProtocol';
-import { api, children, closeAllEditors, eventually, fileUri, folderUri, markdownFiles, readText, ref, restoreMarkdownFiles, writeText } from './helpers';
+import type { SprintUpdateMessage } from '../../src/shared/sprintProtocol';
+import { api, children, closeAllEditors, eventually, fileUri, folderUri, markdownFiles, readText, ref, restoreMarkdownFiles, writeText, rendered } from './helpers';
 
 const EPIC_001 = 'epics/epic-001-link-shortener.md';
 const CALENDAR = '.claude/epics/team-calendar/epic.md';
@@ -34,23 +34,6 @@ const sprintText = () =>
     '- epic-001-link-shortener:T6',
     '',
   ].join('\n');
-
-function rendered(panel: SprintPanel, revision: number, timeoutMs = 15000): Promise<SprintRenderedMessage> {
-  const done = panel.trace.map((t) => t.message).find((m): m is SprintRenderedMessage => m.type === 'rendered' && (m as SprintRenderedMessage).revision >= revision);
-  if (done) return Promise.resolve(done);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      listener.dispose();
-      reject(new Error(`the webview did not draw revision ${revision}; trace: ${JSON.stringify(panel.trace.map((t) => `${t.direction}:${t.message.type}`))}`));
-    }, timeoutMs);
-    const listener = panel.onDidRender((message) => {
-      if (message.revision < revision) return;
-      clearTimeout(timer);
-      listener.dispose();
-      resolve(message);
-    });
-  });
-}
 
 function lastUpdate(panel: SprintPanel): SprintUpdateMessage {
   const updates = panel.trace.filter((t) => t.direction === 'toWebview' && t.message.type === 'sprint').map((t) => t.message as SprintUpdateMessage);

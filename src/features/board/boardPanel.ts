@@ -35,11 +35,7 @@ export class BoardPanel extends PanelHost<BoardToWebview, BoardFromWebview> {
     private filter: BoardFilter = {},
   ) {
     super(panel, boardServices, 'board');
-    this._register(
-      boardServices.workspace.onDidChange((event) => {
-        if (!event || event.folder.key === scope.folder) this.update(false);
-      }),
-    );
+    this.followPlans(scope.folder, () => this.update(false));
   }
 
   /** The board as last sent. */

@@ -57,11 +57,7 @@ export class GraphPanel extends PanelHost<GraphToWebview, GraphFromWebview> {
   ) {
     super(panel, services, 'graph', true);
     this.options = options ?? DEFAULT_OPTIONS;
-    this._register(
-      services.workspace.onDidChange((event) => {
-        if (!event || event.folder.key === scope.folder) this.update(false);
-      }),
-    );
+    this.followPlans(scope.folder, () => this.update(false));
   }
 
   /** The graph as last sent. */

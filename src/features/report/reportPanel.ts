@@ -71,11 +71,7 @@ export class ReportPanel extends PanelHost<ReportToWebview, ReportFromWebview> {
     readonly scope: ReportScope,
   ) {
     super(panel, services, 'report');
-    this._register(
-      services.workspace.onDidChange((event) => {
-        if (!event || event.folder.key === scope.folder) void this.update(false);
-      }),
-    );
+    this.followPlans(scope.folder, () => this.update(false));
     // A commit changes the burndown without changing a plan file.
     this._register(services.history.onDidChange(() => void this.update(false)));
   }

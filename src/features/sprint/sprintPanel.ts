@@ -38,11 +38,7 @@ export class SprintPanel extends PanelHost<SprintToWebview, SprintFromWebview> {
     readonly scope: SprintScope,
   ) {
     super(panel, sprintServices, 'sprint');
-    this._register(
-      sprintServices.workspace.onDidChange((event) => {
-        if (!event || event.folder.key === scope.folder) void this.update(false);
-      }),
-    );
+    this.followPlans(scope.folder, () => this.update(false));
     this._register(sprintServices.sprints.onDidChange(() => void this.update(false)));
     // A commit changes the burndown without changing a plan file.
     this._register(sprintServices.history.onDidChange(() => void this.update(false)));

@@ -96,6 +96,15 @@ export abstract class PanelHost<ToWebview extends { readonly type: string }, Fro
     this._onDidExchange.fire(entry);
   }
 
+  /** Calls `update` whenever the plans of a workspace folder change, or everything may have (a rebuild). */
+  protected followPlans(folderKey: string, update: () => unknown): void {
+    this._register(
+      this.services.workspace.onDidChange((event) => {
+        if (!event || event.folder.key === folderKey) void update();
+      }),
+    );
+  }
+
   /** Posts the panel's whole state; called on every `ready`. */
   protected abstract onReady(): void;
 

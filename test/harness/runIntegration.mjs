@@ -30,6 +30,11 @@ const SUITES = {
   empty: {
     copies: [],
   },
+  // The examples in a git repository, with VS Code's git extension on: a window of their
+  // own, since the git extension's processes outlive a test and would disturb the next.
+  git: {
+    copies: [['examples', '.']],
+  },
 };
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -18,15 +18,7 @@ function git(args: string[], date = '2026-03-10T10:00:00Z'): void {
 
 suite('Report burndown from git history', () => {
   const root = () => folderUri().fsPath;
-  suiteTeardown(async () => {
-    // Git off first, and its repositories closed, before the repository goes: the git
-    // extension runs in this extension host, and a git process it still talks to would
-    // fail with an error that lands in whichever test runs next.
-    await vscode.workspace.getConfiguration('git').update('enabled', undefined, vscode.ConfigurationTarget.Workspace);
-    const git = vscode.extensions.getExtension<{ getAPI(v: 1): { repositories: readonly unknown[] } }>('vscode.git')?.exports;
-    if (git) await eventually(() => assert.equal(git.getAPI(1).repositories.length, 0), 10000);
-    fs.rmSync(path.join(root(), '.git'), { recursive: true, force: true });
-  });
+  // The workspace is this suite's own (a window of its own): the repository stays with it.
 
   test('in a git repository the burndown is replayed from the commits of the plan files, through VS Code\'s git extension', async () => {
     // The harness turns git off; a user's VS Code has it on.

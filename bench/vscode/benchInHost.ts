@@ -275,6 +275,9 @@ async function measurePanels(api: AutoPmApi, folder: FolderPlans, epicPath: stri
   graph.dispose();
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(original));
 
+  // The file just written back is re-read by the index and the watchers: let that pass,
+  // so that the report is timed on its own.
+  await sleep(SETTLE_MS);
   start = performance.now();
   const report = (await vscode.commands.executeCommand('autopm.openEpicStatus', scope)) as ReportPanel;
   const epicReportMs = await timeUntil(report.onDidRender, (r) => r >= 1, start, 'the epic report');

@@ -12,6 +12,7 @@ import { burndownSeries, dayOf, parseDay, planDay } from './burndown';
 import { DEFAULT_ESTIMATE_HOURS, estimateHours, readEstimate } from './estimate';
 import type { TaskHistory } from './history';
 import { taskKey } from './history';
+import { issueUrl } from './issues';
 import type { Epic, PlanState, Prd, Task, TaskDisplayState, TaskState } from './model';
 import { issueNumberFrom } from './parse/common';
 import { epicsOfPrd, percentOf, prdOfEpic, progressOf, stateOfTasks } from './progress';
@@ -210,24 +211,8 @@ export interface ReportTaskIssue extends ReportIssue {
 }
 
 /** The status report of one epic. */
-export interface EpicReport {
+export interface EpicReport extends ReportEpicSummary {
   readonly kind: 'epic';
-  readonly id: string;
-  readonly title: string;
-  readonly layout: 'single-file' | 'directory';
-  readonly path: string;
-  readonly line: number;
-  readonly status: ReportStatus;
-  readonly prd: ReportPrdLink | null;
-  readonly start: ReportDate | null;
-  readonly target: ReportDate | null;
-  /** `owner`, `lead` or `assignee` from the epic's metadata, or null. */
-  readonly owner: string | null;
-  /** The epic's own issue (its `github` URL), or null. */
-  readonly issue: ReportIssue | null;
-  readonly progress: ReportProgress;
-  readonly counts: ReportCounts;
-  readonly hours: ReportHours;
   readonly groups: readonly ReportGroup[];
   readonly milestones: readonly ReportMilestone[];
   /** Blocked tasks in document order. */
@@ -271,17 +256,6 @@ function labelOf(task: Task): string {
 
 function named(task: Task): string {
   return task.title === '' ? labelOf(task) : `${labelOf(task)} ${task.title}`;
-}
-
-/**
- * The web address of a task's issue: its own `github` URL, else its number on the
- * repository the epic's `github` URL names (as src/features/tasks/issues.ts does).
- */
-export function issueUrlOf(epic: Epic, task: Task): string | undefined {
-  if (task.githubUrl && /^https?:\/\//.test(task.githubUrl)) return task.githubUrl;
-  if (task.issue === undefined) return undefined;
-  const repository = typeof epic.github === 'string' ? /^(https?:\/\/[^\s]+?)\/(issues|pull)\/\d+/.exec(epic.github) : null;
-  return repository ? `${repository[1]}/issues/${task.issue}` : undefined;
 }
 
 function epicIssue(epic: Epic): ReportIssue | null {
@@ -468,7 +442,7 @@ function taskOf(epic: Epic, task: Task, analysis: EpicAnalysis): ReportTask {
   const own = analysis.tasks.get(task.id);
   const scheduled = own?.task === task;
   const display: TaskDisplayState = scheduled ? own!.display : task.state === 'done' ? 'done' : task.state === 'in-progress' ? 'in-progress' : 'blocked';
-  const url = issueUrlOf(epic, task);
+  const url = issueUrl(epic, task);
   return {
     key: taskKey(epic.id, task.id),
     id: task.id,
@@ -527,20 +501,7 @@ export function buildEpicReport(epic: Epic, options: ReportOptions = {}): EpicRe
   const tasks = epic.tasks.map((t) => taskOf(epic, t, analysis));
   return {
     kind: 'epic',
-    id: epic.id,
-    title: epic.title,
-    layout: epic.layout,
-    path: epic.path,
-    line: epic.range.line,
-    status: statusOf(epic, counts),
-    prd: prdLinkOf(epic, options.prds, [epic]),
-    start: dateOf(epic.start),
-    target: dateOf(epic.target),
-    owner: metadataString(epic.metadata, 'owner', 'lead', 'assignee'),
-    issue: epicIssue(epic),
-    progress: { ...progressOf(epic.tasks) },
-    counts: { ...counts },
-    hours: hoursOf(epic.tasks),
+    ...summaryOf(epic, analysis, options.prds, [epic]),
     groups: epic.groups.map((g) => {
       const own = g.taskIds.map((id) => epic.tasks.find((t) => t.id === id)).filter((t): t is Task => t !== undefined);
       return { name: g.name, taskIds: [...g.taskIds], line: g.range.line, ...progressOf(own) };
@@ -725,7 +686,7 @@ export interface ProjectReportOptions extends Omit<ReportOptions, 'prds' | 'anal
   readonly fileInfo?: (path: string) => { readonly bytes: number; readonly lines: number } | undefined;
 }
 
-function summaryOf(epic: Epic, analysis: EpicAnalysis, prds: readonly Prd[], epics: readonly Epic[]): ReportEpicSummary {
+function summaryOf(epic: Epic, analysis: EpicAnalysis, prds: readonly Prd[] | undefined, epics: readonly Epic[]): ReportEpicSummary {
   return {
     id: epic.id,
     title: epic.title,

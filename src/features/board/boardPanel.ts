@@ -6,7 +6,7 @@ import { isBoardColumn } from '../../shared/boardProtocol';
 import { assertNever } from '../../shared/webview';
 import type { TaskStateServices } from '../tasks/taskCommands';
 import { changeTaskState } from '../tasks/taskCommands';
-import type { PanelServices } from '../webviews/panelHost';
+import type { OwnMessage, PanelServices } from '../webviews/panelHost';
 import { PanelHost } from '../webviews/panelHost';
 
 export const BOARD_VIEW_TYPE = 'autopm.board';
@@ -70,18 +70,12 @@ export class BoardPanel extends PanelHost<BoardToWebview, BoardFromWebview> {
    * Handles a message as if the webview had posted it, and resolves once it is handled: the
    * integration tests move cards this way and then read the files.
    */
-  handle(message: BoardFromWebview): Promise<void> {
+  handle(message: OwnMessage<BoardFromWebview>): Promise<void> {
     return Promise.resolve(this.onMessage(message));
   }
 
-  protected async onMessage(message: BoardFromWebview): Promise<void> {
+  protected async onMessage(message: OwnMessage<BoardFromWebview>): Promise<void> {
     switch (message.type) {
-      case 'ready':
-        return; // Handled by the base.
-      case 'openFile':
-        return this.openFile(message);
-      case 'openUrl':
-        return this.openUrl(message.url);
       case 'moveCard':
         if (typeof message.key !== 'string' || !isBoardColumn(message.to)) return;
         return this.moveCard(message.key, message.to);

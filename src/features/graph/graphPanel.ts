@@ -7,7 +7,7 @@ import { epicsOfPrd } from '../../core/progress';
 import type { GraphFromWebview, GraphRenderedMessage, GraphScope, GraphToWebview, GraphViewOptions, GraphWebviewState } from '../../shared/graphProtocol';
 import { assertNever } from '../../shared/webview';
 import type { FolderPlans } from '../../services/planWorkspace';
-import type { PanelServices } from '../webviews/panelHost';
+import type { OwnMessage, PanelServices } from '../webviews/panelHost';
 import { PanelHost } from '../webviews/panelHost';
 
 export const GRAPH_VIEW_TYPE = 'autopm.graph';
@@ -110,14 +110,8 @@ export class GraphPanel extends PanelHost<GraphToWebview, GraphFromWebview> {
     });
   }
 
-  protected async onMessage(message: GraphFromWebview): Promise<void> {
+  protected async onMessage(message: OwnMessage<GraphFromWebview>): Promise<void> {
     switch (message.type) {
-      case 'ready':
-        return; // Handled by the base.
-      case 'openFile':
-        return this.openFile(message);
-      case 'openUrl':
-        return this.openUrl(message.url);
       case 'setOptions':
         this.options = { direction: message.options?.direction === 'LR' ? 'LR' : 'TD', hideDone: message.options?.hideDone === true };
         return this.update(true);

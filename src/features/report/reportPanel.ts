@@ -8,7 +8,7 @@ import { epicReportMarkdown, projectReportMarkdown } from '../../core/reportMark
 import type { ReportFromWebview, ReportScope, ReportToWebview, ReportUpdateMessage, ReportWebviewState } from '../../shared/reportProtocol';
 import { assertNever } from '../../shared/webview';
 import type { FolderPlans } from '../../services/planWorkspace';
-import type { PanelServices } from '../webviews/panelHost';
+import type { OwnMessage, PanelServices } from '../webviews/panelHost';
 import { PanelHost } from '../webviews/panelHost';
 
 export const REPORT_VIEW_TYPE = 'autopm.report';
@@ -137,14 +137,8 @@ export class ReportPanel extends PanelHost<ReportToWebview, ReportFromWebview> {
     });
   }
 
-  protected async onMessage(message: ReportFromWebview): Promise<void> {
+  protected async onMessage(message: OwnMessage<ReportFromWebview>): Promise<void> {
     switch (message.type) {
-      case 'ready':
-        return;
-      case 'openFile':
-        return this.openFile(message);
-      case 'openUrl':
-        return this.openUrl(message.url);
       case 'exportMarkdown':
         await this.exportMarkdown();
         return;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../../common/lifecycle';
-import type { OpenFileMessage, WebviewApp } from '../../shared/webview';
+import type { OpenFileMessage, OpenUrlMessage, ReadyMessage, WebviewApp } from '../../shared/webview';
 import type { ExternalOpener } from '../../services/externalOpener';
 import type { PlanHistoryService } from '../../services/planHistory';
 import type { PlanWorkspace } from '../../services/planWorkspace';
@@ -13,6 +13,9 @@ export interface TracedMessage {
   /** `performance.now()` when it was posted or received. */
   readonly at: number;
 }
+
+/** A panel's own messages: the ones every panel shares are handled by the base. */
+export type OwnMessage<FromWebview> = Exclude<FromWebview, ReadyMessage | OpenFileMessage | OpenUrlMessage>;
 
 /** What every panel host needs from the extension. */
 export interface PanelServices {
@@ -78,7 +81,12 @@ export abstract class PanelHost<ToWebview extends { readonly type: string }, Fro
       return;
     }
     try {
-      const handled = this.onMessage(message);
+      const handled =
+        message.type === 'openFile'
+          ? this.openFile(message as unknown as OpenFileMessage)
+          : message.type === 'openUrl'
+            ? this.openUrl((message as unknown as OpenUrlMessage).url)
+            : this.onMessage(message as OwnMessage<FromWebview>);
       if (handled instanceof Promise) handled.catch((error: unknown) => this.failed(message, error));
     } catch (error) {
       this.failed(message, error);
@@ -108,7 +116,8 @@ export abstract class PanelHost<ToWebview extends { readonly type: string }, Fro
   /** Posts the panel's whole state; called on every `ready`. */
   protected abstract onReady(): void;
 
-  protected abstract onMessage(message: FromWebview): void | Promise<void>;
+  /** Messages other than `ready`, `openFile` and `openUrl`, which every panel answers alike. */
+  protected abstract onMessage(message: OwnMessage<FromWebview>): void | Promise<void>;
 
   /**
    * Opens a plan file of a workspace folder beside the panel. A message is data: only a

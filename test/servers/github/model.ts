@@ -1,0 +1,256 @@
+/**
+ * The repository the local GitHub server holds: issues and pull requests (one number
+ * sequence, as on GitHub), labels, comments, sub-issue links and blocked-by links.
+ * Nothing here knows about HTTP; `routes.ts` turns requests into calls on it and
+ * `render.ts` turns what it holds into GitHub's JSON.
+ */
+
+export type IssueState = 'open' | 'closed';
+export type StateReason = 'completed' | 'not_planned' | 'reopened' | 'duplicate';
+
+export interface StoredLabel {
+  readonly id: number;
+  readonly nodeId: string;
+  /** As first written: GitHub keeps the case it was created with. */
+  name: string;
+  color: string;
+  description: string | null;
+}
+
+export interface StoredComment {
+  readonly id: number;
+  readonly nodeId: string;
+  readonly issueNumber: number;
+  readonly body: string;
+  readonly user: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface StoredIssue {
+  /** GitHub's database id: large, and unrelated to the number. */
+  readonly id: number;
+  readonly nodeId: string;
+  readonly number: number;
+  readonly isPullRequest: boolean;
+  title: string;
+  body: string | null;
+  state: IssueState;
+  stateReason: StateReason | null;
+  /** Label names, in the case the label was created with. */
+  labels: string[];
+  assignees: string[];
+  readonly user: string;
+  readonly createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  closedBy: string | null;
+  comments: number;
+  /** The parent's `id`, when this issue is a sub-issue. */
+  parentId: number | null;
+  /** Children's `id`s, in their priority order. */
+  subIssueIds: number[];
+  /** The `id`s of the issues that block this one. */
+  blockedByIds: number[];
+}
+
+export interface SeedIssue {
+  readonly title?: string;
+  readonly body?: string | null;
+  readonly state?: IssueState;
+  readonly stateReason?: StateReason | null;
+  readonly labels?: readonly string[];
+  readonly assignees?: readonly string[];
+  readonly user?: string;
+  readonly createdAt?: string;
+  readonly updatedAt?: string;
+}
+
+/** GitHub's documented cap: "You can add up to 100 sub-issues per parent issue". */
+export const MAX_SUB_ISSUES = 100;
+/** GitHub's cap on issue dependencies: 50 per relationship type (blocked by, blocking). */
+export const MAX_DEPENDENCIES = 50;
+/** "create up to eight levels of nested sub-issues". */
+export const MAX_SUB_ISSUE_DEPTH = 8;
+
+/** What a refused change answers: the status and GitHub's error document. */
+export class GitHubHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: Record<string, unknown>,
+  ) {
+    super(String(body.message));
+  }
+}
+
+/** Seconds-precision ISO time, as GitHub writes it (`2011-04-22T13:33:48Z`). */
+export function isoSeconds(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+export class RepositoryModel {
+  private readonly byNumber = new Map<number, StoredIssue>();
+  private readonly byId = new Map<number, StoredIssue>();
+  /** Keyed by the lower-cased name: label names are unique regardless of case. */
+  private readonly labelsByKey = new Map<string, StoredLabel>();
+  private readonly commentList: StoredComment[] = [];
+  private lastNumber = 0;
+  // Ids start far from any issue number and grow by uneven steps, so that code which
+  // mixes up `id` and `number` fails here the way it fails on GitHub.
+  private nextIssueId = 2_147_483_000 + 4_093;
+  private nextLabelId = 6_012_345_000;
+  private nextCommentId = 2_598_000_000;
+
+  constructor(
+    private readonly now: () => number,
+    private readonly defaultUser: string,
+  ) {}
+
+  // ---- issues -------------------------------------------------------------------
+
+  allIssues(): StoredIssue[] {
+    return [...this.byNumber.values()];
+  }
+
+  issue(number: number): StoredIssue | undefined {
+    return this.byNumber.get(number);
+  }
+
+  issueById(id: number): StoredIssue | undefined {
+    return this.byId.get(id);
+  }
+
+  createIssue(seed: SeedIssue, isPullRequest = false): StoredIssue {
+    const number = ++this.lastNumber;
+    const id = this.nextIssueId;
+    this.nextIssueId += 1_009 + ((number * 7_919) % 97);
+    const created = seed.createdAt ?? isoSeconds(this.now());
+    const state = seed.state ?? 'open';
+    const issue: StoredIssue = {
+      id,
+      nodeId: `${isPullRequest ? 'PR' : 'I'}_kwDOAbCd${Buffer.from(String(id)).toString('base64url')}`,
+      number,
+      isPullRequest,
+      title: seed.title ?? `Issue ${number}`,
+      body: seed.body === undefined ? null : seed.body,
+      state,
+      stateReason: state === 'closed' ? (seed.stateReason ?? 'completed') : (seed.stateReason ?? null),
+      labels: (seed.labels ?? []).map((name) => this.ensureLabelNamed(name).name),
+      assignees: [...(seed.assignees ?? [])],
+      user: seed.user ?? this.defaultUser,
+      createdAt: created,
+      updatedAt: seed.updatedAt ?? created,
+      closedAt: state === 'closed' ? (seed.updatedAt ?? created) : null,
+      closedBy: state === 'closed' ? (seed.user ?? this.defaultUser) : null,
+      comments: 0,
+      parentId: null,
+      subIssueIds: [],
+      blockedByIds: [],
+    };
+    this.byNumber.set(number, issue);
+    this.byId.set(id, issue);
+    return issue;
+  }
+
+  /**
+   * Marks a change: `updated_at` moves forward on every change, by at least a second,
+   * so that two changes within one second still give two different times (GitHub's
+   * times have seconds precision, and a client compares them to notice changes).
+   */
+  touch(issue: StoredIssue): void {
+    const previous = Date.parse(issue.updatedAt);
+    issue.updatedAt = isoSeconds(Math.max(this.now(), previous + 1000));
+  }
+
+  // ---- labels -------------------------------------------------------------------
+
+  labels(): StoredLabel[] {
+    return [...this.labelsByKey.values()];
+  }
+
+  label(name: string): StoredLabel | undefined {
+    return this.labelsByKey.get(name.toLowerCase());
+  }
+
+  createLabel(name: string, color: string, description: string | null): StoredLabel {
+    const label: StoredLabel = {
+      id: this.nextLabelId,
+      nodeId: `LA_kwDOAbCd${Buffer.from(String(this.nextLabelId)).toString('base64url')}`,
+      name,
+      color,
+      description,
+    };
+    this.nextLabelId += 317;
+    this.labelsByKey.set(name.toLowerCase(), label);
+    return label;
+  }
+
+  /**
+   * The label of that name, created when missing: adding an unknown label to an issue
+   * creates it on GitHub (with the colour GitHub gives labels made this way).
+   */
+  ensureLabelNamed(name: string): StoredLabel {
+    return this.label(name) ?? this.createLabel(name, 'ededed', null);
+  }
+
+  // ---- comments -----------------------------------------------------------------
+
+  comments(issueNumber: number): StoredComment[] {
+    return this.commentList.filter((c) => c.issueNumber === issueNumber);
+  }
+
+  addComment(issue: StoredIssue, body: string, user: string): StoredComment {
+    const at = isoSeconds(this.now());
+    const comment: StoredComment = {
+      id: this.nextCommentId,
+      nodeId: `IC_kwDOAbCd${Buffer.from(String(this.nextCommentId)).toString('base64url')}`,
+      issueNumber: issue.number,
+      body,
+      user,
+      createdAt: at,
+      updatedAt: at,
+    };
+    this.nextCommentId += 53;
+    this.commentList.push(comment);
+    issue.comments += 1;
+    this.touch(issue);
+    return comment;
+  }
+
+  // ---- relationships --------------------------------------------------------------
+
+  subIssues(parent: StoredIssue): StoredIssue[] {
+    return parent.subIssueIds.map((id) => this.byId.get(id)!);
+  }
+
+  parentOf(issue: StoredIssue): StoredIssue | undefined {
+    return issue.parentId === null ? undefined : this.byId.get(issue.parentId);
+  }
+
+  /** How many levels sit above the issue: 0 for an issue without a parent. */
+  depth(issue: StoredIssue): number {
+    let depth = 0;
+    for (let at = this.parentOf(issue); at; at = this.parentOf(at)) depth += 1;
+    return depth;
+  }
+
+  /** How many levels of sub-issues hang below the issue: 0 for a leaf. */
+  height(issue: StoredIssue): number {
+    let height = 0;
+    for (const child of this.subIssues(issue)) height = Math.max(height, 1 + this.height(child));
+    return height;
+  }
+
+  isAncestor(candidate: StoredIssue, of: StoredIssue): boolean {
+    for (let at = this.parentOf(of); at; at = this.parentOf(at)) if (at.id === candidate.id) return true;
+    return false;
+  }
+
+  blockedBy(issue: StoredIssue): StoredIssue[] {
+    return issue.blockedByIds.map((id) => this.byId.get(id)!);
+  }
+
+  blocking(issue: StoredIssue): StoredIssue[] {
+    return this.allIssues().filter((other) => other.blockedByIds.includes(issue.id));
+  }
+}

@@ -1,0 +1,596 @@
+/**
+ * The REST endpoints the local GitHub server answers, each turning a request into a
+ * change or a read of the model. A refusal is thrown as `GitHubHttpError` before
+ * anything changes, so a refused request leaves the repository as it was.
+ *
+ * Error documents follow GitHub's: `{ message, documentation_url, status }`, with
+ * `errors` for "Validation Failed", and "Invalid request.\n\n..." for bodies that do
+ * not fit the endpoint's schema.
+ */
+import { GitHubHttpError, MAX_DEPENDENCIES, MAX_SUB_ISSUE_DEPTH, MAX_SUB_ISSUES } from './model';
+import type { StateReason, StoredIssue } from './model';
+import { renderComment, renderIssue, renderLabel, renderRepository, renderUser } from './render';
+import type { RenderContext, RepositoryFlags } from './render';
+
+export interface RouteRequest {
+  readonly method: string;
+  /** Path segments after `/repos/{owner}/{repo}`, or the whole path's for other routes. */
+  readonly params: readonly string[];
+  readonly query: URLSearchParams;
+  readonly body: unknown;
+  /** The path without the query, for building `link` headers. */
+  readonly pathname: string;
+}
+
+export interface RouteAnswer {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface RouteEnvironment extends RenderContext {
+  readonly flags: RepositoryFlags;
+  readonly login: string;
+  readonly perPageMax: number;
+}
+
+type Handler = (env: RouteEnvironment, req: RouteRequest) => RouteAnswer;
+
+interface Route {
+  readonly method: string;
+  readonly pattern: RegExp;
+  /** The part of docs.github.com this endpoint is documented at, for `documentation_url`. */
+  readonly docs: string;
+  /** Needs issues to be turned on for the repository. */
+  readonly issues: boolean;
+  /** Needs triage (or more) on the repository. */
+  readonly triage?: boolean;
+  readonly handle: Handler;
+}
+
+const DOCS = 'https://docs.github.com/rest';
+
+/** Routes below `/repos/{owner}/{repo}`; the pattern matches what follows it. */
+const repoRoutes: Route[] = [
+  { method: 'GET', pattern: /^$/, docs: 'repos/repos#get-a-repository', issues: false, handle: getRepository },
+  { method: 'GET', pattern: /^\/issues$/, docs: 'issues/issues#list-repository-issues', issues: true, handle: listIssues },
+  { method: 'POST', pattern: /^\/issues$/, docs: 'issues/issues#create-an-issue', issues: true, handle: createIssue },
+  { method: 'GET', pattern: /^\/issues\/(\d+)$/, docs: 'issues/issues#get-an-issue', issues: true, handle: getIssue },
+  { method: 'PATCH', pattern: /^\/issues\/(\d+)$/, docs: 'issues/issues#update-an-issue', issues: true, handle: updateIssue },
+  { method: 'GET', pattern: /^\/labels$/, docs: 'issues/labels#list-labels-for-a-repository', issues: false, handle: listLabels },
+  { method: 'POST', pattern: /^\/labels$/, docs: 'issues/labels#create-a-label', issues: false, triage: true, handle: createLabel },
+  { method: 'GET', pattern: /^\/labels\/([^/]+)$/, docs: 'issues/labels#get-a-label', issues: false, handle: getLabel },
+  { method: 'GET', pattern: /^\/issues\/(\d+)\/labels$/, docs: 'issues/labels#list-labels-for-an-issue', issues: true, handle: listIssueLabels },
+  { method: 'POST', pattern: /^\/issues\/(\d+)\/labels$/, docs: 'issues/labels#add-labels-to-an-issue', issues: true, triage: true, handle: addIssueLabels },
+  { method: 'PUT', pattern: /^\/issues\/(\d+)\/labels$/, docs: 'issues/labels#set-labels-for-an-issue', issues: true, triage: true, handle: setIssueLabels },
+  {
+    method: 'DELETE',
+    pattern: /^\/issues\/(\d+)\/labels\/([^/]+)$/,
+    docs: 'issues/labels#remove-a-label-from-an-issue',
+    issues: true,
+    triage: true,
+    handle: removeIssueLabel,
+  },
+  { method: 'GET', pattern: /^\/issues\/(\d+)\/comments$/, docs: 'issues/comments#list-issue-comments', issues: true, handle: listComments },
+  { method: 'POST', pattern: /^\/issues\/(\d+)\/comments$/, docs: 'issues/comments#create-an-issue-comment', issues: true, handle: createComment },
+  { method: 'GET', pattern: /^\/issues\/(\d+)\/sub_issues$/, docs: 'issues/sub-issues#list-sub-issues', issues: true, handle: listSubIssues },
+  { method: 'POST', pattern: /^\/issues\/(\d+)\/sub_issues$/, docs: 'issues/sub-issues#add-sub-issue', issues: true, triage: true, handle: addSubIssue },
+  { method: 'DELETE', pattern: /^\/issues\/(\d+)\/sub_issue$/, docs: 'issues/sub-issues#remove-sub-issue', issues: true, triage: true, handle: removeSubIssue },
+  {
+    method: 'PATCH',
+    pattern: /^\/issues\/(\d+)\/sub_issues\/priority$/,
+    docs: 'issues/sub-issues#reprioritize-sub-issue',
+    issues: true,
+    triage: true,
+    handle: reprioritizeSubIssue,
+  },
+  { method: 'GET', pattern: /^\/issues\/(\d+)\/parent$/, docs: 'issues/sub-issues#get-parent-issue', issues: true, handle: getParent },
+  {
+    method: 'GET',
+    pattern: /^\/issues\/(\d+)\/dependencies\/blocked_by$/,
+    docs: 'issues/issue-dependencies#list-dependencies-an-issue-is-blocked-by',
+    issues: true,
+    handle: listBlockedBy,
+  },
+  {
+    method: 'POST',
+    pattern: /^\/issues\/(\d+)\/dependencies\/blocked_by$/,
+    docs: 'issues/issue-dependencies#add-a-dependency-an-issue-is-blocked-by',
+    issues: true,
+    triage: true,
+    handle: addBlockedBy,
+  },
+  {
+    method: 'DELETE',
+    pattern: /^\/issues\/(\d+)\/dependencies\/blocked_by\/([^/]+)$/,
+    docs: 'issues/issue-dependencies#remove-dependency-an-issue-is-blocked-by',
+    issues: true,
+    triage: true,
+    handle: removeBlockedBy,
+  },
+  {
+    method: 'GET',
+    pattern: /^\/issues\/(\d+)\/dependencies\/blocking$/,
+    docs: 'issues/issue-dependencies#list-dependencies-an-issue-is-blocking',
+    issues: true,
+    handle: listBlocking,
+  },
+];
+
+/**
+ * Answers a request below `/repos/{owner}/{repo}`; `rest` is what follows that prefix.
+ * Unknown paths are 404 "Not Found", as on GitHub.
+ */
+export function routeRepositoryRequest(env: RouteEnvironment, method: string, rest: string, req: Omit<RouteRequest, 'params'>): RouteAnswer {
+  const candidates = repoRoutes.map((route) => ({ route, match: route.pattern.exec(rest) })).filter((c) => c.match);
+  const hit = candidates.find((c) => c.route.method === method);
+  if (!hit) {
+    // A known path with another method is a 404 on GitHub as well.
+    throw notFound(`${DOCS}`);
+  }
+  const { route, match } = hit;
+  const docs = `${DOCS}/${route.docs}`;
+  try {
+    if (route.issues && !env.flags.hasIssues) {
+      throw new GitHubHttpError(410, { message: 'Issues are disabled for this repo', documentation_url: docs, status: '410' });
+    }
+    const p = env.flags.permissions;
+    if (route.triage && !(p.triage || p.push || p.maintain || p.admin)) {
+      throw new GitHubHttpError(403, { message: 'Resource not accessible by personal access token', documentation_url: docs, status: '403' });
+    }
+    return route.handle(env, { ...req, method, params: match!.slice(1).map((s) => decodeURIComponent(s)) });
+  } catch (error) {
+    if (error instanceof GitHubHttpError && error.body.documentation_url === PLACEHOLDER_DOCS) {
+      throw new GitHubHttpError(error.status, { ...error.body, documentation_url: docs });
+    }
+    throw error;
+  }
+}
+
+export function getAuthenticatedUser(env: RouteEnvironment): RouteAnswer {
+  const user = renderUser(env, env.login);
+  return {
+    status: 200,
+    body: { ...user, name: null, company: null, blog: '', location: null, email: null, hireable: null, bio: null, public_repos: 1, followers: 0, following: 0 },
+  };
+}
+
+// Handlers throw errors whose documentation_url is filled in by the router.
+const PLACEHOLDER_DOCS = '\u0000docs';
+
+function notFound(docs = PLACEHOLDER_DOCS): GitHubHttpError {
+  return new GitHubHttpError(404, { message: 'Not Found', documentation_url: docs, status: '404' });
+}
+
+function invalid(message: string): GitHubHttpError {
+  return new GitHubHttpError(422, { message: `Invalid request.\n\n${message}`, documentation_url: PLACEHOLDER_DOCS, status: '422' });
+}
+
+function validationFailed(errors: readonly Record<string, unknown>[]): GitHubHttpError {
+  return new GitHubHttpError(422, { message: 'Validation Failed', errors, documentation_url: PLACEHOLDER_DOCS, status: '422' });
+}
+
+/** A refusal with GitHub's plain message (the `validation_failed_simple` shape). */
+function unprocessable(message: string): GitHubHttpError {
+  return new GitHubHttpError(422, { message, documentation_url: PLACEHOLDER_DOCS, status: '422' });
+}
+
+// ---- body validation, in GitHub's words ------------------------------------------
+
+function bodyObject(body: unknown): Record<string, unknown> {
+  if (body === undefined) return {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw invalid(`Invalid request body: \`${JSON.stringify(body)}\` is not of type \`object\`.`);
+  }
+  return body as Record<string, unknown>;
+}
+
+function requireInteger(body: Record<string, unknown>, field: string): number {
+  if (!(field in body)) throw invalid(`"${field}" wasn't supplied.`);
+  const value = body[field];
+  // The schema says integer: a string of digits is refused, not converted.
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw invalid(`Invalid property /${field}: \`${JSON.stringify(value)}\` is not of type \`integer\`.`);
+  }
+  return value;
+}
+
+function optionalInteger(body: Record<string, unknown>, field: string): number | undefined {
+  return field in body && body[field] !== undefined ? requireInteger(body, field) : undefined;
+}
+
+function optionalString(body: Record<string, unknown>, field: string, nullable = false): string | null | undefined {
+  if (!(field in body)) return undefined;
+  const value = body[field];
+  if (value === null && nullable) return null;
+  if (typeof value !== 'string') {
+    throw invalid(`Invalid property /${field}: \`${JSON.stringify(value)}\` is not of type \`string\`.`);
+  }
+  return value;
+}
+
+function optionalStringList(body: Record<string, unknown>, field: string): string[] | undefined {
+  if (!(field in body) || body[field] === null) return undefined;
+  const value = body[field];
+  if (!Array.isArray(value)) throw invalid(`Invalid property /${field}: \`${JSON.stringify(value)}\` is not of type \`array\`.`);
+  return value.map((item, index) => {
+    // Labels may also be given as `{ name }` objects.
+    if (typeof item === 'object' && item !== null && typeof (item as { name?: unknown }).name === 'string') return (item as { name: string }).name;
+    if (typeof item !== 'string') throw invalid(`Invalid property /${field}/${index}: \`${JSON.stringify(item)}\` is not of type \`string\`.`);
+    return item;
+  });
+}
+
+// ---- shared pieces ----------------------------------------------------------------
+
+function issueOr404(env: RouteEnvironment, numberText: string): StoredIssue {
+  const issue = env.model.issue(Number(numberText));
+  if (!issue) throw notFound();
+  return issue;
+}
+
+function perPage(env: RouteEnvironment, query: URLSearchParams): number {
+  const asked = Number(query.get('per_page') ?? '30');
+  if (!Number.isInteger(asked) || asked < 1) return 30;
+  return Math.min(asked, env.perPageMax);
+}
+
+/**
+ * One page of a list and its `link` header. GitHub's links name the repository by its
+ * id (`/repositories/1300192/issues?page=2`) and keep every other query parameter.
+ */
+function paged<T>(env: RouteEnvironment, req: RouteRequest, items: readonly T[], render: (item: T) => unknown): RouteAnswer {
+  const size = perPage(env, req.query);
+  const pageText = req.query.get('page') ?? '1';
+  const page = Number.isInteger(Number(pageText)) && Number(pageText) >= 1 ? Number(pageText) : 1;
+  const last = Math.max(1, Math.ceil(items.length / size));
+  const body = items.slice((page - 1) * size, page * size).map(render);
+  const rest = req.pathname.replace(/^\/repos\/[^/]+\/[^/]+/, '');
+  const link = (n: number): string => {
+    const q = new URLSearchParams(req.query);
+    q.set('page', String(n));
+    return `<${env.apiUrl}/repositories/${env.repoId}${rest}?${q.toString()}>`;
+  };
+  const rels: string[] = [];
+  if (page > 1) rels.push(`${link(Math.min(page - 1, last))}; rel="prev"`);
+  if (page < last) rels.push(`${link(page + 1)}; rel="next"`, `${link(last)}; rel="last"`);
+  if (page > 1) rels.push(`${link(1)}; rel="first"`);
+  return { status: 200, body, headers: rels.length > 0 ? { link: rels.join(', ') } : {} };
+}
+
+function issueJson(env: RouteEnvironment): (issue: StoredIssue) => unknown {
+  return (issue) => renderIssue(env, issue);
+}
+
+function created(env: RouteEnvironment, location: string, body: unknown): RouteAnswer {
+  return { status: 201, body, headers: { location: `${env.apiUrl}/repos/${env.owner}/${env.repo}${location}` } };
+}
+
+// ---- repository and issues ---------------------------------------------------------
+
+function getRepository(env: RouteEnvironment): RouteAnswer {
+  return { status: 200, body: renderRepository(env, env.flags) };
+}
+
+function listIssues(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const q = req.query;
+  const state = q.get('state') ?? 'open';
+  if (!['open', 'closed', 'all'].includes(state)) throw validationFailed([{ resource: 'Issue', field: 'state', code: 'invalid' }]);
+  const wanted = (q.get('labels') ?? '')
+    .split(',')
+    .map((l) => l.trim().toLowerCase())
+    .filter((l) => l !== '');
+  const sinceText = q.get('since');
+  const since = sinceText === null ? undefined : Date.parse(sinceText);
+  if (since !== undefined && Number.isNaN(since)) throw validationFailed([{ resource: 'Issue', field: 'since', code: 'invalid' }]);
+  const sort = q.get('sort') ?? 'created';
+  const direction = q.get('direction') ?? 'desc';
+  const key = (i: StoredIssue): number => (sort === 'updated' ? Date.parse(i.updatedAt) : sort === 'comments' ? i.comments : Date.parse(i.createdAt));
+  const items = env.model
+    .allIssues()
+    .filter((i) => state === 'all' || i.state === state)
+    .filter((i) => wanted.every((w) => i.labels.some((l) => l.toLowerCase() === w)))
+    .filter((i) => since === undefined || Date.parse(i.updatedAt) >= since)
+    // Ties (same second) fall back to the number, so pages never overlap or skip.
+    .sort((a, b) => (direction === 'asc' ? key(a) - key(b) || a.number - b.number : key(b) - key(a) || b.number - a.number));
+  return paged(env, req, items, issueJson(env));
+}
+
+function getIssue(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  return { status: 200, body: renderIssue(env, issueOr404(env, req.params[0])) };
+}
+
+function createIssue(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const body = bodyObject(req.body);
+  if (!('title' in body) || body.title === null) throw invalid('"title" wasn\'t supplied.');
+  // The schema takes a string or an integer title.
+  if (typeof body.title !== 'string' && typeof body.title !== 'number') {
+    throw invalid(`Invalid property /title: \`${JSON.stringify(body.title)}\` is not of type \`string\`, \`integer\`.`);
+  }
+  const title = String(body.title);
+  if (title.trim() === '') throw validationFailed([{ resource: 'Issue', code: 'missing_field', field: 'title' }]);
+  const text = optionalString(body, 'body', true);
+  const labels = optionalStringList(body, 'labels');
+  const assignees = optionalStringList(body, 'assignees');
+  const issue = env.model.createIssue({ title, body: text ?? null, labels, assignees, user: env.login });
+  return created(env, `/issues/${issue.number}`, renderIssue(env, issue));
+}
+
+const STATE_REASONS: readonly StateReason[] = ['completed', 'not_planned', 'reopened', 'duplicate'];
+
+function updateIssue(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const issue = issueOr404(env, req.params[0]);
+  const body = bodyObject(req.body);
+  const title = optionalString(body, 'title', true);
+  const text = optionalString(body, 'body', true);
+  const state = optionalString(body, 'state');
+  if (state !== undefined && state !== 'open' && state !== 'closed') {
+    throw invalid(`Invalid property /state: \`${JSON.stringify(state)}\` is not one of \`["open", "closed"]\`.`);
+  }
+  const reason = optionalString(body, 'state_reason', true);
+  if (reason !== undefined && reason !== null && !STATE_REASONS.includes(reason as StateReason)) {
+    throw invalid(`Invalid property /state_reason: \`${JSON.stringify(reason)}\` is not one of \`${JSON.stringify(STATE_REASONS)}\`.`);
+  }
+  const labels = optionalStringList(body, 'labels');
+  const assignees = optionalStringList(body, 'assignees');
+  if (title === null || title === '') throw validationFailed([{ resource: 'Issue', code: 'missing_field', field: 'title' }]);
+
+  const before = JSON.stringify(issue);
+  const wasOpen = issue.state === 'open';
+  if (title !== undefined) issue.title = title;
+  if (text !== undefined) issue.body = text;
+  if (labels !== undefined) issue.labels = dedupe(labels.map((name) => env.model.ensureLabelNamed(name).name));
+  if (assignees !== undefined) issue.assignees = dedupe(assignees);
+  const nextState = state ?? issue.state;
+  if (nextState === 'closed') {
+    // Closing without a reason closes as completed; a reason alone changes the reason.
+    issue.stateReason = (reason ?? (wasOpen ? 'completed' : issue.stateReason)) as StateReason | null;
+  } else if (!wasOpen) {
+    issue.stateReason = 'reopened';
+  } else if (reason !== undefined) {
+    issue.stateReason = reason as StateReason | null;
+  }
+  issue.state = nextState;
+  if (JSON.stringify(issue) !== before) env.model.touch(issue);
+  if (wasOpen && nextState === 'closed') {
+    issue.closedAt = issue.updatedAt;
+    issue.closedBy = env.login;
+  } else if (!wasOpen && nextState === 'open') {
+    issue.closedAt = null;
+    issue.closedBy = null;
+  }
+  return { status: 200, body: renderIssue(env, issue) };
+}
+
+function dedupe(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return names.filter((n) => {
+    const key = n.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+// ---- labels --------------------------------------------------------------------------
+
+function listLabels(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  return paged(env, req, env.model.labels(), (label) => renderLabel(env, label));
+}
+
+function getLabel(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const label = env.model.label(req.params[0]);
+  if (!label) throw notFound();
+  return { status: 200, body: renderLabel(env, label) };
+}
+
+function createLabel(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const body = bodyObject(req.body);
+  if (!('name' in body)) throw invalid('"name" wasn\'t supplied.');
+  const name = optionalString(body, 'name')!;
+  const color = optionalString(body, 'color') ?? 'ededed';
+  const description = optionalString(body, 'description', true) ?? null;
+  const colorText = color.replace(/^#/, '');
+  if (!/^[0-9a-fA-F]{6}$/.test(colorText)) throw validationFailed([{ resource: 'Label', code: 'invalid', field: 'color' }]);
+  if (name.trim() === '') throw validationFailed([{ resource: 'Label', code: 'missing_field', field: 'name' }]);
+  if (env.model.label(name)) throw validationFailed([{ resource: 'Label', code: 'already_exists', field: 'name' }]);
+  const label = env.model.createLabel(name, colorText.toLowerCase(), description);
+  return created(env, `/labels/${encodeURIComponent(name)}`, renderLabel(env, label));
+}
+
+function listIssueLabels(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const issue = issueOr404(env, req.params[0]);
+  return paged(env, req, issue.labels, (name) => renderLabel(env, env.model.label(name)!));
+}
+
+/** The labels of `POST` and `PUT`: `{ labels: [...] }`, or a bare array of names. */
+function labelsOf(body: unknown): string[] {
+  if (Array.isArray(body)) return optionalStringList({ labels: body }, 'labels')!;
+  const object = bodyObject(body);
+  if (!('labels' in object)) throw invalid('"labels" wasn\'t supplied.');
+  return optionalStringList(object, 'labels') ?? [];
+}
+
+function addIssueLabels(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const issue = issueOr404(env, req.params[0]);
+  const names = labelsOf(req.body);
+  const merged = dedupe([...issue.labels, ...names.map((n) => env.model.ensureLabelNamed(n).name)]);
+  if (merged.length !== issue.labels.length) {
+    issue.labels = merged;
+    env.model.touch(issue);
+  }
+  return { status: 200, body: issue.labels.map((name) => renderLabel(env, env.model.label(name)!)) };
+}
+
+function setIssueLabels(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const issue = issueOr404(env, req.params[0]);
+  const names = dedupe(labelsOf(req.body).map((n) => env.model.ensureLabelNamed(n).name));
+  if (JSON.stringify(names) !== JSON.stringify(issue.labels)) {
+    issue.labels = names;
+    env.model.touch(issue);
+  }
+  return { status: 200, body: issue.labels.map((name) => renderLabel(env, env.model.label(name)!)) };
+}
+
+function removeIssueLabel(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const issue = issueOr404(env, req.params[0]);
+  const name = req.params[1].toLowerCase();
+  if (!issue.labels.some((l) => l.toLowerCase() === name)) {
+    throw new GitHubHttpError(404, { message: 'Label does not exist', documentation_url: PLACEHOLDER_DOCS, status: '404' });
+  }
+  issue.labels = issue.labels.filter((l) => l.toLowerCase() !== name);
+  env.model.touch(issue);
+  return { status: 200, body: issue.labels.map((l) => renderLabel(env, env.model.label(l)!)) };
+}
+
+// ---- comments ------------------------------------------------------------------------
+
+function listComments(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const issue = issueOr404(env, req.params[0]);
+  return paged(env, req, env.model.comments(issue.number), (c) => renderComment(env, c));
+}
+
+function createComment(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const issue = issueOr404(env, req.params[0]);
+  const body = bodyObject(req.body);
+  if (!('body' in body)) throw invalid('"body" wasn\'t supplied.');
+  const text = optionalString(body, 'body')!;
+  if (text.trim() === '') throw validationFailed([{ resource: 'IssueComment', code: 'missing_field', field: 'body' }]);
+  const comment = env.model.addComment(issue, text, env.login);
+  return created(env, `/issues/comments/${comment.id}`, renderComment(env, comment));
+}
+
+// ---- sub-issues ------------------------------------------------------------------------
+
+/** The sub-issue endpoints prefix their refusals with this sentence. */
+const ADD_SUB_ISSUE = 'An error occurred while adding the sub-issue to the parent issue.';
+
+function subIssueById(env: RouteEnvironment, id: number): StoredIssue {
+  // An id that names no issue is a 404, which is also what a number passed as an id gives.
+  const issue = env.model.issueById(id);
+  if (!issue) throw notFound();
+  return issue;
+}
+
+function listSubIssues(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const parent = issueOr404(env, req.params[0]);
+  return paged(env, req, env.model.subIssues(parent), issueJson(env));
+}
+
+function addSubIssue(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const parent = issueOr404(env, req.params[0]);
+  const body = bodyObject(req.body);
+  const childId = requireInteger(body, 'sub_issue_id');
+  if ('replace_parent' in body && typeof body.replace_parent !== 'boolean') {
+    throw invalid(`Invalid property /replace_parent: \`${JSON.stringify(body.replace_parent)}\` is not of type \`boolean\`.`);
+  }
+  const replace = body.replace_parent === true;
+  const child = subIssueById(env, childId);
+  const { model } = env;
+  if (child.isPullRequest || parent.isPullRequest) throw unprocessable(`${ADD_SUB_ISSUE} Pull requests cannot be sub-issues or parents`);
+  if (child.id === parent.id) throw unprocessable(`${ADD_SUB_ISSUE} An issue cannot be a sub-issue of itself`);
+  if (parent.subIssueIds.includes(child.id)) throw unprocessable(`${ADD_SUB_ISSUE} Issue may not contain duplicate sub-issues`);
+  if (child.parentId !== null && !replace) throw unprocessable(`${ADD_SUB_ISSUE} Sub issue may only have one parent`);
+  // Closed sub-issues count: the cap is on links, whatever their state.
+  if (parent.subIssueIds.length >= MAX_SUB_ISSUES) throw unprocessable(`${ADD_SUB_ISSUE} Parent cannot have more than ${MAX_SUB_ISSUES} sub-issues`);
+  if (model.isAncestor(child, parent)) throw unprocessable(`${ADD_SUB_ISSUE} An issue cannot be a sub-issue of its own sub-issue`);
+  if (model.depth(parent) + 1 + model.height(child) > MAX_SUB_ISSUE_DEPTH - 1) {
+    throw unprocessable(`${ADD_SUB_ISSUE} Sub-issues cannot be nested more than ${MAX_SUB_ISSUE_DEPTH} levels`);
+  }
+  const former = model.parentOf(child);
+  if (former) {
+    former.subIssueIds = former.subIssueIds.filter((id) => id !== child.id);
+    model.touch(former);
+  }
+  parent.subIssueIds.push(child.id);
+  child.parentId = parent.id;
+  model.touch(parent);
+  model.touch(child);
+  return created(env, `/issues/${parent.number}/sub_issues`, renderIssue(env, parent));
+}
+
+function removeSubIssue(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const parent = issueOr404(env, req.params[0]);
+  const childId = requireInteger(bodyObject(req.body), 'sub_issue_id');
+  const child = subIssueById(env, childId);
+  if (child.parentId !== parent.id) throw notFound();
+  parent.subIssueIds = parent.subIssueIds.filter((id) => id !== child.id);
+  child.parentId = null;
+  env.model.touch(parent);
+  env.model.touch(child);
+  return { status: 200, body: renderIssue(env, parent), headers: { location: `${env.apiUrl}/repos/${env.owner}/${env.repo}/issues/${parent.number}/sub_issue` } };
+}
+
+function reprioritizeSubIssue(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const parent = issueOr404(env, req.params[0]);
+  const body = bodyObject(req.body);
+  const childId = requireInteger(body, 'sub_issue_id');
+  const afterId = optionalInteger(body, 'after_id');
+  const beforeId = optionalInteger(body, 'before_id');
+  if ((afterId === undefined) === (beforeId === undefined)) {
+    throw unprocessable('Either after_id or before_id must be specified, but not both');
+  }
+  if (!parent.subIssueIds.includes(childId)) throw unprocessable('The sub-issue is not a sub-issue of this issue');
+  const anchor = (afterId ?? beforeId)!;
+  if (anchor === childId || !parent.subIssueIds.includes(anchor)) throw unprocessable('The positional sub-issue is not a sub-issue of this issue');
+  const order = parent.subIssueIds.filter((id) => id !== childId);
+  const at = order.indexOf(anchor);
+  order.splice(afterId !== undefined ? at + 1 : at, 0, childId);
+  if (JSON.stringify(order) !== JSON.stringify(parent.subIssueIds)) {
+    parent.subIssueIds = order;
+    env.model.touch(parent);
+  }
+  return { status: 200, body: renderIssue(env, parent) };
+}
+
+function getParent(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const issue = issueOr404(env, req.params[0]);
+  const parent = env.model.parentOf(issue);
+  if (!parent) throw notFound();
+  return { status: 200, body: renderIssue(env, parent) };
+}
+
+// ---- dependencies -------------------------------------------------------------------------
+
+function listBlockedBy(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const issue = issueOr404(env, req.params[0]);
+  return paged(env, req, env.model.blockedBy(issue), issueJson(env));
+}
+
+function listBlocking(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const issue = issueOr404(env, req.params[0]);
+  return paged(env, req, env.model.blocking(issue), issueJson(env));
+}
+
+function addBlockedBy(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const issue = issueOr404(env, req.params[0]);
+  const blockerId = requireInteger(bodyObject(req.body), 'issue_id');
+  const blocker = env.model.issueById(blockerId);
+  if (!blocker) throw notFound();
+  if (blocker.isPullRequest || issue.isPullRequest) throw unprocessable('Pull requests cannot be used in issue dependencies');
+  if (blocker.id === issue.id) throw unprocessable('An issue cannot be blocked by itself');
+  if (issue.blockedByIds.includes(blocker.id)) throw unprocessable('The dependency already exists');
+  if (issue.blockedByIds.length >= MAX_DEPENDENCIES) {
+    throw unprocessable(`An issue cannot be blocked by more than ${MAX_DEPENDENCIES} issues`);
+  }
+  if (env.model.blocking(blocker).length >= MAX_DEPENDENCIES) {
+    throw unprocessable(`An issue cannot be blocking more than ${MAX_DEPENDENCIES} issues`);
+  }
+  issue.blockedByIds.push(blocker.id);
+  env.model.touch(issue);
+  env.model.touch(blocker);
+  return created(env, `/issues/${issue.number}/dependencies/blocked_by`, renderIssue(env, blocker));
+}
+
+function removeBlockedBy(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const issue = issueOr404(env, req.params[0]);
+  const idText = req.params[1];
+  if (!/^\d+$/.test(idText)) throw invalid(`Invalid property /issue_id: \`${JSON.stringify(idText)}\` is not of type \`integer\`.`);
+  const blocker = env.model.issueById(Number(idText));
+  if (!blocker || !issue.blockedByIds.includes(blocker.id)) throw notFound();
+  issue.blockedByIds = issue.blockedByIds.filter((id) => id !== blocker.id);
+  env.model.touch(issue);
+  env.model.touch(blocker);
+  return { status: 200, body: renderIssue(env, blocker) };
+}
+

@@ -27,7 +27,7 @@ suite('Dependency graph panel', () => {
     await restoreMarkdownFiles(before);
   });
 
-  test('the epic title offers the graph, and the command opens a webview that says ready before the host posts, then draws every node', async () => {
+  test('the epic title offers the graph, and the command opens a webview whose page carries the graph, and it draws every node without a message after ready', async () => {
     const lenses = await codeLensTitles(fileUri(EPIC_001));
     assert.ok(lenses.some((l) => l.line === 0 && l.title === '$(type-hierarchy) Graph'), JSON.stringify(lenses.filter((l) => l.line === 0)));
 
@@ -40,8 +40,8 @@ suite('Dependency graph panel', () => {
     assert.equal(drawn.nodes, 14);
     assert.equal(panel.panel.title, 'Graph: Link Shortener Service');
 
-    const conversation = panel.trace.map((t) => `${t.direction}:${t.message.type}`);
-    assert.deepEqual(conversation.slice(0, 3), ['fromWebview:ready', 'toWebview:graph', 'fromWebview:rendered']);
+    const conversation = panel.trace.map((t) => `${t.embedded ? 'page' : t.direction}:${t.message.type}`);
+    assert.deepEqual(conversation.slice(0, 3), ['page:graph', 'fromWebview:ready', 'fromWebview:rendered']);
     const update = lastUpdate(panel);
     assert.deepEqual(update.scope, { kind: 'epic', folder: folderUri().toString(), epicPath: EPIC_001 });
     const states = Object.fromEntries(update.model.nodes.filter((n) => n.kind === 'task').map((n) => [n.id, n.state]));

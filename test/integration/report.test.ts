@@ -45,9 +45,9 @@ suite('Status report panels', () => {
     assert.ok(panel);
     assert.equal(panel.panel.viewType, REPORT_VIEW_TYPE);
     const update = await drawn(panel, 1);
-    // Ready first; the report at once, before its history is read; then again with the
-    // burndown (whether the webview drew the first before the second came is a race).
-    assert.deepEqual(panel.trace.slice(0, 2).map((t) => `${t.direction}:${t.message.type}`), ['fromWebview:ready', 'toWebview:report']);
+    // Posted when the page is ready (building it takes longer than the round trip), before
+    // its history is read; then again with the burndown, once the page has drawn the first.
+    assert.deepEqual(panel.trace.slice(0, 3).map((t) => `${t.embedded ? 'page' : t.direction}:${t.message.type}`), ['fromWebview:ready', 'toWebview:report', 'fromWebview:rendered']);
     assert.deepEqual(updates(panel).map((u) => u.historySource), ['pending', 'file-dates']);
     assert.equal(updates(panel)[0].report.burndown, null);
     const report = update.report as ProjectReport;
@@ -69,6 +69,8 @@ suite('Status report panels', () => {
     const { reports } = await api();
     const panel = reports.show({ kind: 'epic', folder: folderUri().toString(), epicPath: EPIC_001 });
     const first = (await drawn(panel, 1)).report as EpicReport;
+    // An epic's report is written into its page: drawn before any message after ready.
+    assert.deepEqual(panel.trace.slice(0, 3).map((t) => `${t.embedded ? 'page' : t.direction}:${t.message.type}`), ['page:report', 'fromWebview:ready', 'fromWebview:rendered']);
     assert.equal(panel.panel.title, 'Status: Link Shortener Service');
     assert.deepEqual([first.counts.done, first.counts.ready, first.next?.id], [2, 1, 'T6']);
     await vscode.commands.executeCommand(Commands.completeTask, ref(EPIC_001, 'T6'));

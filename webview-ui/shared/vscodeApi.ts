@@ -34,13 +34,34 @@ function memoryApi(): VsCodeApi<unknown> {
   return { postMessage: () => undefined, getState: () => state, setState: (s) => (state = s) };
 }
 
-/** Listens to what the host posts; returns the function that stops listening. */
+function isMessage(value: unknown): value is { readonly type: string } {
+  return !!value && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string';
+}
+
+/** The messages the host wrote into the page, once: the first listener gets them. */
+function takeInitialMessages(): unknown[] {
+  const element = document.getElementById('autopm-initial');
+  if (!element) return [];
+  element.remove();
+  try {
+    const messages = JSON.parse(element.textContent ?? '') as unknown;
+    return Array.isArray(messages) ? messages.filter(isMessage) : [];
+  } catch {
+    // Then the page waits for the host's answer to `ready`, as it would without them.
+    return [];
+  }
+}
+
+/**
+ * Listens to what the host posts; returns the function that stops listening. The state the
+ * host wrote into the page arrives first, before the page says ready.
+ */
 export function onHostMessage<ToWebview>(listener: (message: ToWebview) => void): () => void {
   const handler = (event: MessageEvent) => {
-    const message = event.data as unknown;
-    if (message && typeof message === 'object' && typeof (message as { type?: unknown }).type === 'string') listener(message as ToWebview);
+    if (isMessage(event.data)) listener(event.data as ToWebview);
   };
   window.addEventListener('message', handler);
+  for (const message of takeInitialMessages()) listener(message as ToWebview);
   return () => window.removeEventListener('message', handler);
 }
 

@@ -36,6 +36,11 @@ export class BoardPanel extends PanelHost<BoardToWebview, BoardFromWebview> {
   ) {
     super(panel, boardServices, 'board');
     this.followPlans(scope.folder, () => this.update(false));
+    this.load();
+  }
+
+  protected override embed(): void {
+    this.update(true);
   }
 
   /** The board as last sent. */
@@ -43,8 +48,8 @@ export class BoardPanel extends PanelHost<BoardToWebview, BoardFromWebview> {
     return this.model;
   }
 
-  protected onReady(): void {
-    this.update(true);
+  protected onReady(pageIsCurrent: boolean): void {
+    this.update(!pageIsCurrent);
   }
 
   /** Builds the board again; posts it when it differs from what the webview has (or `always`). */

@@ -58,6 +58,11 @@ export class GraphPanel extends PanelHost<GraphToWebview, GraphFromWebview> {
     super(panel, services, 'graph', true);
     this.options = options ?? DEFAULT_OPTIONS;
     this.followPlans(scope.folder, () => this.update(false));
+    this.load();
+  }
+
+  protected override embed(): void {
+    this.update(true);
   }
 
   /** The graph as last sent. */
@@ -69,8 +74,8 @@ export class GraphPanel extends PanelHost<GraphToWebview, GraphFromWebview> {
     return this.options;
   }
 
-  protected onReady(): void {
-    this.update(true);
+  protected onReady(pageIsCurrent: boolean): void {
+    this.update(!pageIsCurrent);
   }
 
   /** Builds the graph again; posts it when it differs from what the webview has (or `always`). */

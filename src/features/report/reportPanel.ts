@@ -57,6 +57,8 @@ export function buildReport(folder: FolderPlans, scope: ReportScope, history: Ta
 /** One status report panel (an epic's or the project's); it follows the index. */
 export class ReportPanel extends PanelHost<ReportToWebview, ReportFromWebview> {
   private revision = 0;
+  /** The latest revision the page says it drew. */
+  private drawnRevision = 0;
   private report: EpicReport | ProjectReport | undefined;
   private lastJson: string | undefined;
   private queue: Promise<void> = Promise.resolve();
@@ -74,14 +76,27 @@ export class ReportPanel extends PanelHost<ReportToWebview, ReportFromWebview> {
     this.followPlans(scope.folder, () => this.update(false));
     // A commit changes the burndown without changing a plan file.
     this._register(services.history.onDidChange(() => void this.update(false)));
+    this.load();
+  }
+
+  /**
+   * An epic's report, with the history already known, goes into the page; the page asks for
+   * the rest when it is ready. The project's is built while the page loads instead: on a
+   * large plan building it takes longer than the round trip it would save.
+   */
+  protected override embed(): void {
+    const folder = this.services.workspace.folderByKey(this.scope.folder);
+    if (!folder || this.scope.kind === 'project') return;
+    const known = this.services.history.peek(folder);
+    this.postReport(folder, known, known?.source ?? 'pending', true);
   }
 
   get current(): EpicReport | ProjectReport | undefined {
     return this.report;
   }
 
-  protected onReady(): void {
-    void this.update(true);
+  protected onReady(pageIsCurrent: boolean): void {
+    void this.update(!pageIsCurrent);
   }
 
   /** Updates run one after another, so an older one never posts after a newer one. */
@@ -105,6 +120,10 @@ export class ReportPanel extends PanelHost<ReportToWebview, ReportFromWebview> {
     const known = this.services.history.peek(folder);
     if (!this.postReport(folder, known, known?.source ?? 'pending', always)) return;
     if (known) return;
+    // Reading the history keeps the extension host busy (tenths of a second on a large
+    // plan) and would hold back the page's messages: it waits until the page has drawn.
+    await this.drawn(this.revision, 1000);
+    if (this.isDisposed) return;
     const history = await this.services.history.taskHistory(folder);
     this.postReport(folder, history, history.source, false);
   }
@@ -125,6 +144,20 @@ export class ReportPanel extends PanelHost<ReportToWebview, ReportFromWebview> {
     return true;
   }
 
+  /** Resolves once the page has drawn `revision` or a later one, or after `ms`. */
+  private drawn(revision: number, ms: number): Promise<void> {
+    if (this.drawnRevision >= revision) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        listener.dispose();
+        resolve();
+      };
+      const listener = this.onDidRender((drawn) => drawn >= revision && done());
+      const timer = setTimeout(done, ms);
+    });
+  }
+
   private gone(): void {
     this.report = undefined;
     this.lastJson = undefined;
@@ -143,6 +176,7 @@ export class ReportPanel extends PanelHost<ReportToWebview, ReportFromWebview> {
         await this.exportMarkdown();
         return;
       case 'rendered':
+        if (typeof message.revision === 'number') this.drawnRevision = Math.max(this.drawnRevision, message.revision);
         this._onDidRender.fire(message.revision);
         return;
       default:

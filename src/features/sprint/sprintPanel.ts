@@ -41,6 +41,8 @@ export class SprintPanel extends PanelHost<SprintToWebview, SprintFromWebview> {
     this._register(sprintServices.sprints.onDidChange(() => void this.update(false)));
     // A commit changes the burndown without changing a plan file.
     this._register(sprintServices.history.onDidChange(() => void this.update(false)));
+    // The report needs the history read first, so the page asks for it when it is ready.
+    this.load();
   }
 
   /** The report as last posted. */

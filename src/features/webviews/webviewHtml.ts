@@ -19,6 +19,8 @@ export interface HtmlOptions {
    * nonce: only the graph panel allows inline styles, and only for that.
    */
   readonly inlineStyles?: boolean;
+  /** Messages the page handles before it says ready, as if they had been posted. */
+  readonly initial?: readonly unknown[];
 }
 
 /**
@@ -50,10 +52,18 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, o
 <title>${escapeHtml(options.title)}</title>
 </head>
 <body>
-<div id="root"></div>
+<div id="root"></div>${options.initial && options.initial.length > 0 ? `\n<script type="application/json" id="autopm-initial">${jsonForHtml(options.initial)}</script>` : ''}
 <script type="module" nonce="${nonce}" src="${script.toString()}"></script>
 </body>
 </html>`;
+}
+
+/**
+ * JSON inside a `<script>` element: `<` escaped, so no plan text can close the element.
+ * A JSON data block is never run, so the content security policy needs no change for it.
+ */
+function jsonForHtml(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
 function escapeHtml(text: string): string {

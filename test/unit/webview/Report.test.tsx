@@ -89,6 +89,28 @@ describe('Report webview: an epic', () => {
     assert.deepEqual(fake.state(), { scope: { kind: 'epic', folder: FOLDER, epicPath: EPIC_001 } });
   });
 
+  test('draws the report the host wrote into the page before saying ready, and takes it once', async () => {
+    const report = await epicReport();
+    const embedded: ReportToWebview = { type: 'report', scope: { kind: 'epic', folder: FOLDER, epicPath: report.path }, report, historySource: 'pending', revision: 3 };
+    const data = document.createElement('script');
+    data.type = 'application/json';
+    data.id = 'autopm-initial';
+    // What the host writes: `<` escaped, so a title cannot close the element.
+    data.textContent = JSON.stringify([embedded, { notAMessage: true }]).replace(/</g, '\\u003c');
+    document.body.append(data);
+    const fake = fakeChannel();
+    render(<ReportApp channel={fake.channel} />);
+    assert.equal(screen.getByRole('heading', { level: 1 }).textContent, 'Link Shortener Service');
+    assert.equal(document.getElementById('autopm-initial'), null);
+    assert.deepEqual(fake.posted.map((m) => [m.type, m.type === 'rendered' ? m.revision : null]), [['ready', null], ['rendered', 3]]);
+    cleanup();
+    // A second app on the same page (a test, a remount) starts empty: the data was taken.
+    const second = fakeChannel();
+    render(<ReportApp channel={second.channel} />);
+    assert.equal(screen.queryByRole('heading', { level: 1 }), null);
+    assert.deepEqual(second.posted, [{ type: 'ready' }]);
+  });
+
   test('the tasks table has a row per task with its state badge, estimate, issue and dependencies', async () => {
     render(<ReportApp channel={fakeChannel().channel} />);
     sendReport(await epicReport());

@@ -334,6 +334,7 @@ describe('sync state file', () => {
     const good = JSON.parse(serializeSyncState({ ...emptySyncState(REPO), issues: new Map([[12, record]]) }));
     const cases: Array<[string, RegExp]> = [
       ['{ "version": 1, "issues": { "12": { } ', /not valid JSON \(line 1, column \d+\)/],
+      ['{\n  "version": 1,\n  "issues": {\n', /not valid JSON \(line 4, column 1\)/],
       ['{\n  "version": 1,\n  "issues": {},\n}\n', /not valid JSON \(line 4, column 1\)/],
       ['<<<<<<< HEAD\n{"version":1}\n=======\n{"version":1}\n>>>>>>> main\n', /merge conflict markers/],
       ['[1, 2]', /must hold a JSON object/],

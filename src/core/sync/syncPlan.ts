@@ -600,49 +600,39 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** One operation in words, for the preview and the progress of a run. */
+export function describeOperation(op: SyncOperation, plan: Pick<SyncPlan, 'desired'>): string {
+  switch (op.kind) {
+    case 'ensure-label':
+      return `Create the label "${op.spec.name}"`;
+    case 'create':
+      return `Create an issue for ${op.label}`;
+    case 'adopt':
+      return `Link ${op.label} to #${op.number}, found by its marker`;
+    case 'record':
+      return `Write #${op.number} into the plan for ${op.label}`;
+    case 'update':
+      return `Update the ${op.fields.join(' and ')} of ${op.number !== undefined ? `#${op.number} ` : ''}(${op.label}): ${op.reason}${op.confirm ? `; asks first, as ${op.confirm}` : ''}`;
+    case 'close':
+      return `Close ${op.number !== undefined ? `#${op.number} ` : 'the issue of '}(${op.label}) as completed`;
+    case 'reopen':
+      return `Reopen #${op.number} (${op.label})`;
+    case 'add-labels':
+      return `Label #${op.number} (${op.label}) ${op.labels.join(', ')}`;
+    case 'add-sub-issue':
+      return `Add ${op.label} as a sub-issue of the epic's issue`;
+    case 'reorder-sub-issues':
+      return `Reorder the epic's sub-issues to plan order (${plural(op.moves, 'move')})`;
+    case 'add-blocked-by':
+      return `Mark ${op.label} as blocked by ${labelFromKey(plan, op.blocking)}`;
+    case 'rename-task-files':
+      return `Rename ${op.label} to their issue numbers (${op.taskIds.map((id) => `${id}.md`).join(', ')})`;
+  }
+}
+
 /** The preview: what the plan will do, in lines for the person who asked, limits and pacing last. */
 export function describeSyncPlan(plan: SyncPlan, limits: SyncLimits = GITHUB_LIMITS): string[] {
-  const lines: string[] = [];
-  for (const op of plan.operations) {
-    switch (op.kind) {
-      case 'ensure-label':
-        lines.push(`Create the label "${op.spec.name}"`);
-        break;
-      case 'create':
-        lines.push(`Create an issue for ${op.label}`);
-        break;
-      case 'adopt':
-        lines.push(`Link ${op.label} to #${op.number}, found by its marker`);
-        break;
-      case 'record':
-        lines.push(`Write #${op.number} into the plan for ${op.label}`);
-        break;
-      case 'update':
-        lines.push(`Update the ${op.fields.join(' and ')} of ${op.number !== undefined ? `#${op.number} ` : ''}(${op.label}): ${op.reason}${op.confirm ? `; asks first, as ${op.confirm}` : ''}`);
-        break;
-      case 'close':
-        lines.push(`Close ${op.number !== undefined ? `#${op.number} ` : 'the issue of '}(${op.label}) as completed`);
-        break;
-      case 'reopen':
-        lines.push(`Reopen #${op.number} (${op.label})`);
-        break;
-      case 'add-labels':
-        lines.push(`Label #${op.number} (${op.label}) ${op.labels.join(', ')}`);
-        break;
-      case 'add-sub-issue':
-        lines.push(`Add ${op.label} as a sub-issue of the epic's issue`);
-        break;
-      case 'reorder-sub-issues':
-        lines.push(`Reorder the epic's sub-issues to plan order (${plural(op.moves, 'move')})`);
-        break;
-      case 'add-blocked-by':
-        lines.push(`Mark ${op.label} as blocked by ${labelFromKey(plan, op.blocking)}`);
-        break;
-      case 'rename-task-files':
-        lines.push(`Rename ${op.label} to their issue numbers (${op.taskIds.map((id) => `${id}.md`).join(', ')})`);
-        break;
-    }
-  }
+  const lines = plan.operations.map((op) => describeOperation(op, plan));
   if (lines.length === 0) lines.push(`Nothing to do: ${plan.epicId} is in step with ${plan.repository}.`);
   for (const skip of plan.skipped) lines.push(`Skip ${skip.label}: ${skip.reason}`);
   const c = plan.counts;
@@ -658,7 +648,7 @@ export function describeSyncPlan(plan: SyncPlan, limits: SyncLimits = GITHUB_LIM
   return lines;
 }
 
-function labelFromKey(plan: SyncPlan, key: string): string {
+function labelFromKey(plan: Pick<SyncPlan, 'desired'>, key: string): string {
   const d = plan.desired.tasks.find((t) => t.key === key);
   return d ? `${d.taskId} ${d.title}` : key;
 }

@@ -66,8 +66,10 @@ function syntaxErrorPlace(text: string, message: string): string {
   const lineColumn = /line (\d+) column (\d+)/.exec(message);
   if (lineColumn) return `line ${lineColumn[1]}, column ${lineColumn[2]}`;
   const position = /position (\d+)/.exec(message);
-  if (!position) return 'somewhere';
-  const before = text.slice(0, Number(position[1]));
+  // A file cut short ("Unexpected end of JSON input") is wrong where it ends.
+  const offset = position ? Number(position[1]) : /end of JSON input/i.test(message) ? text.trimEnd().length : undefined;
+  if (offset === undefined) return 'somewhere';
+  const before = text.slice(0, offset);
   const line = before.split('\n').length;
   return `line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
 }

@@ -51,8 +51,12 @@ export interface RecordedRequest {
   readonly method: string;
   /** The path and query as sent, in the form the client used. */
   readonly path: string;
-  /** The status answered; null when the connection was dropped instead. */
-  readonly status: number | null;
+  /**
+   * The status answered; null when the connection was dropped instead, and undefined
+   * while the answer is still pending (a `delay` fault). A request is recorded as soon
+   * as it has arrived, so that a test can count what was sent before it is answered.
+   */
+  readonly status: number | null | undefined;
   /** The parsed JSON body, if any. */
   readonly body: unknown;
   /** When the request arrived (ms since the epoch). */
@@ -175,16 +179,18 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     res.end(text);
   }
 
-  function record(req: IncomingMessage, time: number, status: number | null, body: unknown, fault: Fault | undefined): void {
-    requests.push({
+  function arrived(req: IncomingMessage, time: number, body: unknown, fault: Fault | undefined): { status: number | null | undefined } {
+    const entry = {
       method: req.method ?? 'GET',
       path: req.url ?? '/',
-      status,
+      status: undefined as number | null | undefined,
       body,
       time,
       headers: { ...req.headers },
       ...(fault ? { fault: fault.kind } : {}),
-    });
+    };
+    requests.push(entry);
+    return entry;
   }
 
   function sleep(ms: number): Promise<void> {
@@ -241,15 +247,16 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
 
     const pathname = canonicalPath(parsed.pathname);
     const fault = pathname === null ? undefined : faults.take(method, pathname);
+    const entry = arrived(req, time, body, fault);
     const reply = (status: number, json: unknown, headers: Record<string, string> = {}, counts = true): void => {
       if (counts) window.used += 1;
       send(res, status, json, { ...rateHeaders(), ...headers });
-      record(req, time, status, body, fault);
+      entry.status = status;
     };
 
     if (fault?.kind === 'drop-before') {
       req.socket.destroy();
-      record(req, time, null, body, fault);
+      entry.status = null;
       return;
     }
     if (fault?.kind === 'delay') await sleep(fault.ms);
@@ -289,7 +296,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
           'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + fault.resetInSeconds),
         },
       );
-      record(req, time, status, body, fault);
+      entry.status = status;
       return;
     }
 
@@ -331,7 +338,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
 
     if (fault?.kind === 'drop-after-commit') {
       req.socket.destroy();
-      record(req, time, null, body, fault);
+      entry.status = null;
       return;
     }
     if (fault?.kind === 'error-after-commit') {

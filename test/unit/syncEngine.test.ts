@@ -8,6 +8,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { PlanIndex } from '../../src/core/planIndex';
+import { GITHUB_LIMITS } from '../../src/core/sync/limits';
 import { findMarker } from '../../src/core/sync/marker';
 import { parseSyncState, SYNC_STATE_PATH } from '../../src/core/sync/syncState';
 import { createGitHubTracker } from '../../src/services/github/githubTracker';
@@ -108,6 +109,9 @@ function trackerOf(s: GitHubServer): Tracker {
   });
 }
 
+/** GitHub's limits without the second between writes, which would only make the tests slow. */
+const UNSPACED = { ...GITHUB_LIMITS, writeIntervalMs: 0 };
+
 const WRITES = new Set(['createIssue', 'updateIssue', 'ensureLabel', 'addLabels', 'removeLabel', 'addSubIssue', 'reorderSubIssue', 'addBlockedBy', 'removeBlockedBy', 'createComment']);
 
 type Interruption = Fault | Fault['kind'] | 'crash';
@@ -156,7 +160,7 @@ async function harness(t: TestContext, layout: Layout, s?: GitHubServer): Promis
   const options = async (extra: Partial<SyncOptions>): Promise<SyncOptions> => {
     const index = new PlanIndex(new NodePlanFileSystem(root));
     await index.build();
-    return { tracker: trackerOf(gh), plan: new NodePlanAccess(root, index, layout.epicId), state: new NodeSyncStateStore(root), ...extra };
+    return { tracker: trackerOf(gh), plan: new NodePlanAccess(root, index, layout.epicId), state: new NodeSyncStateStore(root), limits: UNSPACED, ...extra };
   };
   return {
     root,
@@ -517,7 +521,7 @@ describe('sync, the rest', () => {
     let now = 1_000_000;
     const slept: number[] = [];
     const clock: SyncClock = { now: () => now, sleep: async (ms) => void (slept.push(ms), (now += ms)) };
-    const limits = { subIssuesPerParent: 100, dependenciesPerKind: 50, bodyLength: 65_536, labelNameLength: 50, writesPerMinute: 5, writesPerHour: 500 };
+    const limits = { ...GITHUB_LIMITS, writesPerMinute: 5, writeIntervalMs: 0 };
     const preview = await h.preview({ limits });
     assert.ok(preview.preview.some((l) => /5 content-creating requests a minute.*at least 2 minutes/.test(l)), preview.preview.join('\n'));
     const lines: string[] = [];

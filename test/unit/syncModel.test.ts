@@ -380,11 +380,21 @@ describe('limits and pacing', () => {
   });
 
   test('writes beyond 80 a minute and 500 an hour wait for the window', () => {
-    assert.equal(pacedDuration(0), 0);
-    assert.equal(pacedDuration(80), 0);
-    assert.equal(pacedDuration(81), 60_000);
-    assert.equal(pacedDuration(160), 60_000);
-    assert.equal(pacedDuration(500), 6 * 60_000);
+    const windows = { ...GITHUB_LIMITS, writeIntervalMs: 0 };
+    assert.equal(pacedDuration(0, windows), 0);
+    assert.equal(pacedDuration(80, windows), 0);
+    assert.equal(pacedDuration(81, windows), 60_000);
+    assert.equal(pacedDuration(160, windows), 60_000);
+    assert.equal(pacedDuration(500, windows), 6 * 60_000);
+    assert.equal(pacedDuration(501, windows), 3_600_000);
+  });
+
+  test('and a second apart, as GitHub asks of clients that write a lot', () => {
+    assert.equal(GITHUB_LIMITS.writeIntervalMs, 1000);
+    assert.equal(pacedDuration(1), 0);
+    assert.equal(pacedDuration(10), 9_000);
+    assert.equal(pacedDuration(81), 80_000);
+    assert.equal(pacedDuration(500), 499_000);
     assert.equal(pacedDuration(501), 3_600_000);
     assert.equal(durationText(45_000), '45 seconds');
     assert.equal(durationText(6 * 60_000), '6 minutes');
@@ -472,9 +482,11 @@ describe('operation plan', () => {
     const creates = plan.operations.filter((o) => o.kind === 'create');
     assert.equal(creates.at(-1)!.label, 'the epic');
     assert.equal(plan.pacing.paced, false);
+    assert.equal(plan.pacing.durationMs, (plan.counts.writes - 1) * 1000);
     const preview = describeSyncPlan(plan);
+    assert.ok(preview.includes(`GitHub asks for a pause between writes, so the sync takes at least ${durationText(plan.pacing.durationMs)}.`));
     assert.ok(preview.some((l) => /^Create an issue for T1 /.test(l)));
-    assert.match(preview.at(-1)!, new RegExp(`^${n + 1} issues to create, .*: ${plan.counts.writes} writes to ${REPO}\\.$`));
+    assert.match(preview.at(-2)!, new RegExp(`^${n + 1} issues to create, .*: ${plan.counts.writes} writes to ${REPO}\\.$`));
   });
 
   test('an unsynced directory epic: the same, and the task files renamed last', async () => {
@@ -595,8 +607,10 @@ describe('operation plan', () => {
     // 3 labels, 96 creates, 95 sub-issues, 94 dependencies.
     assert.equal(plan.counts.writes, 288);
     assert.equal(plan.pacing.paced, true);
-    assert.equal(plan.pacing.durationMs, 3 * 60_000);
-    assert.ok(describeSyncPlan(plan).some((l) => /80 content-creating requests a minute and 500 an hour.*at least 3 minutes/.test(l)));
+    assert.equal(plan.pacing.durationMs, 287_000);
+    assert.ok(describeSyncPlan(plan).some((l) => /80 content-creating requests a minute and 500 an hour, so the sync spaces its 288 writes out: it takes at least 5 minutes\./.test(l)));
+    const windows = planSync({ epic, read: () => text, state: emptySyncState(), remote: emptyRemote(), limits: { ...GITHUB_LIMITS, writeIntervalMs: 0 } });
+    assert.equal(windows.pacing.durationMs, 3 * 60_000);
   });
 
   test('a recorded issue missing from the plan is written back; a linked issue that is gone is skipped', async () => {

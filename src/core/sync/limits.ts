@@ -8,8 +8,9 @@
  *
  * Pacing limits slow a plan down instead. GitHub's secondary rate limits allow, in
  * general, no more than 80 content-generating requests a minute and 500 an hour
- * ("Rate limits for the REST API", docs.github.com); a plan with more writes than that
- * is spread out so it never trips them, and the preview says how long it will take.
+ * ("Rate limits for the REST API", docs.github.com), and its best practices ask clients
+ * that make many writes to wait at least a second between them; a plan is spread out
+ * so that it never trips them, and the preview says how long it will take.
  */
 
 export interface SyncLimits {
@@ -21,6 +22,8 @@ export interface SyncLimits {
   readonly writesPerMinute: number;
   /** Content-generating requests in any hour. */
   readonly writesPerHour: number;
+  /** The least time between the starts of two writes. */
+  readonly writeIntervalMs: number;
 }
 
 export const GITHUB_LIMITS: SyncLimits = {
@@ -30,7 +33,10 @@ export const GITHUB_LIMITS: SyncLimits = {
   labelNameLength: 50,
   writesPerMinute: 80,
   writesPerHour: 500,
+  writeIntervalMs: 1000,
 };
+
+export type PacingLimits = Pick<SyncLimits, 'writesPerMinute' | 'writesPerHour' | 'writeIntervalMs'>;
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -40,16 +46,17 @@ const HOUR = 3_600_000;
  * the minute's or the hour's allowance inside any window of that length. The engine's
  * pacer and the preview's estimate both use it, so the estimate is what the run does.
  */
-export function nextWriteTime(previous: readonly number[], now: number, limits: Pick<SyncLimits, 'writesPerMinute' | 'writesPerHour'>): number {
+export function nextWriteTime(previous: readonly number[], now: number, limits: PacingLimits): number {
   let at = now;
   const n = previous.length;
+  if (n > 0) at = Math.max(at, previous[n - 1] + limits.writeIntervalMs);
   if (n >= limits.writesPerMinute) at = Math.max(at, previous[n - limits.writesPerMinute] + MINUTE);
   if (n >= limits.writesPerHour) at = Math.max(at, previous[n - limits.writesPerHour] + HOUR);
   return at;
 }
 
 /** How long `writes` writes take at the fastest pace the limits allow, writes themselves taking no time. */
-export function pacedDuration(writes: number, limits: Pick<SyncLimits, 'writesPerMinute' | 'writesPerHour'> = GITHUB_LIMITS): number {
+export function pacedDuration(writes: number, limits: PacingLimits = GITHUB_LIMITS): number {
   const times: number[] = [];
   for (let i = 0; i < writes; i++) times.push(nextWriteTime(times, times.at(-1) ?? 0, limits));
   return times.at(-1) ?? 0;

@@ -643,6 +643,8 @@ export function describeSyncPlan(plan: SyncPlan, limits: SyncLimits = GITHUB_LIM
     lines.push(
       `GitHub allows about ${limits.writesPerMinute} content-creating requests a minute and ${limits.writesPerHour} an hour, so the sync spaces its ${c.writes} writes out: it takes at least ${durationText(plan.pacing.durationMs)}.`,
     );
+  } else if (plan.pacing.durationMs >= 5000) {
+    lines.push(`GitHub asks for a pause between writes, so the sync takes at least ${durationText(plan.pacing.durationMs)}.`);
   }
   for (const refusal of plan.refusals) lines.push(`Cannot sync: ${refusal}`);
   return lines;

@@ -1,4 +1,4 @@
-import type { SyncLimits } from '../../core/sync/limits';
+import type { PacingLimits } from '../../core/sync/limits';
 import { durationText, GITHUB_LIMITS, nextWriteTime } from '../../core/sync/limits';
 
 export interface SyncClock {
@@ -26,8 +26,8 @@ export const systemClock: SyncClock = {
 
 /**
  * Spaces a sync's writes so that they stay inside GitHub's limits on content creation
- * (80 a minute, 500 an hour): a write goes out at once while the window has room for
- * it, and waits for the window otherwise. The preview's estimate comes from the same
+ * (80 a minute, 500 an hour, a second apart): a write goes out as soon as the window
+ * has room for it. The preview's estimate comes from the same
  * rule (see nextWriteTime), so it says how long the run takes.
  */
 export class WritePacer {
@@ -35,7 +35,7 @@ export class WritePacer {
 
   constructor(
     private readonly clock: SyncClock = systemClock,
-    private readonly limits: Pick<SyncLimits, 'writesPerMinute' | 'writesPerHour'> = GITHUB_LIMITS,
+    private readonly limits: PacingLimits = GITHUB_LIMITS,
     private readonly onWait?: (ms: number, message: string) => void,
   ) {}
 
@@ -48,10 +48,10 @@ export class WritePacer {
     const now = this.clock.now();
     const at = nextWriteTime(this.starts, now, this.limits);
     if (at > now) {
-      this.onWait?.(
-        at - now,
-        `Waiting ${durationText(at - now)}: GitHub allows ${this.limits.writesPerMinute} content-creating requests a minute and ${this.limits.writesPerHour} an hour.`,
-      );
+      // The pause between two writes is routine; a wait for the minute's or the hour's window is told.
+      if (at - now > this.limits.writeIntervalMs) {
+        this.onWait?.(at - now, `Waiting ${durationText(at - now)}: GitHub allows ${this.limits.writesPerMinute} content-creating requests a minute and ${this.limits.writesPerHour} an hour.`);
+      }
       await this.clock.sleep(at - now, signal);
     }
     this.starts.push(Math.max(at, this.clock.now()));

@@ -18,6 +18,7 @@ import { statusConflict } from './core/validate';
 import { NodePlanFileSystem } from './services/nodePlanFileSystem';
 import { reportCommand } from './cliReport';
 import { sprintCommand, SprintUsageError } from './cliSprint';
+import { syncCommand, SyncUsageError } from './cliSync';
 import { buildKeyOf, cacheDisabledByEnvironment, defaultCacheDirectory, DiskParseCache } from './services/parseCache';
 
 const USAGE = `Usage: autopm <command> [options]
@@ -35,6 +36,10 @@ Commands:
   report [dir] [--epic <id>] [--format markdown|json]
                                         the project report, or one epic's, with a burndown
                                         from git history when the folder is a repository
+  sync <epic> [dir] [--repo owner/name] [--api-url URL] [--dry-run] [--json] [--verbose]
+                                        push an epic and its tasks to GitHub issues, with
+                                        sub-issues and dependencies; the token comes from
+                                        GITHUB_TOKEN; run it again to resume after a failure
 
 Options:
   --roots <a,b,...>  plan folders, relative to dir (default: ${DEFAULT_PLAN_ROOTS.join(',')})
@@ -316,6 +321,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         sprint: { type: 'string' },
         epic: { type: 'string' },
         today: { type: 'string' },
+        repo: { type: 'string' },
+        'api-url': { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -373,11 +382,31 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         const format = argv.includes('--format') || argv.some((a) => a.startsWith('--format=')) ? values.format : values.json ? 'json' : 'markdown';
         return reportCommand(await loadIndex(dir, roots, useCache), dir, { epic: values.epic, format, roots, today: values.today }, io);
       }
+      case 'sync': {
+        if (!args[0]) throw new UsageError('sync needs an epic id.');
+        const dir = resolve(args[1] ?? '.');
+        // The engine re-reads files after every write, so the cache would only be in the way.
+        const index = await loadIndex(dir, roots, false);
+        const epic = findEpic(index, args[0]);
+        const abort = new AbortController();
+        const stop = () => abort.abort();
+        process.once('SIGINT', stop);
+        try {
+          return await syncCommand(
+            index,
+            dir,
+            { epic, repo: values.repo, apiUrl: values['api-url'], dryRun: values['dry-run'], json: values.json, verbose: values.verbose, version: VERSION, env: process.env, signal: abort.signal },
+            io,
+          );
+        } finally {
+          process.off('SIGINT', stop);
+        }
+      }
       default:
         throw new UsageError(`Unknown command "${command}".`);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof SprintUsageError) {
+    if (error instanceof UsageError || error instanceof SprintUsageError || error instanceof SyncUsageError) {
       io.err(`autopm: ${error.message}\n\n${USAGE}`);
       return 2;
     }

@@ -4,21 +4,10 @@ import * as vscode from 'vscode';
 import type { TaskHistory } from '../core/history';
 import { buildTaskHistory } from '../core/history';
 import { Disposable } from '../common/lifecycle';
+import type { GitApi } from './gitExtension';
+import { loadGitExtension } from './gitExtension';
 import { readGitHistory } from './nodeGitHistory';
 import type { FolderPlans, PlanWorkspace } from './planWorkspace';
-
-/** The part of VS Code's built-in git extension API (`vscode.git`, API version 1) used here. */
-interface GitApi {
-  readonly git: { readonly path: string };
-  getRepository(uri: vscode.Uri): { readonly state: { readonly onDidChange: vscode.Event<void> } } | null;
-  readonly onDidOpenRepository: vscode.Event<unknown>;
-}
-
-interface GitExtension {
-  readonly enabled: boolean;
-  readonly onDidChangeEnablement: vscode.Event<boolean>;
-  getAPI(version: 1): GitApi;
-}
 
 /**
  * When tasks were done, for burndowns: replayed from the git history of the plan files when
@@ -123,9 +112,8 @@ export class PlanHistoryService extends Disposable {
   private async gitApi(): Promise<GitApi | undefined> {
     if (this.git) return this.git;
     try {
-      const extension = vscode.extensions.getExtension<GitExtension>('vscode.git');
-      if (!extension) return undefined;
-      const exports = extension.isActive ? extension.exports : await extension.activate();
+      const exports = await loadGitExtension();
+      if (!exports) return undefined;
       if (!exports.enabled) {
         // Turned on later, it makes the file-date history stale.
         if (!this.watchingEnablement) {

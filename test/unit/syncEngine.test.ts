@@ -284,8 +284,10 @@ function mutating(s: GitHubServer): number {
 
 // ---- tests -----------------------------------------------------------------------------------
 
+// Every test has its own server and folder, so they run side by side: most of a request's
+// time is spent in the Octokit plugins' queues, waiting on timers.
 for (const layout of [SINGLE_FILE, DIRECTORY]) {
-  describe(`sync, ${layout.name} layout`, () => {
+  describe(`sync, ${layout.name} layout`, { concurrency: true }, () => {
     test('creates N+1 issues, links them, records every number in the plan; a second sync makes no writes', async (t) => {
       const h = await harness(t, layout);
       const before = filesOf(h.root);
@@ -315,7 +317,6 @@ for (const layout of [SINGLE_FILE, DIRECTORY]) {
     });
 
     for (const how of ['error-after-commit', 'drop-after-commit', 'crash'] as const) {
-      // Each case has its own server and folder; they run side by side, as the plugins' request queues mostly wait on timers.
       test(`every write interrupted once (${how}): a rerun ends with exactly N+1 issues and the same files`, { concurrency: 16 }, async (t) => {
         // The writes of an uninterrupted sync, to interrupt each in turn.
         const clean = await harness(t, layout);
@@ -408,7 +409,7 @@ for (const layout of [SINGLE_FILE, DIRECTORY]) {
   });
 }
 
-describe('sync, the rest', () => {
+describe('sync, the rest', { concurrency: true }, () => {
   test('the preview reads only, and lists what the sync then does', async (t) => {
     const h = await harness(t, SINGLE_FILE);
     const before = filesOf(h.root);

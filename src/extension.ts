@@ -17,6 +17,9 @@ import { registerTaskCommands } from './features/tasks/taskCommands';
 import { CurrentSprint } from './features/sprint/currentSprint';
 import type { SprintPanels } from './features/sprint/registerSprint';
 import { registerSprint } from './features/sprint/registerSprint';
+import { GitHubAuth } from './features/sync/githubAuth';
+import type { EpicSync } from './features/sync/registerSync';
+import { registerSync } from './features/sync/registerSync';
 import { ActiveEpic } from './services/activeEpic';
 import { ExternalOpener } from './services/externalOpener';
 import { Notifier } from './services/notifier';
@@ -34,6 +37,7 @@ export interface AutoPmApi {
   readonly sprints: SprintPanels;
   readonly boards: BoardPanels;
   readonly reports: ReportPanels;
+  readonly sync: EpicSync;
   /** What the task commands told the user, and the web addresses they opened. */
   readonly notifier: Notifier;
   readonly links: ExternalOpener;
@@ -76,12 +80,15 @@ export function activate(context: vscode.ExtensionContext): AutoPmApi {
   // The board moves cards with the task commands' own code, so it needs what they need.
   const boards = registerBoard(context, { ...panelServices, editor, activeEpic, notifier });
   const reports = registerReports(context, panelServices, activeEpic);
+  const auth = new GitHubAuth();
+  context.subscriptions.push(auth);
+  const sync = registerSync(context, { workspace, editor, log, notifier, auth, version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0') });
 
   context.subscriptions.push(new PlanLanguageFeatures(workspace));
 
   const activationMs = performance.now() - started;
   log.info(`[Extension] activated in ${activationMs.toFixed(1)} ms`);
-  return { workspace, explorer, statusBar, diagnostics, graphs, sprints, boards, reports, notifier, links, activationMs, indexStartedDuringActivation: workspace.hasStartedBuild };
+  return { workspace, explorer, statusBar, diagnostics, graphs, sprints, boards, reports, sync, notifier, links, activationMs, indexStartedDuringActivation: workspace.hasStartedBuild };
 }
 
 export function deactivate(): void {

@@ -24,6 +24,7 @@ export const Commands = {
   removeTaskFromSprint: 'autopm.removeTaskFromSprint',
   openSprintStatus: 'autopm.openSprintStatus',
   openProjectStatus: 'autopm.openProjectStatus',
+  syncEpic: 'autopm.syncEpic',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -45,9 +45,14 @@ export class Notifier extends Disposable {
    * nobody answered is a no.
    */
   async ask(message: string, ...items: string[]): Promise<string | undefined> {
+    return this.askWithDetail(message, undefined, ...items);
+  }
+
+  /** As `ask`, with more text under the question (a preview, what differs). */
+  async askWithDetail(message: string, detail: string | undefined, ...items: string[]): Promise<string | undefined> {
     this._onDidNotify.fire({ severity: 'warning', message, items, modal: true });
     try {
-      return await vscode.window.showWarningMessage(message, { modal: true }, ...items);
+      return await vscode.window.showWarningMessage(message, { modal: true, ...(detail ? { detail } : {}) }, ...items);
     } catch (error) {
       this.log.warn(`[Notifier] could not ask "${message}": ${error instanceof Error ? error.message : String(error)}`);
       return undefined;

@@ -56,6 +56,12 @@ export class TaskCodeLensProvider extends Disposable implements vscode.CodeLensP
           command: Commands.showGraph,
           arguments: [{ folder: entry.folder.key, epicPath: epic.path }],
         }),
+        new vscode.CodeLens(lineRange(epic.range.line), {
+          title: '$(github) Sync',
+          tooltip: 'Sync this epic and its tasks to GitHub issues (a preview comes first)',
+          command: Commands.syncEpic,
+          arguments: [{ folder: entry.folder.key, epicPath: epic.path }],
+        }),
       );
     }
     const lined = new Set<number>();

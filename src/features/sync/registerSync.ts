@@ -1,0 +1,287 @@
+import * as vscode from 'vscode';
+import { Commands } from '../../common/commands';
+import { Disposable } from '../../common/lifecycle';
+import { progressText } from '../presentation';
+import type { SyncLabels } from '../../core/sync/desired';
+import { DEFAULT_SYNC_LABELS } from '../../core/sync/desired';
+import { GITHUB_LIMITS } from '../../core/sync/limits';
+import { parseSyncState, SyncStateError } from '../../core/sync/syncState';
+import { createGitHubTracker } from '../../services/github/githubTracker';
+import type { Notifier } from '../../services/notifier';
+import type { PlanEditor } from '../../services/planEditor';
+import type { EpicEntry, PlanWorkspace } from '../../services/planWorkspace';
+import type { OverwriteQuestion, SyncOptions, SyncResult } from '../../services/sync/syncEngine';
+import { previewSync, runSync } from '../../services/sync/syncEngine';
+import type { TrackerIssue } from '../../services/tracker';
+import type { GitHubAuth } from './githubAuth';
+import { githubEndpoint } from './githubAuth';
+import { repositoryOf } from './syncRepository';
+import { WorkspacePlanAccess, WorkspaceSyncStateStore } from './workspaceSyncAccess';
+
+export interface SyncServices {
+  readonly workspace: PlanWorkspace;
+  readonly editor: PlanEditor;
+  readonly log: vscode.LogOutputChannel;
+  readonly notifier: Notifier;
+  readonly auth: GitHubAuth;
+  /** The extension's version, for the user agent. */
+  readonly version: string;
+}
+
+/**
+ * What the command takes: `{ folder, epicPath }` (CodeLens), a tree node holding an epic,
+ * or nothing (a quick pick). `yes: true` skips the preview's question, for keybindings and
+ * other extensions that have shown their own; a conflict with GitHub is still asked about.
+ */
+interface SyncArgument {
+  readonly folder?: unknown;
+  readonly epicPath?: unknown;
+  readonly epic?: { readonly path?: unknown };
+  readonly yes?: unknown;
+}
+
+/** A finished sync, for the integration tests and whoever shows its result. */
+export interface SyncEvent {
+  readonly folder: string;
+  readonly epicPath: string;
+  readonly result: SyncResult;
+}
+
+/**
+ * `AUTOPM_GITHUB_WRITE_INTERVAL_MS`: the least time between writes, for servers other than
+ * GitHub's (a test server). GitHub asks for a second, three for writes that notify people.
+ */
+function writeSpacing(): number | undefined {
+  const text = process.env.AUTOPM_GITHUB_WRITE_INTERVAL_MS?.trim();
+  const ms = text ? Number(text) : NaN;
+  return Number.isInteger(ms) && ms >= 0 ? ms : undefined;
+}
+
+function labelsSetting(scope: vscode.ConfigurationScope): SyncLabels {
+  const config = vscode.workspace.getConfiguration('autopm.github.labels', scope);
+  const name = (key: keyof SyncLabels) => {
+    const value = config.get<string>(key)?.trim();
+    return value ? value : DEFAULT_SYNC_LABELS[key];
+  };
+  return { epic: name('epic'), task: name('task'), epicPrefix: name('epicPrefix') };
+}
+
+/** "Sync Epic to GitHub": the preview, a question, the run with progress and a cancel button. */
+export class EpicSync extends Disposable {
+  private readonly _onDidSync = this._register(new vscode.EventEmitter<SyncEvent>());
+  readonly onDidSync = this._onDidSync.event;
+  /** Epics being synced, by folder and path: a second click joins the first run. */
+  private readonly running = new Map<string, Promise<SyncResult | undefined>>();
+
+  constructor(private readonly services: SyncServices) {
+    super();
+  }
+
+  sync(entry: EpicEntry, yes = false): Promise<SyncResult | undefined> {
+    const key = `${entry.folder.key}#${entry.epic.path}`;
+    let run = this.running.get(key);
+    if (!run) {
+      run = this.run(entry, yes).finally(() => this.running.delete(key));
+      this.running.set(key, run);
+    }
+    return run;
+  }
+
+  private async run(entry: EpicEntry, yes: boolean): Promise<SyncResult | undefined> {
+    const { notifier, log, auth } = this.services;
+    const folder = entry.folder;
+    const title = entry.epic.title || entry.epic.id;
+    const endpoint = githubEndpoint(folder.folder.uri);
+    const lookup = await repositoryOf(folder.folder, endpoint.host);
+    if (!lookup.found) {
+      void notifier.error(`Cannot sync ${title}: ${lookup.reason}`);
+      return undefined;
+    }
+    const { owner, name } = lookup.repository;
+    let session: vscode.AuthenticationSession | undefined;
+    try {
+      session = await auth.session(endpoint);
+    } catch (error) {
+      void notifier.error(error instanceof Error ? error.message : String(error));
+      return undefined;
+    }
+    if (!session) {
+      void notifier.info(`Not synced: sign in to GitHub to sync ${title}.`);
+      return undefined;
+    }
+
+    const spacing = writeSpacing();
+    const tracker = createGitHubTracker({
+      owner,
+      repo: name,
+      log: (line) => log.info(`[GitHub] ${line}`),
+      client: {
+        token: session.accessToken,
+        version: this.services.version,
+        baseUrl: endpoint.apiUrl,
+        ...(spacing === undefined ? {} : { minWriteIntervalMs: spacing }),
+        onWait: (seconds, why) => log.warn(`[GitHub] waiting ${Math.ceil(seconds)} s for the ${why === 'secondary-rate-limit' ? 'secondary rate limit' : 'rate limit'}`),
+      },
+    });
+    const state = new WorkspaceSyncStateStore(folder.folder.uri);
+    const base: SyncOptions = {
+      tracker,
+      plan: new WorkspacePlanAccess(this.services.workspace, this.services.editor, folder.key, entry.epic.path),
+      state,
+      labels: labelsSetting(folder.folder.uri),
+      log: (line) => log.info(`[Sync] ${line}`),
+      ...(spacing === undefined ? {} : { limits: { ...GITHUB_LIMITS, writeIntervalMs: spacing } }),
+    };
+    log.info(`[Sync] ${title} → ${owner}/${name} (${endpoint.apiUrl})`);
+
+    const preview = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Checking ${title} against ${owner}/${name}…`, cancellable: true },
+      (_progress, token) => previewSync({ ...base, signal: signalOf(token) }),
+    );
+    if (preview.outcome !== 'done') return this.finish(entry, preview);
+    const plan = preview.plan!;
+    if (plan.counts.writes === 0 && plan.counts.records === 0 && plan.counts.renames === 0) {
+      void vscode.window.setStatusBarMessage(`$(check) ${title} is up to date with ${owner}/${name}`, 4000);
+      return this.finish(entry, preview, true);
+    }
+
+    if (!yes) {
+      const firstSync = await isFirstSync(state);
+      const action = firstSync ? `Sync to ${owner}/${name}` : 'Sync';
+      const question = firstSync
+        ? `Sync ${title} to ${owner}/${name}? This workspace has not synced before: its issues will be created in ${owner}/${name}.`
+        : `Sync ${title} to ${owner}/${name}?`;
+      const answer = await notifier.askWithDetail(question, preview.preview.join('\n'), action);
+      if (answer !== action) {
+        log.info(`[Sync] ${title}: not confirmed, nothing written`);
+        return undefined;
+      }
+    }
+
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Syncing ${title} to ${owner}/${name}`, cancellable: true },
+      (progress, token) => {
+        let done = 0;
+        return runSync({
+          ...base,
+          signal: signalOf(token),
+          // The preview named the repository and was confirmed: the engine need not ask again.
+          confirmRepository: async () => true,
+          confirmOverwrite: (issue, question) => this.confirmOverwrite(issue, question),
+          onProgress: (step) => {
+            const increment = (100 * step.step) / Math.max(step.total, 1) - done;
+            done += increment;
+            progress.report({ message: `${step.message} (${step.step}/${step.total})`, increment });
+          },
+        });
+      },
+    );
+    return this.finish(entry, result);
+  }
+
+  private async confirmOverwrite(issue: TrackerIssue, question: OverwriteQuestion): Promise<boolean> {
+    const fields = question.changes.map((c) => c.field).join(' and ');
+    const detail = question.changes.map((c) => `${c.field} on GitHub:\n${clip(c.tracker)}\n\n${c.field} in the plan:\n${clip(c.plan)}`).join('\n\n');
+    const overwrite = 'Overwrite on GitHub';
+    const answer = await this.services.notifier.askWithDetail(`#${issue.number} ${question.label}: ${question.why}. Replace its ${fields} with the plan's?`, detail, overwrite);
+    return answer === overwrite;
+  }
+
+  private finish(entry: EpicEntry, result: SyncResult, quiet = false): SyncResult {
+    const { notifier, log } = this.services;
+    const title = entry.epic.title || entry.epic.id;
+    this._onDidSync.fire({ folder: entry.folder.key, epicPath: entry.epic.path, result });
+    if (quiet) return result;
+    switch (result.outcome) {
+      case 'done': {
+        const made = result.created.length + result.adopted.length;
+        const parts = [
+          made > 0 ? `${made} issue${made === 1 ? '' : 's'} made` : undefined,
+          result.updated.length > 0 ? `${result.updated.length} updated` : undefined,
+          result.closed.length > 0 ? `${result.closed.length} closed` : undefined,
+          result.linked.length > 0 ? `${result.linked.length} links` : undefined,
+          result.renamed.length > 0 ? `${result.renamed.length} files renamed` : undefined,
+          result.skipped.length > 0 ? `${result.skipped.length} skipped` : undefined,
+        ].filter(Boolean);
+        const refreshed = this.services.workspace.findEpic(entry.folder.key, entry.epic.path);
+        const progress = refreshed ? ` · ${progressText(refreshed.analysis.counts)}` : '';
+        void notifier.info(`Synced ${title} to ${result.repository}: ${parts.length > 0 ? parts.join(', ') : 'nothing to write'}${progress}.`);
+        break;
+      }
+      case 'cancelled':
+        void notifier.info(result.message ?? `The sync of ${title} was cancelled.`);
+        break;
+      case 'refused':
+        log.warn(`[Sync] ${title}: ${result.message ?? 'refused'}`);
+        void notifier.error(`Cannot sync ${title}: ${result.message ?? 'GitHub refused it.'}`);
+        break;
+      case 'failed':
+        log.error(`[Sync] ${title}: ${result.message ?? 'failed'}`);
+        void notifier.error(`The sync of ${title} failed: ${result.message ?? 'see the AutoPM log.'}`);
+        break;
+    }
+    return result;
+  }
+}
+
+function clip(text: string): string {
+  return text.length > 400 ? `${text.slice(0, 400)}…` : text;
+}
+
+async function isFirstSync(state: WorkspaceSyncStateStore): Promise<boolean> {
+  try {
+    return parseSyncState(await state.load()).repository === undefined;
+  } catch (error) {
+    // A broken state file: the engine refuses with its own message before any write.
+    if (error instanceof SyncStateError) return false;
+    throw error;
+  }
+}
+
+function signalOf(token: vscode.CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  token.onCancellationRequested(() => controller.abort());
+  return controller.signal;
+}
+
+function epicFromArgument(workspace: PlanWorkspace, arg: unknown): EpicEntry | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const candidate = ('entry' in arg ? (arg as { entry: unknown }).entry : arg) as SyncArgument;
+  const folder = typeof candidate.folder === 'string' ? candidate.folder : (candidate.folder as { key?: unknown } | undefined)?.key;
+  const path = typeof candidate.epicPath === 'string' ? candidate.epicPath : candidate.epic?.path;
+  return typeof folder === 'string' && typeof path === 'string' ? workspace.findEpic(folder, path) : undefined;
+}
+
+export function registerSync(context: vscode.ExtensionContext, services: SyncServices): EpicSync {
+  const sync = new EpicSync(services);
+  context.subscriptions.push(
+    sync,
+    vscode.commands.registerCommand(Commands.syncEpic, async (arg?: unknown) => {
+      const { workspace } = services;
+      await workspace.ready();
+      let entry = epicFromArgument(workspace, arg);
+      if (!entry) {
+        const epics = workspace.epics();
+        if (epics.length === 0) {
+          void services.notifier.info('This workspace has no epics yet.');
+          return undefined;
+        }
+        const multiRoot = workspace.allFolders.length > 1;
+        const picked = await vscode.window.showQuickPick(
+          epics.map((e) => ({
+            label: `$(project) ${e.epic.title || e.epic.id}`,
+            description: `${progressText(e.analysis.counts)}${multiRoot ? ` · ${e.folder.folder.name}` : ''}`,
+            entry: e,
+          })),
+          { title: 'Sync Epic to GitHub', placeHolder: 'Choose an epic' },
+        );
+        entry = picked?.entry;
+      }
+      if (!entry) return undefined;
+      const yes = !!arg && typeof arg === 'object' && (arg as SyncArgument).yes === true;
+      return sync.sync(entry, yes);
+    }),
+  );
+  return sync;
+}

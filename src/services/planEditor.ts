@@ -86,7 +86,6 @@ export class PlanEditor {
       }
     }
     for (const create of change.creates) workspaceEdit.createFile(plans.uriOf(create.path), { contents: encoder.encode(create.text), overwrite: false });
-    for (const rename of change.renames) workspaceEdit.renameFile(plans.uriOf(rename.from), plans.uriOf(rename.to), { overwrite: false });
 
     // Every closed file must still hold the text the change was computed from, checked
     // before anything is written, so a conflict leaves every file as it was.
@@ -113,6 +112,9 @@ export class PlanEditor {
     }
     for (const write of diskWrites) await vscode.workspace.fs.writeFile(plans.uriOf(write.path), encoder.encode(write.after));
     for (const document of toSave) await document.save();
+    // Renames come last, once the files hold their new text: a rename in the same edit as
+    // writes to the file's old name would leave the writes behind under that name.
+    if (change.renames.length > 0) await this.rename(plans, change.renames);
 
     const changed = [...change.edits.map((e) => e.path), ...change.creates.map((c) => c.path), ...change.renames.flatMap((r) => [r.from, r.to])];
     if (changed.length > 0) {
@@ -121,6 +123,19 @@ export class PlanEditor {
       await this.workspace.update(plans, changed);
     }
     return changed;
+  }
+
+  /** Renames through a workspace edit, so open editors follow their files; each checked on disk. */
+  private async rename(plans: FolderPlans, renames: PlanChange['renames']): Promise<void> {
+    const edit = new vscode.WorkspaceEdit();
+    for (const rename of renames) edit.renameFile(plans.uriOf(rename.from), plans.uriOf(rename.to), { overwrite: false });
+    const applied = await vscode.workspace.applyEdit(edit);
+    for (const rename of renames) {
+      if (await exists(plans.uriOf(rename.to))) continue;
+      if (!applied) throw new PlanConflictError(`VS Code could not rename ${rename.from} to ${rename.to}; its text was already written.`);
+      // The edit was accepted but left this file where it was: the file system does it.
+      await vscode.workspace.fs.rename(plans.uriOf(rename.from), plans.uriOf(rename.to), { overwrite: false });
+    }
   }
 
   private async checkUnchanged(plans: FolderPlans, writes: ReadonlyArray<{ path: string; before: string }>): Promise<void> {
@@ -151,5 +166,14 @@ export class PlanEditor {
     }
     if (revert.size === 0 || !(await vscode.workspace.applyEdit(revert))) return;
     for (const { document } of reverted) if (saved.includes(document)) await document.save();
+  }
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -5,6 +5,7 @@
 //
 // The tests edit files, so every suite gets a fresh temporary copy of its workspace. The
 // test runner in the extension host reads AUTOPM_TEST_SUITE to pick which test files to load.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,6 +36,23 @@ const SUITES = {
   git: {
     copies: [['examples', '.']],
   },
+  // GitHub sync against the local GitHub server: an unsynced epic of each layout in a git
+  // repository whose origin is on github.com, writes unspaced (the server has no limits).
+  github: {
+    copies: [['examples/prds', 'prds'], ['examples/epics', 'epics'], ['test/fixtures/unsynced/.claude', '.claude']],
+    prepare: (root) => {
+      const epic = path.join(root, 'epics', 'epic-001-link-shortener.md');
+      fs.writeFileSync(epic, fs.readFileSync(epic, 'utf8').replace(/ \(#\d+\)$/gm, ''));
+      for (const args of [['init', '-q', '-b', 'main'], ['remote', 'add', 'origin', 'https://github.com/octo-org/planning.git']]) {
+        execFileSync('git', args, { cwd: root, stdio: 'ignore' });
+      }
+    },
+    // The test registers the `github` accounts provider in place of VS Code's own, which
+    // the server then does not load.
+    env: { AUTOPM_GITHUB_WRITE_INTERVAL_MS: '0', VSCODE_SKIP_BUILTIN_EXTENSIONS: 'vscode.github-authentication' },
+    // AutoPM allowed to use that account, as a user allows it the first time it asks.
+    applicationStorage: { 'github-octocat': JSON.stringify([{ id: 'autopm.autopm', name: 'AutoPM', allowed: true }]) },
+  },
 };
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -51,11 +69,12 @@ if (!fs.existsSync(extensionTestsPath)) {
 }
 
 /** Builds the suite's workspace in a new temporary folder; returns what to open. */
-function prepareWorkspace(name, { copies, folders }) {
+function prepareWorkspace(name, { copies, folders, prepare }) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `autopm-it-${name}-`));
   for (const [from, to] of copies) {
     fs.cpSync(path.join(repo, from), path.join(root, to), { recursive: true });
   }
+  prepare?.(root);
   if (!folders) return { root, folder: root };
   const workspaceFile = path.join(root, 'workspace.code-workspace');
   const workspace = { folders: folders.map((folder) => ({ path: folder })), settings: {} };
@@ -76,7 +95,8 @@ for (const name of values.suite ? [values.suite] : Object.keys(SUITES)) {
       extensionTestsPath,
       folder,
       workspaceFile,
-      env: { AUTOPM_TEST_SUITE: name },
+      env: { AUTOPM_TEST_SUITE: name, ...SUITES[name].env },
+      applicationStorage: SUITES[name].applicationStorage,
     });
   } catch (error) {
     console.error(error.message);

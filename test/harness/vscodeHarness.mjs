@@ -345,6 +345,33 @@ function resultFileProblem(resultFile) {
 }
 
 /**
+ * Writes entries into the web workbench's application storage (the browser's IndexedDB
+ * database VS Code keeps it in) before the workbench loads: what a user would have granted
+ * in an earlier session, such as an extension's access to an account (key
+ * `<provider>-<account>`), which a test run cannot grant through VS Code's own dialog.
+ */
+async function seedApplicationStorage(page, server, entries) {
+  if (Object.keys(entries).length === 0) return;
+  // Any page of the server's origin: IndexedDB is per origin.
+  await page.goto(`http://${server.authority}/version`);
+  await page.evaluate(async (items) => {
+    const db = await new Promise((resolve, reject) => {
+      const request = indexedDB.open('vscode-web-state-db-global', 1);
+      request.onupgradeneeded = () => request.result.createObjectStore('ItemTable');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    await new Promise((resolve, reject) => {
+      const transaction = db.transaction('ItemTable', 'readwrite');
+      for (const [key, value] of Object.entries(items)) transaction.objectStore('ItemTable').put(value, key);
+      transaction.oncomplete = resolve;
+      transaction.onerror = () => reject(transaction.error);
+    });
+    db.close();
+  }, entries);
+}
+
+/**
  * Runs `extensionTestsPath` (a module whose run() returns a promise) in the real extension
  * host, with `extensionDevelopmentPath` (one path or several) loaded as development
  * extensions, in `folder` or in the multi-root `workspaceFile`. `env` reaches the tests.
@@ -356,7 +383,7 @@ function resultFileProblem(resultFile) {
  */
 export async function runExtensionTests({
   extensionDevelopmentPath, extensionTestsPath, folder, workspaceFile, env = {}, settings = {},
-  timeoutMs = 300_000, screenshotPath, resultFile,
+  timeoutMs = 300_000, screenshotPath, resultFile, applicationStorage = {},
 }) {
   assertInstalled();
   const started = Date.now();
@@ -377,6 +404,7 @@ export async function runExtensionTests({
       ['extensionTestsPath', server.remoteUri(extensionTestsPath)],
       ['skipWelcome', 'true'],
     ];
+    await seedApplicationStorage(page, server, applicationStorage);
     await page.goto(server.workbenchUrl({ folder, workspaceFile, payload }));
     let timer;
     const timedOut = new Promise((resolve) => { timer = setTimeout(() => resolve(124), timeoutMs); });

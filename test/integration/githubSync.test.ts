@@ -1,0 +1,197 @@
+// "Sync Epic to GitHub" in the real VS Code: the workspace is a git repository whose origin
+// is github.com/octo-org/planning (the harness makes it); the API is the local GitHub
+// server, started here in the extension host and reached through the real Octokit; the
+// account is a GitHub authentication provider the test registers, as VS Code's own
+// GitHub sign-in would answer.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/common/commands';
+import type { SyncResult } from '../../src/services/sync/syncEngine';
+import { startGitHubServer } from '../servers/github/server';
+import type { GitHubServer } from '../servers/github/server';
+import { api, closeAllEditors, codeLensTitles, eventually, fileUri, folderUri, readText } from './helpers';
+
+const EPIC_001 = 'epics/epic-001-link-shortener.md';
+const SEARCH = '.claude/epics/search/epic.md';
+
+/** A `github` account provider: signed in with the server's token unless told otherwise. */
+class TestGitHubAccounts implements vscode.AuthenticationProvider {
+  private readonly changed = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
+  readonly onDidChangeSessions = this.changed.event;
+  signedIn = true;
+  /** Whether a sign-in would succeed when asked for. */
+  acceptsSignIn = true;
+  readonly asked: Array<{ scopes: readonly string[]; created: boolean }> = [];
+
+  constructor(private readonly token: string) {}
+
+  private session(scopes: readonly string[]): vscode.AuthenticationSession {
+    return { id: 'test-session', accessToken: this.token, account: { id: '1', label: 'octocat' }, scopes };
+  }
+
+  async getSessions(scopes?: readonly string[]): Promise<vscode.AuthenticationSession[]> {
+    this.asked.push({ scopes: scopes ?? [], created: false });
+    return this.signedIn ? [this.session(scopes ?? [])] : [];
+  }
+
+  async createSession(scopes: readonly string[]): Promise<vscode.AuthenticationSession> {
+    this.asked.push({ scopes, created: true });
+    if (!this.acceptsSignIn) throw new Error('User did not consent to login.');
+    this.signedIn = true;
+    return this.session(scopes);
+  }
+
+  async removeSession(): Promise<void> {
+    this.signedIn = false;
+  }
+}
+
+suite('GitHub sync in VS Code', () => {
+  let server: GitHubServer;
+  let accounts: TestGitHubAccounts;
+  const disposables: vscode.Disposable[] = [];
+
+  suiteSetup(async () => {
+    server = await startGitHubServer({ owner: 'octo-org', repo: 'planning' });
+    for (let i = 1; i <= 3; i++) server.seedIssue({ title: `Older issue ${i}` });
+    accounts = new TestGitHubAccounts(server.token);
+    disposables.push(vscode.authentication.registerAuthenticationProvider('github', 'GitHub (test)', accounts, { supportsMultipleAccounts: false }));
+    await vscode.workspace.getConfiguration('autopm.github').update('apiUrl', server.url, vscode.ConfigurationTarget.Workspace);
+    // The harness turns git off; a user's VS Code has it on, and the repository comes from it.
+    await vscode.workspace.getConfiguration('git').update('enabled', true, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('git.openRepository', folderUri().fsPath);
+  });
+
+  suiteTeardown(async () => {
+    disposables.forEach((d) => d.dispose());
+    await vscode.workspace.getConfiguration('git').update('enabled', false, vscode.ConfigurationTarget.Workspace);
+    await server.close();
+  });
+
+  teardown(async () => {
+    server.faults.clear();
+    accounts.signedIn = true;
+    accounts.acceptsSignIn = true;
+    await closeAllEditors();
+  });
+
+  test('the epic title offers Sync; without an answer to the preview nothing is written, and the question names the repository', async () => {
+    const lenses = await codeLensTitles(fileUri(EPIC_001));
+    assert.ok(lenses.some((l) => l.line === 0 && l.title === '$(github) Sync'), JSON.stringify(lenses.filter((l) => l.line === 0)));
+    const { notifier } = await api();
+    const notices: string[] = [];
+    const listening = notifier.onDidNotify((n) => notices.push(n.message));
+    try {
+      // Dialogs cannot be answered in a test: an unanswered question is a no.
+      const result = await vscode.commands.executeCommand<SyncResult | undefined>(Commands.syncEpic, { folder: folderUri().toString(), epicPath: EPIC_001 });
+      assert.equal(result, undefined);
+    } finally {
+      listening.dispose();
+    }
+    assert.ok(
+      notices.some((m) => m === 'Sync Link Shortener Service to octo-org/planning? This workspace has not synced before: its issues will be created in octo-org/planning.'),
+      JSON.stringify(notices),
+    );
+    assert.equal(server.writes(), 0);
+    assert.ok(!(await readText(EPIC_001)).includes('(#'));
+  });
+
+  test('Sync makes the epic issue and one per task, with sub-issues and dependencies, and writes the numbers into the open epic', async () => {
+    const document = await vscode.workspace.openTextDocument(fileUri(EPIC_001));
+    await vscode.window.showTextDocument(document);
+    const before = document.getText();
+    const { sync, notifier } = await api();
+    const notices: string[] = [];
+    const listening = notifier.onDidNotify((n) => notices.push(n.message));
+    let result: SyncResult | undefined;
+    try {
+      result = await vscode.commands.executeCommand<SyncResult | undefined>(Commands.syncEpic, { folder: folderUri().toString(), epicPath: EPIC_001, yes: true });
+    } finally {
+      listening.dispose();
+    }
+    assert.equal(result?.outcome, 'done', result?.message);
+    assert.equal(result.repository, 'octo-org/planning');
+    const made = server.issues().filter((i) => i.body?.includes('autopm:'));
+    assert.equal(made.length, 11);
+    const epicIssue = made.find((i) => i.labels.includes('epic'))!;
+    assert.deepEqual(epicIssue.labels.sort(), ['epic', 'epic:epic-001-link-shortener']);
+    assert.equal(epicIssue.subIssueIds.length, 10);
+    // Task 5 waits for Tasks 3 and 6: two blocked-by links on its issue.
+    const task5 = made.find((i) => i.title === 'Create, update and disable links')!;
+    assert.equal(task5.blockedByIds.length, 2);
+    // Tasks 1 and 2 are done in the plan: their issues are closed as completed.
+    assert.deepEqual(made.filter((i) => i.state === 'closed').map((i) => [i.title, i.stateReason]).sort(), [
+      ['Provision PostgreSQL and Redis', 'completed'],
+      ['Scaffold the Fastify service', 'completed'],
+    ]);
+
+    // The open document got the numbers through a workspace edit, and was saved as it was before.
+    const after = document.getText();
+    assert.equal(document.isDirty, false);
+    assert.equal(after.replace(/ \(#\d+\)$/gm, '').replace(`**GitHub:** https://github.com/octo-org/planning/issues/${epicIssue.number}\n`, ''), before);
+    assert.equal(await readText(EPIC_001), after);
+    assert.ok(notices.some((m) => m.startsWith('Synced Link Shortener Service to octo-org/planning: 11 issues made')), JSON.stringify(notices));
+    const state = JSON.parse(await readText('.autopm/sync.json')) as { repository: string; issues: Record<string, unknown> };
+    assert.equal(state.repository, 'octo-org/planning');
+    assert.equal(Object.keys(state.issues).length, 11);
+    // The index follows: the tasks now link their issues.
+    const { workspace } = await api();
+    const entry = workspace.findEpic(folderUri().toString(), EPIC_001)!;
+    assert.deepEqual(
+      entry.epic.tasks.map((t) => t.issue),
+      entry.epic.tasks.map((t) => made.find((i) => i.title === t.title)!.number),
+    );
+  });
+
+  test('a second sync finds nothing to write and asks nothing', async () => {
+    const writes = server.writes();
+    const result = await vscode.commands.executeCommand<SyncResult | undefined>(Commands.syncEpic, { folder: folderUri().toString(), epicPath: EPIC_001 });
+    assert.equal(result?.outcome, 'done');
+    assert.equal(result.writes, 0);
+    assert.equal(server.writes(), writes);
+  });
+
+  test('a directory epic: a 502 after GitHub made an issue is recovered by its marker, task files are renamed to their numbers, references follow', async () => {
+    // The first create of this run is carried out, then answered with a 502.
+    server.faults.add({ method: 'POST', path: '/repos/*/*/issues', times: 1, fault: { kind: 'error-after-commit' } });
+    const result = await vscode.commands.executeCommand<SyncResult | undefined>(Commands.syncEpic, { folder: folderUri().toString(), epicPath: SEARCH, yes: true });
+    assert.equal(result?.outcome, 'done', result?.message);
+    const made = server.issues().filter((i) => i.body?.includes('autopm:task search/') || i.body?.includes('autopm:epic search'));
+    assert.equal(made.length, 5, made.map((i) => i.title).join(', '));
+    assert.equal(result.adopted.length, 1);
+    const pageIssue = made.find((i) => i.title === 'Search page')!;
+    const files = await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(folderUri(), '.claude', 'epics', 'search'));
+    assert.ok(files.some(([name]) => name === `${pageIssue.number}.md`), JSON.stringify({ files, renamed: result.renamed, skipped: result.skipped }));
+    assert.ok(!files.some(([name]) => name === '010.md'));
+    const pageTask = await readText(`.claude/epics/search/${pageIssue.number}.md`);
+    assert.match(pageTask, new RegExp(`^github: https://github\\.com/octo-org/planning/issues/${pageIssue.number}$`, 'm'));
+    const { workspace } = await api();
+    await eventually(() => {
+      const entry = workspace.findEpic(folderUri().toString(), SEARCH)!;
+      assert.equal(entry.epic.tasks.find((t) => t.title === 'Search page')?.id, String(pageIssue.number));
+      // Its dependencies still name the two tasks, by their numbers now.
+      assert.equal(entry.epic.tasks.find((t) => t.title === 'Search page')?.dependsOn.length, 2);
+    });
+  });
+
+  test('signed out, Sync asks silently first, then for a sign-in; without one it writes nothing and says why', async () => {
+    accounts.signedIn = false;
+    accounts.acceptsSignIn = false;
+    accounts.asked.length = 0;
+    const { notifier } = await api();
+    const notices: string[] = [];
+    const listening = notifier.onDidNotify((n) => notices.push(n.message));
+    const writes = server.writes();
+    try {
+      const result = await vscode.commands.executeCommand<SyncResult | undefined>(Commands.syncEpic, { folder: folderUri().toString(), epicPath: EPIC_001, yes: true });
+      assert.equal(result, undefined);
+    } finally {
+      listening.dispose();
+    }
+    // Silent first; then VS Code's sign-in dialog, which a test cannot answer: a refusal.
+    assert.equal(accounts.asked[0]?.created, false);
+    assert.ok(accounts.asked.length >= 1 && accounts.asked.every((a) => a.scopes.includes('repo')), JSON.stringify(accounts.asked));
+    assert.equal(server.writes(), writes);
+    assert.ok(notices.some((m) => /^Could not sign in to GitHub: .*wants to sign in/.test(m)), JSON.stringify(notices));
+  });
+});

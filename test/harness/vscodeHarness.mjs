@@ -356,6 +356,7 @@ async function seedApplicationStorage(page, server, entries) {
   await page.goto(`http://${server.authority}/version`);
   await page.evaluate(async (items) => {
     const db = await new Promise((resolve, reject) => {
+      // eslint-disable-next-line no-undef -- this function runs in the browser page.
       const request = indexedDB.open('vscode-web-state-db-global', 1);
       request.onupgradeneeded = () => request.result.createObjectStore('ItemTable');
       request.onsuccess = () => resolve(request.result);

@@ -100,7 +100,7 @@ suite('GitHub sync in VS Code', () => {
     const document = await vscode.workspace.openTextDocument(fileUri(EPIC_001));
     await vscode.window.showTextDocument(document);
     const before = document.getText();
-    const { sync, notifier } = await api();
+    const { notifier } = await api();
     const notices: string[] = [];
     const listening = notifier.onDidNotify((n) => notices.push(n.message));
     let result: SyncResult | undefined;

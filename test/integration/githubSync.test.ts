@@ -143,6 +143,34 @@ suite('GitHub sync in VS Code', () => {
     );
   });
 
+  test('a hover on an issue number shows the issue as GitHub has it now', async () => {
+    const text = await readText(EPIC_001);
+    const line = text.split('\n').findIndex((l) => l.includes('**Task 1:**'));
+    const column = text.split('\n')[line].lastIndexOf('(#') + 2;
+    const number = Number(/\(#(\d+)\)/.exec(text.split('\n')[line])![1]);
+    const hoverText = async () => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', fileUri(EPIC_001), new vscode.Position(line, column));
+      // Plain text in a hover is escaped: spaces become &nbsp;.
+      return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n---\n').replace(/&nbsp;/g, ' ');
+    };
+    const first = await hoverText();
+    assert.match(first, new RegExp(`\\*\\*\\[#${number}\\]\\(https://github\\.com/octo-org/planning/issues/${number}\\)\\*\\* Scaffold the Fastify service`));
+    assert.match(first, /\$\(issue-closed\) Closed as completed on GitHub/);
+    // Reopened on GitHub: the next hover says so (a conditional read that is no longer a 304).
+    const patch = (body: unknown) =>
+      fetch(`${server.url}/repos/octo-org/planning/issues/${number}`, {
+        method: 'PATCH',
+        headers: { authorization: `token ${server.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    assert.equal((await patch({ state: 'open' })).status, 200);
+    assert.match(await hoverText(), /\$\(issue-opened\) Open on GitHub/);
+    const reads = server.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/issues/${number}`));
+    assert.ok(reads.length >= 2, JSON.stringify(reads.map((r) => r.status)));
+    // Put back as the plan has it, for the tests that follow.
+    assert.equal((await patch({ state: 'closed', state_reason: 'completed' })).status, 200);
+  });
+
   test('a second sync finds nothing to write and asks nothing', async () => {
     const writes = server.writes();
     const result = await vscode.commands.executeCommand<SyncResult | undefined>(Commands.syncEpic, { folder: folderUri().toString(), epicPath: EPIC_001 });

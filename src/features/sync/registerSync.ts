@@ -15,6 +15,7 @@ import { previewSync, runSync } from '../../services/sync/syncEngine';
 import type { TrackerIssue } from '../../services/tracker';
 import type { GitHubAuth } from './githubAuth';
 import { githubEndpoint } from './githubAuth';
+import { IssueHovers } from './issueHovers';
 import { repositoryOf } from './syncRepository';
 import { WorkspacePlanAccess, WorkspaceSyncStateStore } from './workspaceSyncAccess';
 
@@ -257,6 +258,8 @@ export function registerSync(context: vscode.ExtensionContext, services: SyncSer
   const sync = new EpicSync(services);
   context.subscriptions.push(
     sync,
+    // Only plan files answer: the provider asks the index first.
+    vscode.languages.registerHoverProvider({ language: 'markdown' }, new IssueHovers(services.workspace, services.auth, services.version, services.log)),
     vscode.commands.registerCommand(Commands.syncEpic, async (arg?: unknown) => {
       const { workspace } = services;
       await workspace.ready();

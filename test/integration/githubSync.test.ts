@@ -220,6 +220,6 @@ suite('GitHub sync in VS Code', () => {
     assert.equal(accounts.asked[0]?.created, false);
     assert.ok(accounts.asked.length >= 1 && accounts.asked.every((a) => a.scopes.includes('repo')), JSON.stringify(accounts.asked));
     assert.equal(server.writes(), writes);
-    assert.ok(notices.some((m) => /^Could not sign in to GitHub: .*wants to sign in/.test(m)), JSON.stringify(notices));
+    assert.ok(notices.some((m) => /^Not synced: Could not sign in to GitHub: .*wants to sign in/.test(m)), JSON.stringify(notices));
   });
 });

@@ -4,9 +4,7 @@ import { Disposable } from '../../common/lifecycle';
 import { progressText } from '../presentation';
 import type { SyncLabels } from '../../core/sync/desired';
 import { DEFAULT_SYNC_LABELS } from '../../core/sync/desired';
-import { GITHUB_LIMITS } from '../../core/sync/limits';
 import { parseSyncState, SyncStateError } from '../../core/sync/syncState';
-import { createGitHubTracker } from '../../services/github/githubTracker';
 import type { Notifier } from '../../services/notifier';
 import type { PlanEditor } from '../../services/planEditor';
 import type { EpicEntry, PlanWorkspace } from '../../services/planWorkspace';
@@ -14,9 +12,8 @@ import type { OverwriteQuestion, SyncOptions, SyncResult } from '../../services/
 import { previewSync, runSync } from '../../services/sync/syncEngine';
 import type { TrackerIssue } from '../../services/tracker';
 import type { GitHubAuth } from './githubAuth';
-import { githubEndpoint } from './githubAuth';
+import { connectToGitHub } from './githubConnection';
 import { IssueHovers } from './issueHovers';
-import { repositoryOf } from './syncRepository';
 import { WorkspacePlanAccess, WorkspaceSyncStateStore } from './workspaceSyncAccess';
 
 export interface SyncServices {
@@ -48,17 +45,7 @@ export interface SyncEvent {
   readonly result: SyncResult;
 }
 
-/**
- * `AUTOPM_GITHUB_WRITE_INTERVAL_MS`: the least time between writes, for servers other than
- * GitHub's (a test server). GitHub asks for a second, three for writes that notify people.
- */
-function writeSpacing(): number | undefined {
-  const text = process.env.AUTOPM_GITHUB_WRITE_INTERVAL_MS?.trim();
-  const ms = text ? Number(text) : NaN;
-  return Number.isInteger(ms) && ms >= 0 ? ms : undefined;
-}
-
-function labelsSetting(scope: vscode.ConfigurationScope): SyncLabels {
+export function labelsSetting(scope: vscode.ConfigurationScope): SyncLabels {
   const config = vscode.workspace.getConfiguration('autopm.github.labels', scope);
   const name = (key: keyof SyncLabels) => {
     const value = config.get<string>(key)?.trim();
@@ -92,38 +79,13 @@ export class EpicSync extends Disposable {
     const { notifier, log, auth } = this.services;
     const folder = entry.folder;
     const title = entry.epic.title || entry.epic.id;
-    const endpoint = githubEndpoint(folder.folder.uri);
-    const lookup = await repositoryOf(folder.folder, endpoint.host);
-    if (!lookup.found) {
-      void notifier.error(`Cannot sync ${title}: ${lookup.reason}`);
+    const connected = await connectToGitHub(folder.folder, auth, { interactive: true, version: this.services.version, log });
+    if (!connected.connected) {
+      if (connected.signedOut) void notifier.info(`Not synced: ${connected.reason}`);
+      else void notifier.error(`Cannot sync ${title}: ${connected.reason}`);
       return undefined;
     }
-    const { owner, name } = lookup.repository;
-    let session: vscode.AuthenticationSession | undefined;
-    try {
-      session = await auth.session(endpoint);
-    } catch (error) {
-      void notifier.error(error instanceof Error ? error.message : String(error));
-      return undefined;
-    }
-    if (!session) {
-      void notifier.info(`Not synced: sign in to GitHub to sync ${title}.`);
-      return undefined;
-    }
-
-    const spacing = writeSpacing();
-    const tracker = createGitHubTracker({
-      owner,
-      repo: name,
-      log: (line) => log.info(`[GitHub] ${line}`),
-      client: {
-        token: session.accessToken,
-        version: this.services.version,
-        baseUrl: endpoint.apiUrl,
-        ...(spacing === undefined ? {} : { minWriteIntervalMs: spacing }),
-        onWait: (seconds, why) => log.warn(`[GitHub] waiting ${Math.ceil(seconds)} s for the ${why === 'secondary-rate-limit' ? 'secondary rate limit' : 'rate limit'}`),
-      },
-    });
+    const { tracker, owner, name, endpoint, limits } = connected.connection;
     const state = new WorkspaceSyncStateStore(folder.folder.uri);
     const base: SyncOptions = {
       tracker,
@@ -131,7 +93,7 @@ export class EpicSync extends Disposable {
       state,
       labels: labelsSetting(folder.folder.uri),
       log: (line) => log.info(`[Sync] ${line}`),
-      ...(spacing === undefined ? {} : { limits: { ...GITHUB_LIMITS, writeIntervalMs: spacing } }),
+      limits,
     };
     log.info(`[Sync] ${title} → ${owner}/${name} (${endpoint.apiUrl})`);
 

@@ -1,0 +1,82 @@
+import type * as vscode from 'vscode';
+import { GITHUB_LIMITS } from '../../core/sync/limits';
+import type { SyncLimits } from '../../core/sync/limits';
+import { createGitHubTracker } from '../../services/github/githubTracker';
+import type { Tracker } from '../../services/tracker';
+import type { GitHubAuth, GitHubEndpoint } from './githubAuth';
+import { githubEndpoint } from './githubAuth';
+import { repositoryOf } from './syncRepository';
+
+/** A workspace folder's GitHub repository, reachable with the signed-in account. */
+export interface GitHubConnection {
+  readonly endpoint: GitHubEndpoint;
+  readonly owner: string;
+  readonly name: string;
+  /** `owner/name`. */
+  readonly fullName: string;
+  readonly tracker: Tracker;
+  /** GitHub's limits, with the spacing between writes the environment asks for. */
+  readonly limits: SyncLimits;
+}
+
+export type ConnectionResult =
+  | { readonly connected: true; readonly connection: GitHubConnection }
+  /** `signedOut`: no account (and, when interactive, the user declined to sign in). */
+  | { readonly connected: false; readonly reason: string; readonly signedOut?: boolean };
+
+/**
+ * `AUTOPM_GITHUB_WRITE_INTERVAL_MS`: the least time between writes, for servers other than
+ * GitHub's (a test server). GitHub asks for a second, three for writes that notify people.
+ */
+function writeSpacing(): number | undefined {
+  const text = process.env.AUTOPM_GITHUB_WRITE_INTERVAL_MS?.trim();
+  const ms = text ? Number(text) : NaN;
+  return Number.isInteger(ms) && ms >= 0 ? ms : undefined;
+}
+
+/**
+ * Connects a folder to its repository: the git remote, then the account (asked for
+ * interactively only when `interactive`: inside a command the user ran), then a tracker.
+ */
+export async function connectToGitHub(
+  folder: vscode.WorkspaceFolder,
+  auth: GitHubAuth,
+  options: { readonly interactive: boolean; readonly version: string; readonly log: vscode.LogOutputChannel },
+): Promise<ConnectionResult> {
+  const endpoint = githubEndpoint(folder.uri);
+  const lookup = await repositoryOf(folder, endpoint.host);
+  if (!lookup.found) return { connected: false, reason: lookup.reason };
+  const { owner, name } = lookup.repository;
+  let session: vscode.AuthenticationSession | undefined;
+  try {
+    session = options.interactive ? await auth.session(endpoint) : await auth.silentSession(endpoint);
+  } catch (error) {
+    return { connected: false, reason: error instanceof Error ? error.message : String(error), signedOut: true };
+  }
+  if (!session) return { connected: false, reason: `Sign in to ${endpoint.providerId === 'github' ? 'GitHub' : 'GitHub Enterprise'} first.`, signedOut: true };
+  const spacing = writeSpacing();
+  const { log } = options;
+  const tracker = createGitHubTracker({
+    owner,
+    repo: name,
+    log: (line) => log.info(`[GitHub] ${line}`),
+    client: {
+      token: session.accessToken,
+      version: options.version,
+      baseUrl: endpoint.apiUrl,
+      ...(spacing === undefined ? {} : { minWriteIntervalMs: spacing }),
+      onWait: (seconds, why) => log.warn(`[GitHub] waiting ${Math.ceil(seconds)} s for the ${why === 'secondary-rate-limit' ? 'secondary rate limit' : 'rate limit'}`),
+    },
+  });
+  return {
+    connected: true,
+    connection: {
+      endpoint,
+      owner,
+      name,
+      fullName: `${owner}/${name}`,
+      tracker,
+      limits: spacing === undefined ? GITHUB_LIMITS : { ...GITHUB_LIMITS, writeIntervalMs: spacing },
+    },
+  };
+}

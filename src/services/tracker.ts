@@ -26,6 +26,22 @@ export interface TrackerIssue {
   readonly updatedAt: string;
   /** The issue's web address. */
   readonly url: string;
+  /** The milestone the issue is in, when the tracker has milestones and it is in one. */
+  readonly milestone?: TrackerMilestone;
+}
+
+export interface TrackerMilestone {
+  readonly number: number;
+  readonly title: string;
+}
+
+export interface TrackerComment {
+  readonly id: number;
+  readonly body: string;
+  /** The author's login. */
+  readonly author: string;
+  /** ISO time the comment was made. */
+  readonly createdAt: string;
 }
 
 export interface TrackerRepository {
@@ -103,6 +119,11 @@ export interface Tracker {
   removeBlockedBy(number: number, blockingId: number, signal?: AbortSignal): Promise<void>;
 
   createComment(number: number, body: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * The comments of an issue, oldest first. Optional: without it, a caller cannot tell
+   * whether a comment it made before (in a run that failed) is there already.
+   */
+  listComments?(number: number, signal?: AbortSignal): Promise<TrackerComment[]>;
 }
 
 export type TrackerErrorKind =

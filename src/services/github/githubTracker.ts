@@ -18,6 +18,7 @@ import type {
   NewIssue,
   StateReason,
   Tracker,
+  TrackerComment,
   TrackerIssue,
   TrackerRepository,
 } from '../tracker';
@@ -273,6 +274,18 @@ class GitHubTracker implements Tracker {
     });
   }
 
+  listComments(number: number, signal?: AbortSignal): Promise<TrackerComment[]> {
+    return this.call(`list the comments of #${number}`, 'read', signal, async (request) => {
+      const raw = await this.pages('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { issue_number: number }, request);
+      return raw.map((c) => ({
+        id: Number(c.id),
+        body: typeof c.body === 'string' ? c.body : '',
+        author: String((c.user as { login?: unknown } | null | undefined)?.login ?? ''),
+        createdAt: String(c.created_at),
+      }));
+    });
+  }
+
   // ---- plumbing -------------------------------------------------------------------
 
   /**
@@ -326,6 +339,7 @@ interface RawIssue {
   readonly assignees?: readonly { readonly login: string }[] | null;
   readonly updated_at: string;
   readonly html_url: string;
+  readonly milestone?: { readonly number: number; readonly title: string } | null;
 }
 
 function toTrackerIssue(raw: Record<string, unknown> | RawIssue): TrackerIssue {
@@ -341,6 +355,8 @@ function toTrackerIssue(raw: Record<string, unknown> | RawIssue): TrackerIssue {
     assignees: (issue.assignees ?? []).map((a) => a.login),
     updatedAt: issue.updated_at,
     url: issue.html_url,
+    // Only when there is one, so that an issue outside milestones has the shape it always had.
+    ...(issue.milestone ? { milestone: { number: issue.milestone.number, title: issue.milestone.title } } : {}),
   };
 }
 

@@ -19,6 +19,7 @@ import type { SprintPanels } from './features/sprint/registerSprint';
 import { registerSprint } from './features/sprint/registerSprint';
 import { GitHubAuth } from './features/sync/githubAuth';
 import type { EpicSync } from './features/sync/registerSync';
+import type { GitHubPull } from './features/sync/pullFromGitHub';
 import { registerSync } from './features/sync/registerSync';
 import { ActiveEpic } from './services/activeEpic';
 import { ExternalOpener } from './services/externalOpener';
@@ -38,6 +39,7 @@ export interface AutoPmApi {
   readonly boards: BoardPanels;
   readonly reports: ReportPanels;
   readonly sync: EpicSync;
+  readonly pull: GitHubPull;
   /** What the task commands told the user, and the web addresses they opened. */
   readonly notifier: Notifier;
   readonly links: ExternalOpener;
@@ -82,13 +84,13 @@ export function activate(context: vscode.ExtensionContext): AutoPmApi {
   const reports = registerReports(context, panelServices, activeEpic);
   const auth = new GitHubAuth();
   context.subscriptions.push(auth);
-  const sync = registerSync(context, { workspace, editor, log, notifier, auth, version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0') });
+  const { sync, pull } = registerSync(context, { workspace, editor, log, notifier, auth, version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0') });
 
   context.subscriptions.push(new PlanLanguageFeatures(workspace));
 
   const activationMs = performance.now() - started;
   log.info(`[Extension] activated in ${activationMs.toFixed(1)} ms`);
-  return { workspace, explorer, statusBar, diagnostics, graphs, sprints, boards, reports, sync, notifier, links, activationMs, indexStartedDuringActivation: workspace.hasStartedBuild };
+  return { workspace, explorer, statusBar, diagnostics, graphs, sprints, boards, reports, sync, pull, notifier, links, activationMs, indexStartedDuringActivation: workspace.hasStartedBuild };
 }
 
 export function deactivate(): void {

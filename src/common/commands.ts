@@ -25,6 +25,7 @@ export const Commands = {
   openSprintStatus: 'autopm.openSprintStatus',
   openProjectStatus: 'autopm.openProjectStatus',
   syncEpic: 'autopm.syncEpic',
+  pullFromGitHub: 'autopm.pullFromGitHub',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -202,6 +202,36 @@ suite('GitHub sync in VS Code', () => {
     });
   });
 
+  test('Pull from GitHub brings issue states into the plan with minimal edits; a second pull reads only 304s and changes nothing', async () => {
+    const before = await readText(EPIC_001);
+    const lines = before.split('\n');
+    const line = lines.findIndex((l) => l.includes('**Task 6:**'));
+    const number = Number(/\(#(\d+)\)/.exec(lines[line])![1]);
+    const closed = await fetch(`${server.url}/repos/octo-org/planning/issues/${number}`, {
+      method: 'PATCH',
+      headers: { authorization: `token ${server.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ state: 'closed', state_reason: 'completed' }),
+    });
+    assert.equal(closed.status, 200);
+    const { pull } = await api();
+    const results = await vscode.commands.executeCommand<Array<{ outcome: string; changed: Array<{ label: string; to: string }>; message: string }>>(Commands.pullFromGitHub);
+    assert.equal(results.length, 1);
+    assert.equal(results[0].outcome, 'done', results[0].message);
+    assert.deepEqual(results[0].changed.map((c) => [c.label, c.to]), [['T6 Single sign-on for the management API', 'done']]);
+    // Only the checkbox of Task 6 changed.
+    const after = await readText(EPIC_001);
+    const changed = after.split('\n').map((l, i) => [l, lines[i]]).filter(([a, b]) => a !== b);
+    assert.deepEqual(changed, [[lines[line].replace('- [ ]', '- [x]'), lines[line]]]);
+
+    const requestsBefore = server.requests.length;
+    const again = await pull.pullAll(false);
+    assert.equal(again[0].outcome, 'done');
+    assert.equal(again[0].changed.length, 0);
+    assert.equal(await readText(EPIC_001), after);
+    const reads = server.requests.slice(requestsBefore).filter((r) => r.method === 'GET' && /\/issues\/\d+$/.test(r.path));
+    assert.ok(reads.length > 0 && reads.every((r) => r.status === 304), JSON.stringify(reads.map((r) => `${r.path} ${r.status}`)));
+  });
+
   test('signed out, Sync asks silently first, then for a sign-in; without one it writes nothing and says why', async () => {
     accounts.signedIn = false;
     accounts.acceptsSignIn = false;

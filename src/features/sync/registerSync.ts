@@ -14,6 +14,7 @@ import type { TrackerIssue } from '../../services/tracker';
 import type { GitHubAuth } from './githubAuth';
 import { connectToGitHub } from './githubConnection';
 import { IssueHovers } from './issueHovers';
+import { GitHubPull } from './pullFromGitHub';
 import { WorkspacePlanAccess, WorkspaceSyncStateStore } from './workspaceSyncAccess';
 
 export interface SyncServices {
@@ -216,10 +217,18 @@ function epicFromArgument(workspace: PlanWorkspace, arg: unknown): EpicEntry | u
   return typeof folder === 'string' && typeof path === 'string' ? workspace.findEpic(folder, path) : undefined;
 }
 
-export function registerSync(context: vscode.ExtensionContext, services: SyncServices): EpicSync {
+export interface GitHubFeatures {
+  readonly sync: EpicSync;
+  readonly pull: GitHubPull;
+}
+
+export function registerSync(context: vscode.ExtensionContext, services: SyncServices): GitHubFeatures {
   const sync = new EpicSync(services);
+  const pull = new GitHubPull(services);
   context.subscriptions.push(
     sync,
+    pull,
+    vscode.commands.registerCommand(Commands.pullFromGitHub, () => pull.pullAll(true)),
     // Only plan files answer: the provider asks the index first.
     vscode.languages.registerHoverProvider({ language: 'markdown' }, new IssueHovers(services.workspace, services.auth, services.version, services.log)),
     vscode.commands.registerCommand(Commands.syncEpic, async (arg?: unknown) => {
@@ -248,5 +257,5 @@ export function registerSync(context: vscode.ExtensionContext, services: SyncSer
       return sync.sync(entry, yes);
     }),
   );
-  return sync;
+  return { sync, pull };
 }

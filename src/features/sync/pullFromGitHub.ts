@@ -1,0 +1,161 @@
+import * as vscode from 'vscode';
+import { Disposable } from '../../common/lifecycle';
+import type { FolderPlans } from '../../services/planWorkspace';
+import type { ConflictAnswer, PullConflictQuestion, PullResult } from '../../services/sync/pullEngine';
+import { pullWorkspace } from '../../services/sync/pullEngine';
+import { connectToGitHub } from './githubConnection';
+import type { SyncServices } from './registerSync';
+import { labelsSetting } from './registerSync';
+import { WorkspacePlanAccess, WorkspaceSyncStateStore } from './workspaceSyncAccess';
+
+/** A pull of one workspace folder, for the integration tests and whoever shows it. */
+export interface PullEvent {
+  readonly folder: string;
+  readonly result: PullResult;
+  /** On the timer or when the window gained focus, rather than from the command. */
+  readonly background: boolean;
+}
+
+/** A window that gains focus often pulls at most this often. */
+const FOCUS_PULL_INTERVAL_MS = 2 * 60_000;
+
+/**
+ * "Pull from GitHub": issue states (and, in task files, assignees and labels) flow back
+ * into the plan, for every folder that has synced. From the command it may ask: to sign
+ * in, and which side wins where the plan and the issue both changed. On the timer and on
+ * focus it never asks: it takes what is not in conflict and says what is.
+ */
+export class GitHubPull extends Disposable {
+  private readonly _onDidPull = this._register(new vscode.EventEmitter<PullEvent>());
+  readonly onDidPull = this._onDidPull.event;
+  private readonly running = new Map<string, Promise<PullResult | undefined>>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private lastFocusPull = 0;
+
+  constructor(private readonly services: SyncServices) {
+    super();
+    this.schedule();
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('autopm.github.pullIntervalMinutes')) this.schedule();
+      }),
+    );
+    this._register(
+      vscode.window.onDidChangeWindowState((state) => {
+        if (!state.focused || !vscode.workspace.getConfiguration('autopm.github').get<boolean>('pullOnFocus')) return;
+        if (Date.now() - this.lastFocusPull < FOCUS_PULL_INTERVAL_MS) return;
+        this.lastFocusPull = Date.now();
+        void this.pullAll(false);
+      }),
+    );
+    this._register({ dispose: () => this.timer && clearInterval(this.timer) });
+  }
+
+  private schedule(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    const minutes = vscode.workspace.getConfiguration('autopm.github').get<number>('pullIntervalMinutes') ?? 0;
+    if (!(minutes > 0)) return;
+    this.timer = setInterval(() => void this.pullAll(false), Math.max(1, minutes) * 60_000);
+  }
+
+  /** Pulls every folder that has synced; the folders' results, in order. */
+  async pullAll(interactive: boolean): Promise<PullResult[]> {
+    await this.services.workspace.ready();
+    const results: PullResult[] = [];
+    for (const folder of this.services.workspace.allFolders) {
+      const result = await this.pull(folder, interactive);
+      if (result) results.push(result);
+    }
+    return results;
+  }
+
+  /** One folder; undefined when it has never synced or could not connect. */
+  pull(folder: FolderPlans, interactive: boolean): Promise<PullResult | undefined> {
+    const running = this.running.get(folder.key);
+    // A background pull waits for nobody: one is already under way.
+    if (running) return interactive ? running.then(() => this.pull(folder, interactive)) : running;
+    const run = this.run(folder, interactive).finally(() => this.running.delete(folder.key));
+    this.running.set(folder.key, run);
+    return run;
+  }
+
+  private async run(folder: FolderPlans, interactive: boolean): Promise<PullResult | undefined> {
+    const { log, notifier } = this.services;
+    const state = new WorkspaceSyncStateStore(folder.folder.uri);
+    // A folder that never synced has nothing to pull, and no reason to ask anyone to sign in.
+    if ((await state.load()) === undefined) {
+      if (interactive) void notifier.info(`Nothing to pull in ${folder.folder.name}: it has not synced with GitHub yet.`);
+      return undefined;
+    }
+    const connected = await connectToGitHub(folder.folder, this.services.auth, { interactive, version: this.services.version, log });
+    if (!connected.connected) {
+      if (interactive) void (connected.signedOut ? notifier.info(`Not pulled: ${connected.reason}`) : notifier.error(`Cannot pull ${folder.folder.name}: ${connected.reason}`));
+      else log.info(`[Pull] ${folder.folder.name}: ${connected.reason}`);
+      return undefined;
+    }
+    const { tracker, fullName } = connected.connection;
+    const plans = this.services.workspace
+      .epics()
+      .filter((e) => e.folder.key === folder.key)
+      .map((e) => new WorkspacePlanAccess(this.services.workspace, this.services.editor, folder.key, e.epic.path));
+    const pullWith = (signal?: AbortSignal) =>
+      pullWorkspace({
+        tracker,
+        plans,
+        state,
+        repository: fullName,
+        labels: labelsSetting(folder.folder.uri),
+        log: (line) => log.info(`[Pull] ${line}`),
+        ...(signal ? { signal } : {}),
+        ...(interactive ? { confirmConflict: (question: PullConflictQuestion) => this.askConflict(question) } : {}),
+      });
+    log.info(`[Pull] ${folder.folder.name} ← ${fullName}${interactive ? '' : ' (in the background)'}`);
+    const result = interactive
+      ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pulling from ${fullName}…`, cancellable: true }, (_p, token) => {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => controller.abort());
+          return pullWith(controller.signal);
+        })
+      : await pullWith();
+    this._onDidPull.fire({ folder: folder.key, result, background: !interactive });
+    this.report(result, interactive);
+    return result;
+  }
+
+  private async askConflict(question: PullConflictQuestion): Promise<ConflictAnswer> {
+    const keep = `Keep the plan's (${question.plan})`;
+    const take = `Take GitHub's (${question.tracker})`;
+    const answer = await this.services.notifier.askWithDetail(
+      `#${question.number} ${question.label} changed in the plan and on GitHub since the last sync.`,
+      `${question.why}\n\nThe plan says: ${question.plan}\nGitHub says: ${question.tracker}\nAt the last sync: ${question.lastSynced}`,
+      keep,
+      take,
+    );
+    return answer === keep ? 'plan' : answer === take ? 'tracker' : 'skip';
+  }
+
+  private report(result: PullResult, interactive: boolean): void {
+    const { notifier, log } = this.services;
+    if (result.outcome !== 'done') {
+      log.warn(`[Pull] ${result.message}`);
+      if (interactive || result.outcome === 'refused') void notifier.error(result.message);
+      return;
+    }
+    const unresolved = result.conflicts.filter((c) => c.resolution === 'unresolved');
+    if (unresolved.length > 0) {
+      const names = unresolved.map((c) => `#${c.number} ${c.label}`).join(', ');
+      void notifier.warn(`Changed both in the plan and on GitHub since the last sync, and left as they are: ${names}.`, 'Pull from GitHub').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('autopm.pullFromGitHub');
+      });
+    }
+    if (result.changed.length > 0) {
+      const lines = result.changed.map((c) => `${c.label}: ${c.from} → ${c.to}`);
+      const message = `Pulled from ${result.repository}: ${lines.slice(0, 3).join('; ')}${lines.length > 3 ? `; and ${lines.length - 3} more` : ''}.`;
+      if (interactive) void notifier.info(message);
+      else void vscode.window.setStatusBarMessage(`$(cloud-download) ${message}`, 6000);
+    } else if (interactive && unresolved.length === 0) {
+      void vscode.window.setStatusBarMessage(`$(check) Up to date with ${result.repository}`, 4000);
+    }
+  }
+}

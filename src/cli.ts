@@ -18,7 +18,7 @@ import { statusConflict } from './core/validate';
 import { NodePlanFileSystem } from './services/nodePlanFileSystem';
 import { reportCommand } from './cliReport';
 import { sprintCommand, SprintUsageError } from './cliSprint';
-import { syncCommand, SyncUsageError } from './cliSync';
+import { pullCommand, syncCommand, SyncUsageError } from './cliSync';
 import { buildKeyOf, cacheDisabledByEnvironment, defaultCacheDirectory, DiskParseCache } from './services/parseCache';
 
 const USAGE = `Usage: autopm <command> [options]
@@ -40,6 +40,9 @@ Commands:
                                         push an epic and its tasks to GitHub issues, with
                                         sub-issues and dependencies; the token comes from
                                         GITHUB_TOKEN; run it again to resume after a failure
+  pull [dir] [--repo owner/name] [--api-url URL] [--json] [--verbose]
+                                        issue states from GitHub into every synced epic;
+                                        exit 1 when a task changed on both sides
 
 Options:
   --roots <a,b,...>  plan folders, relative to dir (default: ${DEFAULT_PLAN_ROOTS.join(',')})
@@ -398,6 +401,18 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
             { epic, repo: values.repo, apiUrl: values['api-url'], dryRun: values['dry-run'], json: values.json, verbose: values.verbose, version: VERSION, env: process.env, signal: abort.signal },
             io,
           );
+        } finally {
+          process.off('SIGINT', stop);
+        }
+      }
+      case 'pull': {
+        const dir = resolve(args[0] ?? '.');
+        const index = await loadIndex(dir, roots, false);
+        const abort = new AbortController();
+        const stop = () => abort.abort();
+        process.once('SIGINT', stop);
+        try {
+          return await pullCommand(index, dir, { repo: values.repo, apiUrl: values['api-url'], json: values.json, verbose: values.verbose, version: VERSION, env: process.env, signal: abort.signal }, io);
         } finally {
           process.off('SIGINT', stop);
         }

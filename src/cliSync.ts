@@ -22,6 +22,8 @@ import { GITHUB_LIMITS } from './core/sync/limits';
 import { parseSyncState, SyncStateError } from './core/sync/syncState';
 import { createGitHubTracker } from './services/github/githubTracker';
 import { NodePlanAccess, NodeSyncStateStore } from './services/sync/nodeSyncAccess';
+import type { PullResult } from './services/sync/pullEngine';
+import { pullWorkspace } from './services/sync/pullEngine';
 import type { SyncItem, SyncResult } from './services/sync/syncEngine';
 import { previewSync, runSync } from './services/sync/syncEngine';
 
@@ -87,9 +89,12 @@ export function writeSpacing(env: NodeJS.ProcessEnv): number | undefined {
   return ms;
 }
 
-export async function syncCommand(index: PlanIndex, dir: string, options: SyncCommandOptions, io: Io): Promise<number> {
+type ConnectOptions = Pick<SyncCommandOptions, 'repo' | 'apiUrl' | 'verbose' | 'version' | 'env'>;
+
+/** The token, the repository and a tracker for it, from the options and the environment. */
+async function connect(command: string, dir: string, options: ConnectOptions, io: Io) {
   const token = options.env.GITHUB_TOKEN?.trim();
-  if (!token) throw new SyncUsageError('sync needs a GitHub token in the GITHUB_TOKEN environment variable.');
+  if (!token) throw new SyncUsageError(`${command} needs a GitHub token in the GITHUB_TOKEN environment variable.`);
   const stateStore = new NodeSyncStateStore(dir);
   let recorded: string | undefined;
   try {
@@ -116,6 +121,11 @@ export async function syncCommand(index: PlanIndex, dir: string, options: SyncCo
       onWait: (seconds, why) => io.err(`Waiting ${Math.ceil(seconds)} s for GitHub's ${why === 'secondary-rate-limit' ? 'secondary rate limit' : 'rate limit'}…`),
     },
   });
+  return { tracker, stateStore, spacing, log, fullName: `${repository.owner}/${repository.name}` };
+}
+
+export async function syncCommand(index: PlanIndex, dir: string, options: SyncCommandOptions, io: Io): Promise<number> {
+  const { tracker, stateStore, spacing, log } = await connect('sync', dir, options, io);
   const syncOptions = {
     tracker,
     plan: new NodePlanAccess(dir, index, options.epic.id),
@@ -163,4 +173,51 @@ function printResult(result: SyncResult, dryRun: boolean, io: Io): void {
   // A refusal's reasons are the preview's last lines: said once.
   if (result.outcome === 'refused') io.err('Nothing was synced.');
   else if (result.message) (result.outcome === 'done' ? io.out : io.err)(result.message);
+}
+
+export interface PullCommandOptions extends ConnectOptions {
+  readonly json: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * `autopm pull`: issue states from GitHub into every epic that has synced. Nobody is there
+ * to ask, so what changed on both sides since the last sync is left as it is and listed
+ * (exit 1), for the editor's Pull or a person to settle.
+ */
+export async function pullCommand(index: PlanIndex, dir: string, options: PullCommandOptions, io: Io): Promise<number> {
+  const { tracker, stateStore, log, fullName } = await connect('pull', dir, options, io);
+  const result = await pullWorkspace({
+    tracker,
+    plans: index.allEpics.map((epic) => new NodePlanAccess(dir, index, epic.id)),
+    state: stateStore,
+    repository: fullName,
+    log,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (options.json) io.out(JSON.stringify(pullJson(result), null, 2));
+  else printPull(result, io);
+  const unresolved = result.conflicts.some((c) => c.resolution === 'unresolved');
+  return result.outcome === 'done' && !unresolved ? 0 : 1;
+}
+
+function pullJson(result: PullResult) {
+  return {
+    outcome: result.outcome,
+    message: result.message,
+    repository: result.repository ?? null,
+    epics: result.epics,
+    changed: result.changed,
+    conflicts: result.conflicts,
+    skipped: result.skipped,
+    reads: result.reads,
+    notModified: result.notModified,
+  };
+}
+
+function printPull(result: PullResult, io: Io): void {
+  for (const change of result.changed) io.out(`${change.epicId} #${change.number} ${change.label}: ${change.field} ${change.from} → ${change.to} (${change.why})`);
+  for (const conflict of result.conflicts) io.err(`Conflict: ${conflict.epicId} #${conflict.number} ${conflict.label}: ${conflict.why}`);
+  for (const skip of result.skipped) io.err(`Skipped: ${skip.epicId} ${skip.label}: ${skip.reason}`);
+  (result.outcome === 'done' ? io.out : io.err)(result.message);
 }

@@ -129,4 +129,33 @@ describe('autopm sync', () => {
     assert.equal(made.length, 11, made.map((i) => i.title).join('\n'));
     assert.equal(new Set(made.map((i) => i.title)).size, 11);
   });
+
+  test('autopm pull brings a closed issue into the plan, then finds nothing; a conflict is listed, left alone, and exits 1', async (t) => {
+    const root = workspace(t);
+    const s = await server(t);
+    assert.equal((await run(envFor(s), ...syncArgs(s, root))).code, 0);
+    const synced = readFileSync(join(root, EPIC), 'utf8');
+    const number = (title: string) => s.issues().find((i) => i.title === title)!.number;
+    const patch = (n: number, body: unknown) =>
+      fetch(`${s.url}/repos/${s.owner}/${s.repo}/issues/${n}`, { method: 'PATCH', headers: { authorization: `token ${s.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await patch(number('Single sign-on for the management API'), { state: 'closed', state_reason: 'completed' });
+    const pulled = await run(envFor(s), 'pull', root, '--repo', `${s.owner}/${s.repo}`, '--api-url', s.url, '--json');
+    assert.equal(pulled.code, 0, pulled.stderr);
+    const json = JSON.parse(pulled.stdout) as { outcome: string; changed: Array<{ label: string; to: string }> };
+    assert.deepEqual(json.changed.map((c) => [c.label, c.to]), [['T6 Single sign-on for the management API', 'done']]);
+    const after = readFileSync(join(root, EPIC), 'utf8');
+    assert.equal(after, synced.replace('- [ ] **Task 6:**', '- [x] **Task 6:**'));
+
+    const again = await run(envFor(s), 'pull', root, '--repo', `${s.owner}/${s.repo}`, '--api-url', s.url);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(readFileSync(join(root, EPIC), 'utf8'), after);
+
+    // Task 4 done in the plan and closed as not planned on GitHub: both changed, nobody to ask.
+    writeFileSync(join(root, EPIC), after.replace('- [ ] **Task 4:**', '- [x] **Task 4:**'));
+    await patch(number('Redirect endpoint with Redis cache'), { state: 'closed', state_reason: 'not_planned' });
+    const conflicted = await run(envFor(s), 'pull', root, '--repo', `${s.owner}/${s.repo}`, '--api-url', s.url);
+    assert.equal(conflicted.code, 1, conflicted.stdout);
+    assert.match(conflicted.stderr, /Conflict: epic-001-link-shortener #\d+ T4 /);
+    assert.equal(readFileSync(join(root, EPIC), 'utf8'), after.replace('- [ ] **Task 4:**', '- [x] **Task 4:**'));
+  });
 });

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../common/commands';
-import { Disposable } from '../../common/lifecycle';
 import type { BoardFilter } from '../../core/board';
 import type { BoardPanelScope } from '../../shared/boardProtocol';
 import { progressText } from '../presentation';
+import { PanelRegistry } from '../webviews/panelRegistry';
 import type { BoardServices } from './boardPanel';
 import { BOARD_VIEW_TYPE, BoardPanel, boardScopeKey, restoredBoardState } from './boardPanel';
 
@@ -12,62 +12,19 @@ interface ScopePick extends vscode.QuickPickItem {
 }
 
 /** The open boards, one per scope: opening one again brings it forward. */
-export class BoardPanels extends Disposable {
-  private readonly open = new Map<string, BoardPanel>();
-  private readonly _onDidOpen = this._register(new vscode.EventEmitter<BoardPanel>());
-  readonly onDidOpen = this._onDidOpen.event;
-
-  readonly serializer: BoardSerializer;
-
-  constructor(private readonly services: BoardServices) {
-    super();
-    this.serializer = new BoardSerializer(this, services);
-    this._register({ dispose: () => [...this.open.values()].forEach((p) => p.dispose()) });
-  }
-
-  get panels(): readonly BoardPanel[] {
-    return [...this.open.values()];
-  }
-
-  show(scope: BoardPanelScope): BoardPanel {
-    const existing = this.open.get(boardScopeKey(scope));
-    if (existing) {
-      existing.panel.reveal(undefined, false);
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(BOARD_VIEW_TYPE, 'Board', vscode.ViewColumn.Active, { enableScripts: true });
-    return this.adopt(panel, scope);
-  }
-
-  /** Takes over a panel VS Code restored after a reload. */
-  adopt(panel: vscode.WebviewPanel, scope: BoardPanelScope, filter?: BoardFilter): BoardPanel {
-    const host = new BoardPanel(panel, this.services, scope, filter);
-    const key = boardScopeKey(scope);
-    this.open.set(key, host);
-    host.onDidDispose(() => {
-      if (this.open.get(key) === host) this.open.delete(key);
+export class BoardPanels extends PanelRegistry<BoardPanelScope, BoardFilter, BoardPanel> {
+  constructor(services: BoardServices) {
+    super({
+      viewType: BOARD_VIEW_TYPE,
+      title: () => 'Board',
+      key: boardScopeKey,
+      create: (panel, scope, filter) => new BoardPanel(panel, services, scope, filter),
+      restore: (state) => {
+        const restored = restoredBoardState(state);
+        return restored && { scope: restored.scope, extra: restored.filter };
+      },
+      ready: () => services.workspace.ready(),
     });
-    this._onDidOpen.fire(host);
-    return host;
-  }
-}
-
-/** Brings boards back after a reload, from the state their webview saved. */
-export class BoardSerializer implements vscode.WebviewPanelSerializer {
-  constructor(
-    private readonly boards: BoardPanels,
-    private readonly services: BoardServices,
-  ) {}
-
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    await this.services.workspace.ready();
-    const restored = restoredBoardState(state);
-    if (!restored) {
-      // Nothing says what it showed: an empty panel would only confuse.
-      panel.dispose();
-      return;
-    }
-    this.boards.adopt(panel, restored.scope, restored.filter);
   }
 }
 

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../common/commands';
-import { Disposable } from '../../common/lifecycle';
 import type { GraphScope, GraphViewOptions } from '../../shared/graphProtocol';
 import type { PanelServices } from '../webviews/panelHost';
+import { PanelRegistry } from '../webviews/panelRegistry';
 import { progressText } from '../presentation';
 import { GRAPH_VIEW_TYPE, GraphPanel, restoredGraphState, scopeKey } from './graphPanel';
 
@@ -11,62 +11,19 @@ interface ScopePick extends vscode.QuickPickItem {
 }
 
 /** The open graph panels, one per epic or PRD: showing one again brings it forward. */
-export class GraphPanels extends Disposable {
-  private readonly open = new Map<string, GraphPanel>();
-  private readonly _onDidOpen = this._register(new vscode.EventEmitter<GraphPanel>());
-  readonly onDidOpen = this._onDidOpen.event;
-
-  readonly serializer: GraphSerializer;
-
-  constructor(private readonly services: PanelServices) {
-    super();
-    this.serializer = new GraphSerializer(this, services);
-    this._register({ dispose: () => [...this.open.values()].forEach((p) => p.dispose()) });
-  }
-
-  get panels(): readonly GraphPanel[] {
-    return [...this.open.values()];
-  }
-
-  show(scope: GraphScope): GraphPanel {
-    const existing = this.open.get(scopeKey(scope));
-    if (existing) {
-      existing.panel.reveal(undefined, false);
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, 'Graph', vscode.ViewColumn.Active, { enableScripts: true });
-    return this.adopt(panel, scope);
-  }
-
-  /** Takes over a panel VS Code restored after a reload. */
-  adopt(panel: vscode.WebviewPanel, scope: GraphScope, options?: GraphViewOptions): GraphPanel {
-    const host = new GraphPanel(panel, this.services, scope, options);
-    const key = scopeKey(scope);
-    this.open.set(key, host);
-    host.onDidDispose(() => {
-      if (this.open.get(key) === host) this.open.delete(key);
+export class GraphPanels extends PanelRegistry<GraphScope, GraphViewOptions, GraphPanel> {
+  constructor(services: PanelServices) {
+    super({
+      viewType: GRAPH_VIEW_TYPE,
+      title: () => 'Graph',
+      key: scopeKey,
+      create: (panel, scope, options) => new GraphPanel(panel, services, scope, options),
+      restore: (state) => {
+        const restored = restoredGraphState(state);
+        return restored && { scope: restored.scope, extra: restored.options };
+      },
+      ready: () => services.workspace.ready(),
     });
-    this._onDidOpen.fire(host);
-    return host;
-  }
-}
-
-/** Brings graph panels back after a reload, from the state their webview saved. */
-export class GraphSerializer implements vscode.WebviewPanelSerializer {
-  constructor(
-    private readonly graphs: GraphPanels,
-    private readonly services: PanelServices,
-  ) {}
-
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    await this.services.workspace.ready();
-    const restored = restoredGraphState(state);
-    if (!restored) {
-      // Nothing says what it showed: an empty panel would only confuse.
-      panel.dispose();
-      return;
-    }
-    this.graphs.adopt(panel, restored.scope, restored.options);
   }
 }
 

@@ -1,59 +1,27 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../common/commands';
-import { Disposable } from '../../common/lifecycle';
 import type { ReportScope } from '../../shared/reportProtocol';
 import type { ActiveEpic } from '../../services/activeEpic';
 import type { EpicEntry, PlanWorkspace } from '../../services/planWorkspace';
 import { countsSummary, progressText } from '../presentation';
 import type { PanelServices } from '../webviews/panelHost';
+import { PanelRegistry } from '../webviews/panelRegistry';
 import { REPORT_VIEW_TYPE, ReportPanel, reportScopeKey, restoredReportScope } from './reportPanel';
 
 /** The open report panels, one per epic and one per folder's project report. */
-export class ReportPanels extends Disposable {
-  private readonly open = new Map<string, ReportPanel>();
-  readonly serializer: vscode.WebviewPanelSerializer;
-  private readonly _onDidOpen = this._register(new vscode.EventEmitter<ReportPanel>());
-  readonly onDidOpen = this._onDidOpen.event;
-
-  constructor(private readonly services: PanelServices) {
-    super();
-    this._register({ dispose: () => [...this.open.values()].forEach((p) => p.dispose()) });
-    this.serializer = {
-      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
-        await services.workspace.ready();
+export class ReportPanels extends PanelRegistry<ReportScope, undefined, ReportPanel> {
+  constructor(services: PanelServices) {
+    super({
+      viewType: REPORT_VIEW_TYPE,
+      title: (scope) => (scope.kind === 'epic' ? 'Status' : 'Project Status'),
+      key: reportScopeKey,
+      create: (panel, scope) => new ReportPanel(panel, services, scope),
+      restore: (state) => {
         const scope = restoredReportScope(state);
-        if (!scope) {
-          panel.dispose();
-          return;
-        }
-        this.adopt(panel, scope);
+        return scope && { scope };
       },
-    };
-  }
-
-  get panels(): readonly ReportPanel[] {
-    return [...this.open.values()];
-  }
-
-  show(scope: ReportScope): ReportPanel {
-    const existing = this.open.get(reportScopeKey(scope));
-    if (existing) {
-      existing.panel.reveal(undefined, false);
-      return existing;
-    }
-    const title = scope.kind === 'epic' ? 'Status' : 'Project Status';
-    return this.adopt(vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, title, vscode.ViewColumn.Active, { enableScripts: true }), scope);
-  }
-
-  adopt(panel: vscode.WebviewPanel, scope: ReportScope): ReportPanel {
-    const host = new ReportPanel(panel, this.services, scope);
-    const key = reportScopeKey(scope);
-    this.open.set(key, host);
-    host.onDidDispose(() => {
-      if (this.open.get(key) === host) this.open.delete(key);
+      ready: () => services.workspace.ready(),
     });
-    this._onDidOpen.fire(host);
-    return host;
   }
 }
 

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../common/commands';
-import { Disposable } from '../../common/lifecycle';
 import { PlanEditError } from '../../core/edits';
 import type { Sprint } from '../../core/sprint';
 import { dayNumber, isoOfDay, readIsoDate, taskKey } from '../../core/sprint';
@@ -14,6 +13,7 @@ import type { FolderPlans, TaskEntry } from '../../services/planWorkspace';
 import { taskEntry } from '../../services/planWorkspace';
 import { epicShortName, stateCodicon, stateLabel, taskLabel } from '../presentation';
 import { toTaskRef } from '../tasks/taskCommands';
+import { PanelRegistry } from '../webviews/panelRegistry';
 import type { SprintPanelServices } from './sprintPanel';
 import { restoredSprintState, SPRINT_VIEW_TYPE, SprintPanel, sprintScopeKey } from './sprintPanel';
 
@@ -23,62 +23,19 @@ export interface SprintServices extends SprintPanelServices {
 }
 
 /** The open sprint report panels, one per sprint: showing one again brings it forward. */
-export class SprintPanels extends Disposable {
-  private readonly open = new Map<string, SprintPanel>();
-  private readonly _onDidOpen = this._register(new vscode.EventEmitter<SprintPanel>());
-  readonly onDidOpen = this._onDidOpen.event;
-
-  readonly serializer: SprintSerializer;
-
-  constructor(private readonly services: SprintPanelServices) {
-    super();
-    this.serializer = new SprintSerializer(this, services);
-    this._register({ dispose: () => [...this.open.values()].forEach((p) => p.dispose()) });
-  }
-
-  get panels(): readonly SprintPanel[] {
-    return [...this.open.values()];
-  }
-
-  show(scope: SprintScope): SprintPanel {
-    const existing = this.open.get(sprintScopeKey(scope));
-    if (existing) {
-      existing.panel.reveal(undefined, false);
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(SPRINT_VIEW_TYPE, 'Sprint', vscode.ViewColumn.Active, { enableScripts: true });
-    return this.adopt(panel, scope);
-  }
-
-  /** Takes over a panel VS Code restored after a reload. */
-  adopt(panel: vscode.WebviewPanel, scope: SprintScope): SprintPanel {
-    const host = new SprintPanel(panel, this.services, scope);
-    const key = sprintScopeKey(scope);
-    this.open.set(key, host);
-    host.onDidDispose(() => {
-      if (this.open.get(key) === host) this.open.delete(key);
+export class SprintPanels extends PanelRegistry<SprintScope, undefined, SprintPanel> {
+  constructor(services: SprintPanelServices) {
+    super({
+      viewType: SPRINT_VIEW_TYPE,
+      title: () => 'Sprint',
+      key: sprintScopeKey,
+      create: (panel, scope) => new SprintPanel(panel, services, scope),
+      restore: (state) => {
+        const scope = restoredSprintState(state);
+        return scope && { scope };
+      },
+      ready: () => services.workspace.ready(),
     });
-    this._onDidOpen.fire(host);
-    return host;
-  }
-}
-
-/** Brings sprint panels back after a reload, from the state their webview saved. */
-export class SprintSerializer implements vscode.WebviewPanelSerializer {
-  constructor(
-    private readonly sprints: SprintPanels,
-    private readonly services: SprintPanelServices,
-  ) {}
-
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    await this.services.workspace.ready();
-    const scope = restoredSprintState(state);
-    if (!scope) {
-      // Nothing says what it showed: an empty panel would only confuse.
-      panel.dispose();
-      return;
-    }
-    this.sprints.adopt(panel, scope);
   }
 }
 

@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/common/commands';
 import type { GraphPanel } from '../../src/features/graph/graphPanel';
-import { GRAPH_VIEW_TYPE } from '../../src/features/graph/graphPanel';
-import type { GraphUpdateMessage, GraphWebviewState } from '../../src/shared/graphProtocol';
+import { GRAPH_VIEW_TYPE, scopeKey } from '../../src/features/graph/graphPanel';
+import type { GraphScope, GraphUpdateMessage, GraphWebviewState } from '../../src/shared/graphProtocol';
 import { api, closeAllEditors, codeLensTitles, eventually, fileUri, folderUri, markdownFiles, ref, restoreMarkdownFiles, rendered } from './helpers';
 
 const EPIC_001 = 'epics/epic-001-link-shortener.md';
@@ -103,5 +103,57 @@ suite('Dependency graph panel', () => {
     stray.onDidDispose(() => (disposed = true));
     await graphs.serializer.deserializeWebviewPanel(stray, { zoom: 2 });
     await eventually(() => assert.ok(disposed, 'a panel restored from unusable state stays open'));
+  });
+
+  test('a panel restored while its epic is open in front of it is closed, and the open one stays the only one and keeps following the plan', async () => {
+    const { graphs } = await api();
+    const scope: GraphScope = { kind: 'epic', folder: folderUri().toString(), epicPath: EPIC_001 };
+    const state: GraphWebviewState = { scope, options: { direction: 'LR', hideDone: false }, zoom: 1, scrollLeft: 0, scrollTop: 0 };
+    // A tab VS Code brings back after a reload, behind the graph the command then opens.
+    const restoredPanel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, 'Graph', vscode.ViewColumn.Active, { enableScripts: true });
+    let restoredClosed = false;
+    restoredPanel.onDidDispose(() => (restoredClosed = true));
+    const live = await vscode.commands.executeCommand<GraphPanel>(Commands.showGraph, scope);
+    await rendered(live, 1);
+    await eventually(() => assert.equal(restoredPanel.visible, false, 'the restored tab is still in front'));
+
+    await graphs.serializer.deserializeWebviewPanel(restoredPanel, state);
+    await eventually(() => assert.ok(restoredClosed, 'the restored panel of an open epic stays open'));
+    assert.deepEqual(graphs.panels.filter((p) => scopeKey(p.scope) === scopeKey(scope)), [live]);
+    assert.equal(lastUpdate(live).options.direction, 'TD');
+
+    const revision = lastUpdate(live).revision;
+    await vscode.commands.executeCommand(Commands.completeTask, ref(EPIC_001, 'T6'));
+    await rendered(live, revision + 1);
+    assert.equal(lastUpdate(live).model.nodes.find((n) => n.id === 'T6')?.state, 'done');
+    assert.equal(await vscode.commands.executeCommand<GraphPanel>(Commands.showGraph, scope), live);
+  });
+
+  test('a panel restored in front of the open graph of its epic stays, with its saved options, and the hidden one closes', async () => {
+    const { graphs } = await api();
+    const scope: GraphScope = { kind: 'epic', folder: folderUri().toString(), epicPath: EPIC_001 };
+    const hidden = await vscode.commands.executeCommand<GraphPanel>(Commands.showGraph, scope);
+    await rendered(hidden, 1);
+    let hiddenClosed = false;
+    hidden.onDidDispose(() => (hiddenClosed = true));
+    // The user clicks a tab VS Code kept from before the reload: it is restored only now, in front.
+    const restoredPanel = vscode.window.createWebviewPanel(GRAPH_VIEW_TYPE, 'Graph', vscode.ViewColumn.Active, { enableScripts: true });
+    await eventually(() => assert.equal(hidden.panel.visible, false, 'the open graph is still in front'));
+
+    const state: GraphWebviewState = { scope, options: { direction: 'LR', hideDone: false }, zoom: 1, scrollLeft: 0, scrollTop: 0 };
+    await graphs.serializer.deserializeWebviewPanel(restoredPanel, state);
+    const forScope = graphs.panels.filter((p) => scopeKey(p.scope) === scopeKey(scope));
+    assert.equal(forScope.length, 1);
+    const [restored] = forScope;
+    assert.equal(restored.panel, restoredPanel);
+    assert.ok(hiddenClosed, 'the hidden graph of the same epic stays open');
+    await rendered(restored, 1);
+    assert.match(lastUpdate(restored).model.source, /^graph LR\n/);
+
+    const revision = lastUpdate(restored).revision;
+    await vscode.commands.executeCommand(Commands.completeTask, ref(EPIC_001, 'T6'));
+    await rendered(restored, revision + 1);
+    assert.equal(lastUpdate(restored).model.nodes.find((n) => n.id === 'T6')?.state, 'done');
+    assert.equal(await vscode.commands.executeCommand<GraphPanel>(Commands.showGraph, scope), restored);
   });
 });

@@ -457,7 +457,7 @@ describe('pull, directory layout', { concurrency: true }, () => {
     assert.deepEqual(changes(await h.pull()), ['epic state: open → done (not planned) (closed as not planned on GitHub)']);
     assert.equal(h.read(epicPath), synced0.replace('status: backlog', 'status: cancelled'));
     await h.github.updateIssue(epic, { state: 'open' });
-    assert.deepEqual(changes(await h.pull()), ['epic state: done (not planned) → open (reopened on GitHub)']);
+    assert.deepEqual(changes(await h.pull()), ['epic state: done (not planned) → in progress (reopened on GitHub)']);
     assert.equal(h.read(epicPath), synced0.replace('status: backlog', 'status: in-progress'));
     await h.github.updateIssue(epic, { state: 'closed' });
     await h.pull();
@@ -521,6 +521,17 @@ describe('pull, the rest', { concurrency: true }, () => {
     assertOnlyIssueReads(h.since(mark), 16, 304);
     assert.equal(second.notModified, 16);
     assert.match(second.message, /^Nothing to pull: the 16 issues of 2 epics are unchanged/);
+  });
+
+  test("a single-file epic's issue closed and reopened: its status line", async (t) => {
+    const h = await synced(t, [SINGLE_FILE]);
+    const synced0 = h.read(SINGLE_PATH);
+    await h.github.updateIssue(h.numbers.get('epic')!, { state: 'closed' });
+    assert.deepEqual(changes(await h.pull()), ['epic state: in progress → done (closed as completed on GitHub)']);
+    assert.equal(h.read(SINGLE_PATH), synced0.replace('**Status:** In Progress', '**Status:** Completed'));
+    await h.github.updateIssue(h.numbers.get('epic')!, { state: 'open' });
+    assert.deepEqual(changes(await h.pull()), ['epic state: done → in progress (reopened on GitHub)']);
+    assert.equal(h.read(SINGLE_PATH), synced0);
   });
 
   test('cancelled midway: what was pulled is saved and recorded; a rerun finishes', async (t) => {

@@ -443,7 +443,8 @@ class PullRun {
       case 'agree':
         break;
       case 'take':
-        target = decision.to;
+        // A reopened epic is one being worked on again: its status says in progress.
+        target = !task && decision.to.state === 'open' ? { state: 'in-progress' } : decision.to;
         why = decision.why;
         break;
       case 'conflict': {
@@ -464,7 +465,7 @@ class PullRun {
         this.result.conflicts.push({ ...question, resolution });
         this.log(`Conflict: ${question.why}; ${resolution === 'plan' ? 'the plan is kept' : resolution === 'tracker' ? "GitHub's state is taken" : 'left as it is'}`);
         if (resolution === 'tracker') {
-          target = takes;
+          target = !task && takes.state === 'open' ? { state: 'in-progress' } : takes;
           why = `${describeIssueState(issueView)} on GitHub, taken as chosen`;
         }
         settled = resolution === 'plan' || resolution === 'tracker';

@@ -16,7 +16,7 @@ import { NodePlanFileSystem } from '../../src/services/nodePlanFileSystem';
 import { NodePlanAccess, NodeSyncStateStore } from '../../src/services/sync/nodeSyncAccess';
 import type { ConflictAnswer, PullConflictQuestion, PullOptions, PullResult } from '../../src/services/sync/pullEngine';
 import { pullEpic, pullWorkspace } from '../../src/services/sync/pullEngine';
-import type { SyncOptions, SyncResult } from '../../src/services/sync/syncEngine';
+import type { PlanAccess, SyncOptions, SyncResult } from '../../src/services/sync/syncEngine';
 import { previewSync, runSync } from '../../src/services/sync/syncEngine';
 import type { Tracker } from '../../src/services/tracker';
 import { startGitHubServer } from '../servers/github/server';
@@ -532,6 +532,31 @@ describe('pull, the rest', { concurrency: true }, () => {
     await h.github.updateIssue(h.numbers.get('epic')!, { state: 'open' });
     assert.deepEqual(changes(await h.pull()), ['epic state: done → in progress (reopened on GitHub)']);
     assert.equal(h.read(SINGLE_PATH), synced0);
+  });
+
+  test('a task edited in the plan while the pull writes it is left as edited, for the next pull to decide on', async (t) => {
+    const h = await synced(t, [SINGLE_FILE]);
+    const n = (id: string) => h.numbers.get(id)!;
+    await h.github.updateIssue(n('T4'), { state: 'closed', stateReason: 'not_planned' });
+    const index = new PlanIndex(new NodePlanFileSystem(h.root));
+    await index.build();
+    const inner = new NodePlanAccess(h.root, index, SINGLE_FILE.epicId);
+    const edited = h.read(SINGLE_PATH).replace('- [ ] **Task 4:**', '- [x] **Task 4:**');
+    const racing: PlanAccess = {
+      read: () => inner.read(),
+      apply: async (paths, compute) => {
+        // Someone marks the task done between the pull's read and its write.
+        h.write(SINGLE_PATH, edited);
+        return inner.apply(paths, compute);
+      },
+    };
+    const raced = await h.pull({ plan: racing });
+    assert.deepEqual(raced.changed, []);
+    assert.deepEqual(raced.skipped.map((s) => s.reason), [`not written: ${SINGLE_PATH} changed while it was being pulled; it is left for the next pull.`]);
+    assert.equal(h.read(SINGLE_PATH), edited);
+    assert.equal(stateFile(h).issues.get(n('T4'))!.state, 'open', 'not recorded');
+    const next = await h.pull();
+    assert.deepEqual(next.conflicts.map((c) => `${c.label.split(' ')[0]} ${c.plan} / ${c.tracker}`), ['T4 done / closed as not planned']);
   });
 
   test('cancelled midway: what was pulled is saved and recorded; a rerun finishes', async (t) => {

@@ -478,6 +478,11 @@ class PullRun {
     const compute = (read: ReadText): PlanChange => {
       const parts: PlanChange[] = [];
       if (target) {
+        // The decision was made on the text read before; a state changed since is not overwritten.
+        const now = task ? taskPlanState(epic, task.id, read) : epicPlanState(epic, read);
+        if (now.state !== planView.state || now.reason !== planView.reason) {
+          throw new PlanEditError(`${task ? task.path : epic.path} changed while it was being pulled; it is left for the next pull.`);
+        }
         const change = task ? pullTaskChange(epic, task.id, target, read, this.now()) : pullEpicChange(epic, target, read);
         stateEdited = change.edits.length > 0;
         parts.push(change);

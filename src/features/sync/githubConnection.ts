@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { GITHUB_LIMITS } from '../../core/sync/limits';
 import type { SyncLimits } from '../../core/sync/limits';
 import { createGitHubTracker } from '../../services/github/githubTracker';
@@ -17,6 +17,8 @@ export interface GitHubConnection {
   readonly tracker: Tracker;
   /** GitHub's limits, with the spacing between writes the environment asks for. */
   readonly limits: SyncLimits;
+  /** A rate limit makes a request wait this long first: for the progress shown to the user. */
+  readonly onDidWait: vscode.Event<{ readonly seconds: number; readonly message: string }>;
 }
 
 export type ConnectionResult =
@@ -56,6 +58,7 @@ export async function connectToGitHub(
   if (!session) return { connected: false, reason: `Sign in to ${endpoint.providerId === 'github' ? 'GitHub' : 'GitHub Enterprise'} first.`, signedOut: true };
   const spacing = writeSpacing();
   const { log } = options;
+  const waits = new vscode.EventEmitter<{ seconds: number; message: string }>();
   const tracker = createGitHubTracker({
     owner,
     repo: name,
@@ -65,7 +68,11 @@ export async function connectToGitHub(
       version: options.version,
       baseUrl: endpoint.apiUrl,
       ...(spacing === undefined ? {} : { minWriteIntervalMs: spacing }),
-      onWait: (seconds, why) => log.warn(`[GitHub] waiting ${Math.ceil(seconds)} s for the ${why === 'secondary-rate-limit' ? 'secondary rate limit' : 'rate limit'}`),
+      onWait: (seconds, why) => {
+        const message = `Waiting ${Math.ceil(seconds)} s for GitHub's ${why === 'secondary-rate-limit' ? 'secondary rate limit' : 'rate limit'}`;
+        log.warn(`[GitHub] ${message}`);
+        waits.fire({ seconds, message });
+      },
     },
   });
   return {
@@ -77,6 +84,7 @@ export async function connectToGitHub(
       fullName: `${owner}/${name}`,
       tracker,
       limits: spacing === undefined ? GITHUB_LIMITS : { ...GITHUB_LIMITS, writeIntervalMs: spacing },
+      onDidWait: waits.event,
     },
   };
 }

@@ -86,7 +86,7 @@ export class EpicSync extends Disposable {
       else void notifier.error(`Cannot sync ${title}: ${connected.reason}`);
       return undefined;
     }
-    const { tracker, owner, name, endpoint, limits } = connected.connection;
+    const { tracker, owner, name, endpoint, limits, onDidWait } = connected.connection;
     const state = new WorkspaceSyncStateStore(folder.folder.uri);
     const base: SyncOptions = {
       tracker,
@@ -124,20 +124,26 @@ export class EpicSync extends Disposable {
 
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Syncing ${title} to ${owner}/${name}`, cancellable: true },
-      (progress, token) => {
+      async (progress, token) => {
         let done = 0;
-        return runSync({
-          ...base,
-          signal: signalOf(token),
-          // The preview named the repository and was confirmed: the engine need not ask again.
-          confirmRepository: async () => true,
-          confirmOverwrite: (issue, question) => this.confirmOverwrite(issue, question),
-          onProgress: (step) => {
-            const increment = (100 * step.step) / Math.max(step.total, 1) - done;
-            done += increment;
-            progress.report({ message: `${step.message} (${step.step}/${step.total})`, increment });
-          },
-        });
+        // Rate-limit waits are capped by the client; the user sees each one as it happens.
+        const waiting = onDidWait((wait) => progress.report({ message: `${wait.message}…` }));
+        try {
+          return await runSync({
+            ...base,
+            signal: signalOf(token),
+            // The preview named the repository and was confirmed: the engine need not ask again.
+            confirmRepository: async () => true,
+            confirmOverwrite: (issue, question) => this.confirmOverwrite(issue, question),
+            onProgress: (step) => {
+              const increment = (100 * step.step) / Math.max(step.total, 1) - done;
+              done += increment;
+              progress.report({ message: `${step.message} (${step.step}/${step.total})`, increment });
+            },
+          });
+        } finally {
+          waiting.dispose();
+        }
       },
     );
     return this.finish(entry, result);

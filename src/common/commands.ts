@@ -26,6 +26,9 @@ export const Commands = {
   openProjectStatus: 'autopm.openProjectStatus',
   syncEpic: 'autopm.syncEpic',
   pullFromGitHub: 'autopm.pullFromGitHub',
+  closeIssue: 'autopm.closeIssue',
+  reopenIssue: 'autopm.reopenIssue',
+  importIssues: 'autopm.importIssues',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -232,6 +232,60 @@ suite('GitHub sync in VS Code', () => {
     assert.ok(reads.length > 0 && reads.every((r) => r.status === 304), JSON.stringify(reads.map((r) => `${r.path} ${r.status}`)));
   });
 
+  test("Close Task's Issue comments once and closes the issue as completed, marking the task done; Reopen reverses both", async () => {
+    const before = await readText(EPIC_001);
+    const lines = before.split('\n');
+    const line = lines.findIndex((l) => l.includes('**Task 3:**'));
+    const number = Number(/\(#(\d+)\)/.exec(lines[line])![1]);
+    const taskRef = { folder: folderUri().toString(), epicPath: EPIC_001, taskId: 'T3' };
+    const closed = await vscode.commands.executeCommand<{ outcome: string; message: string; commented: boolean }>(Commands.closeIssue, taskRef);
+    assert.equal(closed?.outcome, 'done', closed?.message);
+    assert.equal(closed.commented, true);
+    const issue = server.issue(number)!;
+    assert.deepEqual([issue.state, issue.stateReason], ['closed', 'completed']);
+    const comments = server.comments(number);
+    assert.equal(comments.length, 1);
+    assert.match(comments[0].body, /Link table and slug generator/);
+    // The task's checkbox, and nothing else.
+    const after = await readText(EPIC_001);
+    assert.deepEqual(
+      after.split('\n').map((l, i) => [l, lines[i]]).filter(([a, b]) => a !== b),
+      [[lines[line].replace('- [-]', '- [x]'), lines[line]]],
+    );
+
+    const reopened = await vscode.commands.executeCommand<{ outcome: string; message: string }>(Commands.reopenIssue, taskRef);
+    assert.equal(reopened?.outcome, 'done', reopened?.message);
+    assert.deepEqual([server.issue(number)!.state, server.issue(number)!.stateReason], ['open', 'reopened']);
+    assert.match(await readText(EPIC_001), /- \[ \] \*\*Task 3:\*\*/);
+  });
+
+  test('Import Issues turns an epic issue with sub-issues and a blocked-by link into an epic that parses back, and a sync of it makes nothing', async () => {
+    const parent = server.seedIssue({ title: 'Notifications', body: 'Tell people when things change.' });
+    const email = server.seedIssue({ title: 'Email digest', body: 'A daily email.' });
+    const push = server.seedIssue({ title: 'Push notifications', body: 'To phones.' });
+    server.seedSubIssue(parent.number, email.number);
+    server.seedSubIssue(parent.number, push.number);
+    server.seedBlockedBy(push.number, email.number);
+    const result = await vscode.commands.executeCommand<{ outcome: string; message: string; path?: string; epicId?: string }>(Commands.importIssues, {
+      folder: folderUri().toString(),
+      source: { kind: 'epic', number: parent.number },
+    });
+    assert.equal(result?.outcome, 'done', result?.message);
+    const { workspace } = await api();
+    const entry = workspace.findEpic(folderUri().toString(), result.path!)!;
+    assert.ok(entry, `the index has ${result.path}`);
+    assert.deepEqual(entry.epic.tasks.map((t) => [t.title, t.issue]), [['Email digest', email.number], ['Push notifications', push.number]]);
+    const [first, second] = entry.epic.tasks;
+    assert.deepEqual(second.dependsOn, [first.id]);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), fileUri(result.path!).toString());
+
+    const created = server.issues().length;
+    const synced = await vscode.commands.executeCommand<SyncResult | undefined>(Commands.syncEpic, { folder: folderUri().toString(), epicPath: result.path, yes: true });
+    assert.ok(synced && synced.outcome === 'done', synced?.message);
+    assert.equal(synced.created.length, 0);
+    assert.equal(server.issues().length, created);
+  });
+
   test('signed out, Sync asks silently first, then for a sign-in; without one it writes nothing and says why', async () => {
     accounts.signedIn = false;
     accounts.acceptsSignIn = false;

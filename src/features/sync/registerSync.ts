@@ -14,6 +14,7 @@ import type { TrackerIssue } from '../../services/tracker';
 import type { GitHubAuth } from './githubAuth';
 import { connectToGitHub } from './githubConnection';
 import { IssueHovers } from './issueHovers';
+import { registerIssueCommands } from './issueCommands';
 import { GitHubPull } from './pullFromGitHub';
 import { WorkspacePlanAccess, WorkspaceSyncStateStore } from './workspaceSyncAccess';
 
@@ -263,5 +264,6 @@ export function registerSync(context: vscode.ExtensionContext, services: SyncSer
       return sync.sync(entry, yes);
     }),
   );
+  registerIssueCommands(context, services);
   return { sync, pull };
 }

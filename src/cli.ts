@@ -18,7 +18,7 @@ import { statusConflict } from './core/validate';
 import { NodePlanFileSystem } from './services/nodePlanFileSystem';
 import { reportCommand } from './cliReport';
 import { sprintCommand, SprintUsageError } from './cliSprint';
-import { pullCommand, syncCommand, SyncUsageError } from './cliSync';
+import { importCommand, importSource, pullCommand, syncCommand, SyncUsageError } from './cliSync';
 import { buildKeyOf, cacheDisabledByEnvironment, defaultCacheDirectory, DiskParseCache } from './services/parseCache';
 
 const USAGE = `Usage: autopm <command> [options]
@@ -43,6 +43,10 @@ Commands:
   pull [dir] [--repo owner/name] [--api-url URL] [--json] [--verbose]
                                         issue states from GitHub into every synced epic;
                                         exit 1 when a task changed on both sides
+  import <issue-number> [dir] | import [dir] --label <name> | import [dir] --milestone <m>
+         [--repo owner/name] [--api-url URL] [--json]
+                                        an epic issue and its sub-issues, or issues by label
+                                        or milestone, as a new epic with their dependencies
 
 Options:
   --roots <a,b,...>  plan folders, relative to dir (default: ${DEFAULT_PLAN_ROOTS.join(',')})
@@ -328,6 +332,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         'api-url': { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
+        label: { type: 'string' },
+        milestone: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -416,6 +422,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         } finally {
           process.off('SIGINT', stop);
         }
+      }
+      case 'import': {
+        // `import 12 [dir]`, or `import [dir] --label x`: a first positional of digits is the issue.
+        const issue = args[0] !== undefined && /^#?\d+$/.test(args[0]) ? args[0] : undefined;
+        const source = importSource(issue, values.label, values.milestone);
+        const dir = resolve((issue !== undefined ? args[1] : args[0]) ?? '.');
+        const index = await loadIndex(dir, roots, false);
+        return await importCommand(index, dir, { source, repo: values.repo, apiUrl: values['api-url'], json: values.json, verbose: values.verbose, version: VERSION, env: process.env }, io);
       }
       default:
         throw new UsageError(`Unknown command "${command}".`);

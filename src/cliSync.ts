@@ -22,6 +22,8 @@ import { GITHUB_LIMITS } from './core/sync/limits';
 import { parseSyncState, SyncStateError } from './core/sync/syncState';
 import { createGitHubTracker } from './services/github/githubTracker';
 import { NodePlanAccess, NodeSyncStateStore } from './services/sync/nodeSyncAccess';
+import type { ImportSource } from './services/sync/importEngine';
+import { importIssues, nodeImportWorkspace } from './services/sync/importEngine';
 import type { PullResult } from './services/sync/pullEngine';
 import { pullWorkspace } from './services/sync/pullEngine';
 import type { SyncItem, SyncResult } from './services/sync/syncEngine';
@@ -220,4 +222,49 @@ function printPull(result: PullResult, io: Io): void {
   for (const conflict of result.conflicts) io.err(`Conflict: ${conflict.epicId} #${conflict.number} ${conflict.label}: ${conflict.why}`);
   for (const skip of result.skipped) io.err(`Skipped: ${skip.epicId} ${skip.label}: ${skip.reason}`);
   (result.outcome === 'done' ? io.out : io.err)(result.message);
+}
+
+export interface ImportCommandOptions extends ConnectOptions {
+  readonly source: ImportSource;
+  readonly json: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/** `autopm import`: existing issues become a new epic in the workspace's layout. */
+export async function importCommand(index: PlanIndex, dir: string, options: ImportCommandOptions, io: Io): Promise<number> {
+  const { tracker, stateStore, log } = await connect('import', dir, options, io);
+  const result = await importIssues({
+    tracker,
+    workspace: nodeImportWorkspace(dir, index),
+    state: stateStore,
+    source: options.source,
+    log,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (options.json) {
+    io.out(
+      JSON.stringify(
+        { outcome: result.outcome, message: result.message, repository: result.repository ?? null, epic: result.epicId ?? null, layout: result.layout ?? null, path: result.path ?? null, files: result.files, tasks: result.tasks, notes: result.notes },
+        null,
+        2,
+      ),
+    );
+  } else {
+    for (const file of result.files) io.out(`Wrote ${file}`);
+    for (const note of result.notes) io.err(note);
+    (result.outcome === 'done' ? io.out : io.err)(result.message);
+  }
+  return result.outcome === 'done' ? 0 : 1;
+}
+
+/** `<issue-number>`, `--label <name>` or `--milestone <title|number>`: exactly one. */
+export function importSource(issue: string | undefined, label: string | undefined, milestone: string | undefined): ImportSource {
+  const given = [issue, label, milestone].filter((v) => v !== undefined).length;
+  if (given !== 1) throw new SyncUsageError('import needs exactly one of: an epic issue number, --label <name>, --milestone <title or number>.');
+  if (issue !== undefined) {
+    if (!/^#?\d+$/.test(issue)) throw new SyncUsageError(`"${issue}" is not an issue number.`);
+    return { kind: 'epic', number: Number(issue.replace(/^#/, '')) };
+  }
+  if (label !== undefined) return { kind: 'label', label };
+  return { kind: 'milestone', milestone: /^\d+$/.test(milestone!) ? Number(milestone) : milestone! };
 }

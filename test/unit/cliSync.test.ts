@@ -158,4 +158,35 @@ describe('autopm sync', () => {
     assert.match(conflicted.stderr, /Conflict: epic-001-link-shortener #\d+ T4 /);
     assert.equal(readFileSync(join(root, EPIC), 'utf8'), after.replace('- [ ] **Task 4:**', '- [x] **Task 4:**'));
   });
+
+  test('autopm import writes an epic issue and its sub-issues as a new epic; a sync then makes no issue; a bad source is a usage error', async (t) => {
+    const root = workspace(t);
+    const s = await server(t);
+    const parent = s.seedIssue({ title: 'Notifications', body: 'Tell people when things change.' });
+    const email = s.seedIssue({ title: 'Email digest', body: 'A daily email.', state: 'closed', stateReason: 'completed' });
+    const push = s.seedIssue({ title: 'Push notifications', body: 'To phones.' });
+    s.seedSubIssue(parent.number, email.number);
+    s.seedSubIssue(parent.number, push.number);
+    s.seedBlockedBy(push.number, email.number);
+    const imported = await run(envFor(s), 'import', String(parent.number), root, '--repo', `${s.owner}/${s.repo}`, '--api-url', s.url, '--json');
+    assert.equal(imported.code, 0, imported.stderr);
+    const json = JSON.parse(imported.stdout) as { outcome: string; epic: string; path: string; files: string[] };
+    assert.equal(json.outcome, 'done');
+    const status = await run({}, 'status', root, '--json');
+    const epic = (JSON.parse(status.stdout) as { epics: Array<{ id: string; tasks: { total: number; done: number } }> }).epics.find((e) => e.id === json.epic);
+    assert.ok(epic, status.stdout);
+    const graph = JSON.parse((await run({}, 'graph', json.epic, root, '--format', 'json')).stdout) as { edges: Array<{ from: string; to: string }>; nodes: Array<{ id: string; title: string }> };
+    const id = (title: string) => graph.nodes.find((n) => n.title === title)?.id;
+    assert.deepEqual(graph.edges.map((e) => [e.from, e.to]), [[id('Email digest'), id('Push notifications')]]);
+
+    const before = s.issues().length;
+    const synced = await run(envFor(s), 'sync', json.epic, root, '--repo', `${s.owner}/${s.repo}`, '--api-url', s.url, '--json');
+    assert.equal(synced.code, 0, synced.stderr);
+    assert.equal((JSON.parse(synced.stdout) as { created: unknown[] }).created.length, 0);
+    assert.equal(s.issues().length, before);
+
+    const both = await run(envFor(s), 'import', '12', root, '--label', 'x', '--repo', `${s.owner}/${s.repo}`);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /exactly one of/);
+  });
 });

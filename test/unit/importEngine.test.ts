@@ -425,6 +425,17 @@ describe('import plan', () => {
     assert.ok(exact / total > 0.9, `${exact} of ${total}`);
   });
 
+  test('titles that look like markup keep their text in both layouts', () => {
+    const titles = ['Fix (#5)', 'Make it **bold**', '**Urgent** thing', 'Support C#', 'Trailing hash #', '[ ] odd', 'Task 3: nested?', 'a `code` title', 'x  double  spaces', '- dash first'];
+    for (const layout of ['single-file', 'directory'] as const) {
+      const issues = titles.map((title, i) => issueOf(30 + i, title, ''));
+      const epic = issueOf(5, 'Epic: with a colon #', '');
+      const plan = planImport({ layout, folder: layout === 'single-file' ? 'epics' : '.claude/epics', names: new Set(), takenIds: new Set(), title: epic.title, epicIssue: epic, issues, blockedBy: new Map(), now: '2026-04-02T00:00:00Z' });
+      assert.deepEqual(plan.tasks.map((x) => [x.title, x.exact]), titles.map((title) => [title, true]), layout);
+      assert.equal(plan.epicExact, true, layout);
+    }
+  });
+
   test('where a new epic goes', () => {
     const roots = ['prds', 'epics', '.claude/prds', '.claude/epics'];
     assert.deepEqual(importFolder({ roots, epics: [], existingRoots: new Set() }), { layout: 'directory', folder: '.claude/epics' });

@@ -308,6 +308,14 @@ function epicStatus(layout: Layout, epicClosed: boolean | undefined, tasks: read
   return state === 'done' ? 'completed' : state === 'in-progress' ? 'in-progress' : 'backlog';
 }
 
+/**
+ * A title as a heading's text. A heading drops a closing run of `#` after a space, so a
+ * title that ends in `#` gets a closing run of its own to be dropped instead.
+ */
+function headingTitle(title: string): string {
+  return /(^|[ \t])#+$/.test(title) ? `${title} #` : title;
+}
+
 function taskLine(task: Draft): string {
   return `- [${task.done ? 'x' : ' '}] **Task ${task.taskId.slice(1)}:** ${task.title} (#${task.number})`;
 }
@@ -323,7 +331,7 @@ interface SingleFileDoc {
 }
 
 function singleFileText(doc: SingleFileDoc): string {
-  const out = [`# Epic ${doc.number}: ${doc.title}`, '', `**Status:** ${doc.status}`];
+  const out = [`# Epic ${doc.number}: ${headingTitle(doc.title)}`, '', `**Status:** ${doc.status}`];
   if (doc.epicUrl !== undefined) out.push(`**GitHub:** ${doc.epicUrl}`);
   if (doc.overview.length > 0) out.push('', '## Overview', '', ...doc.overview);
   out.push('', '## Tasks', '');
@@ -350,7 +358,7 @@ function taskFileText(draft: Draft, now: string): string {
     'conflicts_with: []',
     '---',
     '',
-    `# Task: ${draft.title}`,
+    `# Task: ${headingTitle(draft.title)}`,
   ];
   if (draft.body.length > 0) out.push('', ...draft.body);
   return out.join('\n') + '\n';
@@ -378,7 +386,7 @@ function epicMdText(doc: EpicMdDoc): string {
     doc.epicUrl === undefined ? 'github:' : `github: ${formatYamlValue(doc.epicUrl)}`,
     '---',
     '',
-    `# Epic: ${doc.title}`,
+    `# Epic: ${headingTitle(doc.title)}`,
   ];
   if (doc.overview.length > 0) out.push('', '## Overview', '', ...doc.overview);
   out.push('', '## Tasks Created');
@@ -405,16 +413,18 @@ function parseBack(layout: Layout, epicPath: string, files: ReadonlyMap<string, 
 }
 
 interface Expected {
-  readonly title?: string;
   readonly status: string;
   readonly github?: string;
   readonly tasks: readonly Draft[];
 }
 
-/** What in the parsed epic differs from what was meant, in words; empty when it reads back exactly. */
+/**
+ * What in the parsed epic differs from what was meant, in words; empty when it reads
+ * back as meant. Titles are not among them: a title the layout cannot hold exactly only
+ * makes its issue's text inexact (see `exact`).
+ */
 function structureProblems(epic: Epic, expected: Expected): string[] {
   const problems: string[] = [];
-  if (expected.title !== undefined && epic.title !== expected.title) problems.push(`the epic's title reads back as “${epic.title}”`);
   if (epic.status !== expected.status) problems.push(`the epic's status reads back as ${String(epic.status)}`);
   if (epic.github !== expected.github) problems.push(`the epic's issue reads back as ${String(epic.github)}`);
   if (epic.milestones.length > 0) problems.push('the text reads back with milestones');
@@ -425,7 +435,6 @@ function structureProblems(epic: Epic, expected: Expected): string[] {
     if (!got) return;
     const name = `task ${want.taskId} (#${want.number})`;
     if (got.id !== want.taskId) problems.push(`${name} reads back as ${got.id}`);
-    if (got.title !== want.title) problems.push(`${name} reads back with the title “${got.title}”`);
     if ((got.state === 'done') !== want.done) problems.push(`${name} reads back as ${got.state}`);
     if (got.issue !== want.number) problems.push(`${name} reads back linked to ${String(got.issue)}`);
     if (got.dependsOn.join(',') !== want.dependsOn.join(',')) problems.push(`${name} reads back depending on [${got.dependsOn.join(', ')}]`);
@@ -487,7 +496,7 @@ export function planImport(input: ImportPlanInput): ImportPlan {
   const epicUrl = input.epicIssue?.url;
   const status = epicStatus(layout, input.epicIssue ? input.epicIssue.state === 'closed' : undefined, drafts);
   const overview = input.epicIssue ? cleanEpicBody(input.epicIssue.body) : [];
-  const expected: Expected = { title: epicTitle, status, github: epicUrl, tasks: drafts };
+  const expected: Expected = { status, github: epicUrl, tasks: drafts };
 
   const files = new Map<string, string>();
   const build = (overviewForm: OverviewForm, forms: ReadonlyMap<string, BodyForm>): void => {
@@ -539,24 +548,25 @@ export function planImport(input: ImportPlanInput): ImportPlan {
   }
 
   // The overview, then the whole: it must read back exactly as meant, apart from the
-  // texts already known to be inexact.
-  let epicExact: boolean | undefined;
-  let problems: string[] = [];
-  for (const form of ['plain', 'code'] as const) {
+  // texts already known to be inexact. The overview as plain markdown when it reads back
+  // exactly, else as an indented code block, which the parser does not look into.
+  const attempt = (form: OverviewForm) => {
     build(form, forms);
     const epic = parseBack(layout, location.path, files);
-    problems = structureProblems(epic, expected);
+    const problems = structureProblems(epic, expected);
     if (layout === 'directory' && epic.checklist.length !== drafts.length) problems.push(`the epic's checklist reads back with ${epic.checklist.length} lines`);
-    if (problems.length > 0) continue;
-    const overviewExact = epicOverview(epic, reader(files)) === overview.join('\n');
-    const titleExact = input.epicIssue === undefined || epicTitle === input.epicIssue.title.trim();
-    if (!overviewExact && form === 'plain') continue;
-    epicExact = input.epicIssue ? overviewExact && titleExact : undefined;
-    for (const draft of drafts) if (textOf(epic, draft.taskId) !== draft.body.join('\n')) exact.set(draft.taskId, false);
-    break;
-  }
-  if (problems.length > 0) {
-    throw new PlanEditError(`The issues cannot be written as an epic that reads back as imported: ${problems.join('; ')}.`);
+    return { form, epic, problems, overviewExact: epicOverview(epic, reader(files)) === overview.join('\n') };
+  };
+  const plain = attempt('plain');
+  const chosen = plain.problems.length === 0 && plain.overviewExact ? plain : [attempt('code'), plain].find((a) => a.problems.length === 0);
+  if (!chosen) throw new PlanEditError(`The issues cannot be written as an epic that reads back as imported: ${plain.problems.join('; ')}.`);
+  // The files of the form chosen, whichever was built last.
+  build(chosen.form, forms);
+  const titleExact = input.epicIssue === undefined || (chosen.epic.title === input.epicIssue.title.trim() && epicTitle === input.epicIssue.title.trim());
+  const epicExact = input.epicIssue ? chosen.overviewExact && titleExact : undefined;
+  for (const draft of drafts) {
+    const task = chosen.epic.tasks.find((t) => t.id === draft.taskId);
+    if (task?.title !== draft.title || textOf(chosen.epic, draft.taskId) !== draft.body.join('\n')) exact.set(draft.taskId, false);
   }
 
   // ---- The records: as a sync of this epic would have left them.

@@ -189,7 +189,7 @@ test('the Complete CodeLens marks a task done in the editor and on disk', watche
   // Reopened where Show Next Task left it; the title is at the top.
   await editor.locator('.view-line').first().waitFor({ timeout: TIMEOUT });
   await goToLine(1);
-  await waitForLens('# Epic 001: Link Shortener Service', '10 tasks · 2 done · 1 in progress · 1 ready · 6 blocked | Graph');
+  await waitForLens('# Epic 001: Link Shortener Service', '10 tasks · 2 done · 1 in progress · 1 ready · 6 blocked | Graph | Sync');
   await statusItem().filter({ hasText: 'Epic 001' }).waitFor({ timeout: TIMEOUT });
   assert.equal(await statusText(), 'Epic 001 · 2/10');
 

@@ -14,11 +14,20 @@ export interface GitHubEndpoint {
   readonly apiUrl: string;
 }
 
-/** Reads the endpoint from the settings, for a workspace folder. */
-export function githubEndpoint(scope?: vscode.ConfigurationScope): GitHubEndpoint {
-  const config = vscode.workspace.getConfiguration('autopm.github', scope);
-  const enterprise = (config.get<string>('enterpriseUrl') ?? '').trim().replace(/\/+$/, '');
-  const apiUrl = (config.get<string>('apiUrl') ?? '').trim().replace(/\/+$/, '');
+/**
+ * A setting as the user set it, in their own settings only. The account's token goes to
+ * these addresses: a repository's `.vscode/settings.json` must not be able to send it
+ * elsewhere, so workspace and folder values are ignored.
+ */
+function userSetting(key: 'enterpriseUrl' | 'apiUrl'): string {
+  const inspected = vscode.workspace.getConfiguration('autopm.github').inspect<string>(key);
+  return (inspected?.globalValue ?? '').trim().replace(/\/+$/, '');
+}
+
+/** Reads the endpoint from the user's settings. */
+export function githubEndpoint(): GitHubEndpoint {
+  const enterprise = userSetting('enterpriseUrl');
+  const apiUrl = userSetting('apiUrl');
   if (enterprise) {
     const host = safeHost(enterprise) ?? 'github.com';
     return { providerId: 'github-enterprise', host, apiUrl: apiUrl || `${enterprise}/api/v3` };

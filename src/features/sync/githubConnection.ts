@@ -45,7 +45,7 @@ export async function connectToGitHub(
   auth: GitHubAuth,
   options: { readonly interactive: boolean; readonly version: string; readonly log: vscode.LogOutputChannel },
 ): Promise<ConnectionResult> {
-  const endpoint = githubEndpoint(folder.uri);
+  const endpoint = githubEndpoint();
   const lookup = await repositoryOf(folder, endpoint.host);
   if (!lookup.found) return { connected: false, reason: lookup.reason };
   const { owner, name } = lookup.repository;

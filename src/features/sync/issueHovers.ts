@@ -54,7 +54,7 @@ export class IssueHovers implements vscode.HoverProvider {
     if (number === undefined || !range) return undefined;
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
     if (!folder) return undefined;
-    const endpoint = githubEndpoint(folder.uri);
+    const endpoint = githubEndpoint();
     const repository = await this.repository(folder, endpoint.host);
     if (!repository || token.isCancellationRequested) return undefined;
     const session = await this.auth.silentSession(endpoint);

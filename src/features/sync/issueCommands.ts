@@ -63,6 +63,10 @@ async function gitHead(folder: FolderPlans): Promise<{ branch?: string; commit?:
 async function runIssueAction(services: SyncServices, arg: unknown, action: IssueAction): Promise<TaskIssueResult | undefined> {
   const entry = await chooseTask(services, arg, action);
   if (!entry) return undefined;
+  return services.queue ? services.queue.run(entry.folder.key, () => issueAction(services, entry, action)) : issueAction(services, entry, action);
+}
+
+async function issueAction(services: SyncServices, entry: TaskEntry, action: IssueAction): Promise<TaskIssueResult | undefined> {
   const { notifier, log, auth } = services;
   const label = taskLabel(entry.task);
   const connected = await connectToGitHub(entry.folder.folder, auth, { interactive: true, version: services.version, log });
@@ -145,6 +149,10 @@ async function runImport(services: SyncServices, arg: unknown): Promise<ImportRe
   if (!folder) return undefined;
   const source = await chooseSource(arg);
   if (!source) return undefined;
+  return services.queue ? services.queue.run(folder.key, () => importInto(services, folder, source)) : importInto(services, folder, source);
+}
+
+async function importInto(services: SyncServices, folder: FolderPlans, source: ImportSource): Promise<ImportResult | undefined> {
   const { notifier, log, auth } = services;
   const connected = await connectToGitHub(folder.folder, auth, { interactive: true, version: services.version, log });
   if (!connected.connected) {

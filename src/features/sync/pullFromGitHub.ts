@@ -28,7 +28,6 @@ const FOCUS_PULL_INTERVAL_MS = 2 * 60_000;
 export class GitHubPull extends Disposable {
   private readonly _onDidPull = this._register(new vscode.EventEmitter<PullEvent>());
   readonly onDidPull = this._onDidPull.event;
-  private readonly running = new Map<string, Promise<PullResult | undefined>>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private lastFocusPull = 0;
 
@@ -72,12 +71,14 @@ export class GitHubPull extends Disposable {
 
   /** One folder; undefined when it has never synced or could not connect. */
   pull(folder: FolderPlans, interactive: boolean): Promise<PullResult | undefined> {
-    const running = this.running.get(folder.key);
-    // A background pull waits for nobody: one is already under way.
-    if (running) return interactive ? running.then(() => this.pull(folder, interactive)) : running;
-    const run = this.run(folder, interactive).finally(() => this.running.delete(folder.key));
-    this.running.set(folder.key, run);
-    return run;
+    const queue = this.services.queue;
+    if (!queue) return this.run(folder, interactive);
+    // A background pull waits for nobody: the folder is busy with a sync, a pull or a close.
+    if (!interactive && queue.busy(folder.key)) {
+      this.services.log.info(`[Pull] ${folder.folder.name}: busy, not pulled in the background`);
+      return Promise.resolve(undefined);
+    }
+    return queue.run(folder.key, () => this.run(folder, interactive));
   }
 
   private async run(folder: FolderPlans, interactive: boolean): Promise<PullResult | undefined> {

@@ -15,10 +15,13 @@ import type { GitHubAuth } from './githubAuth';
 import { connectToGitHub } from './githubConnection';
 import { IssueHovers } from './issueHovers';
 import { registerIssueCommands } from './issueCommands';
+import { FolderQueue } from './folderQueue';
 import { GitHubPull } from './pullFromGitHub';
 import { WorkspacePlanAccess, WorkspaceSyncStateStore } from './workspaceSyncAccess';
 
 export interface SyncServices {
+  /** One GitHub operation at a time per folder: made by registerSync when not given. */
+  readonly queue?: FolderQueue;
   readonly workspace: PlanWorkspace;
   readonly editor: PlanEditor;
   readonly log: vscode.LogOutputChannel;
@@ -31,13 +34,16 @@ export interface SyncServices {
 /**
  * What the command takes: `{ folder, epicPath }` (CodeLens), a tree node holding an epic,
  * or nothing (a quick pick). `yes: true` skips the preview's question, for keybindings and
- * other extensions that have shown their own; a conflict with GitHub is still asked about.
+ * other extensions that have shown their own; on a workspace's first sync only together
+ * with `repository: 'owner/name'` naming the repository it goes to. A conflict with GitHub
+ * is still asked about.
  */
 interface SyncArgument {
   readonly folder?: unknown;
   readonly epicPath?: unknown;
   readonly epic?: { readonly path?: unknown };
   readonly yes?: unknown;
+  readonly repository?: unknown;
 }
 
 /** A finished sync, for the integration tests and whoever shows its result. */
@@ -67,17 +73,19 @@ export class EpicSync extends Disposable {
     super();
   }
 
-  sync(entry: EpicEntry, yes = false): Promise<SyncResult | undefined> {
+  sync(entry: EpicEntry, yes = false, repository?: string): Promise<SyncResult | undefined> {
     const key = `${entry.folder.key}#${entry.epic.path}`;
     let run = this.running.get(key);
     if (!run) {
-      run = this.run(entry, yes).finally(() => this.running.delete(key));
+      // The question and the run hold the folder: nothing else changes its sync state meanwhile.
+      const queued = this.services.queue ? this.services.queue.run(entry.folder.key, () => this.run(entry, yes, repository)) : this.run(entry, yes, repository);
+      run = queued.finally(() => this.running.delete(key));
       this.running.set(key, run);
     }
     return run;
   }
 
-  private async run(entry: EpicEntry, yes: boolean): Promise<SyncResult | undefined> {
+  private async run(entry: EpicEntry, yes: boolean, repository: string | undefined): Promise<SyncResult | undefined> {
     const { notifier, log, auth } = this.services;
     const folder = entry.folder;
     const title = entry.epic.title || entry.epic.id;
@@ -110,8 +118,9 @@ export class EpicSync extends Disposable {
       return this.finish(entry, preview, true);
     }
 
-    if (!yes) {
-      const firstSync = await isFirstSync(state);
+    const firstSync = await isFirstSync(state);
+    // `yes` answers the preview, but a first sync's repository only when the caller named it.
+    if (!yes || (firstSync && repository?.toLowerCase() !== `${owner}/${name}`.toLowerCase())) {
       const action = firstSync ? `Sync to ${owner}/${name}` : 'Sync';
       const question = firstSync
         ? `Sync ${title} to ${owner}/${name}? This workspace has not synced before: its issues will be created in ${owner}/${name}.`
@@ -229,7 +238,8 @@ export interface GitHubFeatures {
   readonly pull: GitHubPull;
 }
 
-export function registerSync(context: vscode.ExtensionContext, services: SyncServices): GitHubFeatures {
+export function registerSync(context: vscode.ExtensionContext, given: SyncServices): GitHubFeatures {
+  const services: SyncServices = { ...given, queue: given.queue ?? new FolderQueue() };
   const sync = new EpicSync(services);
   const pull = new GitHubPull(services);
   context.subscriptions.push(
@@ -260,8 +270,8 @@ export function registerSync(context: vscode.ExtensionContext, services: SyncSer
         entry = picked?.entry;
       }
       if (!entry) return undefined;
-      const yes = !!arg && typeof arg === 'object' && (arg as SyncArgument).yes === true;
-      return sync.sync(entry, yes);
+      const given = arg && typeof arg === 'object' ? (arg as SyncArgument) : {};
+      return sync.sync(entry, given.yes === true, typeof given.repository === 'string' ? given.repository : undefined);
     }),
   );
   registerIssueCommands(context, services);

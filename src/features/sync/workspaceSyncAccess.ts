@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { PlanChange, ReadText } from '../../core/edits';
 import { PlanEditError } from '../../core/edits';
@@ -69,7 +70,8 @@ export class WorkspaceSyncStateStore implements SyncStateStore {
   async save(text: string): Promise<void> {
     const directory = vscode.Uri.joinPath(this.uri, '..');
     await vscode.workspace.fs.createDirectory(directory);
-    const temporary = vscode.Uri.joinPath(directory, `.sync.json.${process.pid}.tmp`);
+    // A name of its own per save: two saves at once must not move each other's file.
+    const temporary = vscode.Uri.joinPath(directory, `.sync.json.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     await vscode.workspace.fs.writeFile(temporary, new TextEncoder().encode(text));
     await vscode.workspace.fs.rename(temporary, this.uri, { overwrite: true });
   }

@@ -501,3 +501,18 @@ export function applyChange(files: Map<string, string>, change: PlanChange): voi
     files.set(rename.to, text);
   }
 }
+
+/**
+ * Renames in an order that frees each new name before it is taken (`3.md → 4.md` before
+ * `2.md → 3.md`). A cycle cannot be done one file at a time and is refused.
+ */
+export function orderRenames(renames: readonly FileRename[]): FileRename[] {
+  const pending = [...renames];
+  const ordered: FileRename[] = [];
+  while (pending.length > 0) {
+    const next = pending.findIndex((r) => !pending.some((o) => o !== r && o.from === r.to));
+    if (next === -1) throw new PlanEditError(`Cannot rename ${pending.map((r) => `${r.from} → ${r.to}`).join(', ')}: the names go round in a circle; nothing was written.`);
+    ordered.push(pending.splice(next, 1)[0]);
+  }
+  return ordered;
+}

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { PlanChange, ReadText, TextEdit } from '../core/edits';
-import { applyEdits, PlanEditError } from '../core/edits';
+import { applyEdits, orderRenames, PlanEditError } from '../core/edits';
 import type { FolderPlans, PlanWorkspace } from './planWorkspace';
 import { decodeText, openDocument } from './vscodePlanFileSystem';
 
@@ -87,8 +87,11 @@ export class PlanEditor {
     }
     for (const create of change.creates) workspaceEdit.createFile(plans.uriOf(create.path), { contents: encoder.encode(create.text), overwrite: false });
 
-    // Every closed file must still hold the text the change was computed from, checked
-    // before anything is written, so a conflict leaves every file as it was.
+    // Every closed file must still hold the text the change was computed from, and every
+    // rename must be possible, checked before anything is written, so that a conflict
+    // leaves every file as it was.
+    const renames = orderRenames(change.renames);
+    await this.checkRenames(plans, renames);
     await this.checkUnchanged(plans, diskWrites);
     // The edit's ranges were computed from the buffers as they were; VS Code checks an edit
     // against the version the extension host knows when applyEdit is called. So the versions
@@ -114,7 +117,7 @@ export class PlanEditor {
     for (const document of toSave) await document.save();
     // Renames come last, once the files hold their new text: a rename in the same edit as
     // writes to the file's old name would leave the writes behind under that name.
-    if (change.renames.length > 0) await this.rename(plans, change.renames);
+    if (renames.length > 0) await this.rename(plans, renames);
 
     const changed = [...change.edits.map((e) => e.path), ...change.creates.map((c) => c.path), ...change.renames.flatMap((r) => [r.from, r.to])];
     if (changed.length > 0) {
@@ -125,16 +128,36 @@ export class PlanEditor {
     return changed;
   }
 
-  /** Renames through a workspace edit, so open editors follow their files; each checked on disk. */
+  /** Every rename's file exists, and its new name is free or being freed by another rename. */
+  private async checkRenames(plans: FolderPlans, renames: PlanChange['renames']): Promise<void> {
+    const leaving = new Set(renames.map((r) => r.from));
+    for (const rename of renames) {
+      if (!(await exists(plans.uriOf(rename.from)))) throw new PlanEditError(`Cannot rename ${rename.from}: it does not exist; nothing was written.`);
+      if (!leaving.has(rename.to) && (await exists(plans.uriOf(rename.to)))) {
+        throw new PlanEditError(`Cannot rename ${rename.from} to ${rename.to}: ${rename.to} already exists; nothing was written.`);
+      }
+    }
+  }
+
+  /**
+   * Renames in the order given (each new name freed before it is taken), through a
+   * workspace edit so open editors follow their files; each one checked on disk.
+   */
   private async rename(plans: FolderPlans, renames: PlanChange['renames']): Promise<void> {
     const edit = new vscode.WorkspaceEdit();
     for (const rename of renames) edit.renameFile(plans.uriOf(rename.from), plans.uriOf(rename.to), { overwrite: false });
     const applied = await vscode.workspace.applyEdit(edit);
     for (const rename of renames) {
-      if (await exists(plans.uriOf(rename.to))) continue;
-      if (!applied) throw new PlanConflictError(`VS Code could not rename ${rename.from} to ${rename.to}; its text was already written.`);
-      // The edit was accepted but left this file where it was: the file system does it.
-      await vscode.workspace.fs.rename(plans.uriOf(rename.from), plans.uriOf(rename.to), { overwrite: false });
+      const from = plans.uriOf(rename.from);
+      const to = plans.uriOf(rename.to);
+      const [fromThere, toThere] = [await exists(from), await exists(to)];
+      if (!fromThere && toThere) continue;
+      if (fromThere && !toThere) {
+        // The edit was refused or left this file where it was: the file system does it.
+        await vscode.workspace.fs.rename(from, to, { overwrite: false });
+        continue;
+      }
+      throw new PlanConflictError(`Could not rename ${rename.from} to ${rename.to}${applied ? '' : ' (VS Code refused the edit)'}; its text was already written.`);
     }
   }
 

@@ -8,6 +8,7 @@ import {
   applyEdits,
   attachIssueChange,
   formatYamlValue,
+  orderRenames,
   PlanEditError,
   renameAfterSyncChange,
   setFrontmatterFieldEdits,
@@ -218,5 +219,15 @@ describe('frontmatter fields', () => {
     assert.equal(formatYamlValue('a: b'), '"a: b"');
     assert.equal(formatYamlValue('plain words'), 'plain words');
     assert.equal(formatYamlValue(['001', 2]), '["001", 2]');
+  });
+});
+
+describe('orderRenames', () => {
+  test('frees each new name before it is taken, keeps independent renames in order, and refuses a circle', () => {
+    const r = (from: string, to: string) => ({ from, to });
+    assert.deepEqual(orderRenames([r('1.md', '2.md'), r('2.md', '3.md'), r('3.md', '4.md')]), [r('3.md', '4.md'), r('2.md', '3.md'), r('1.md', '2.md')]);
+    assert.deepEqual(orderRenames([r('001.md', '12.md'), r('002.md', '13.md')]), [r('001.md', '12.md'), r('002.md', '13.md')]);
+    assert.deepEqual(orderRenames([]), []);
+    assert.throws(() => orderRenames([r('1.md', '2.md'), r('2.md', '1.md')]), /go round in a circle/);
   });
 });

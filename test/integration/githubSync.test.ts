@@ -56,7 +56,7 @@ suite('GitHub sync in VS Code', () => {
     for (let i = 1; i <= 3; i++) server.seedIssue({ title: `Older issue ${i}` });
     accounts = new TestGitHubAccounts(server.token);
     disposables.push(vscode.authentication.registerAuthenticationProvider('github', 'GitHub (test)', accounts, { supportsMultipleAccounts: false }));
-    await vscode.workspace.getConfiguration('autopm.github').update('apiUrl', server.url, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('autopm.github').update('apiUrl', server.url, vscode.ConfigurationTarget.Global);
     // The harness turns git off; a user's VS Code has it on, and the repository comes from it.
     await vscode.workspace.getConfiguration('git').update('enabled', true, vscode.ConfigurationTarget.Workspace);
     await vscode.commands.executeCommand('git.openRepository', folderUri().fsPath);
@@ -65,6 +65,7 @@ suite('GitHub sync in VS Code', () => {
   suiteTeardown(async () => {
     disposables.forEach((d) => d.dispose());
     await vscode.workspace.getConfiguration('git').update('enabled', false, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('autopm.github').update('apiUrl', undefined, vscode.ConfigurationTarget.Global);
     await server.close();
   });
 
@@ -85,13 +86,16 @@ suite('GitHub sync in VS Code', () => {
       // Dialogs cannot be answered in a test: an unanswered question is a no.
       const result = await vscode.commands.executeCommand<SyncResult | undefined>(Commands.syncEpic, { folder: folderUri().toString(), epicPath: EPIC_001 });
       assert.equal(result, undefined);
+      // `yes` without naming the repository does not answer a first sync's question.
+      const unnamed = await vscode.commands.executeCommand<SyncResult | undefined>(Commands.syncEpic, { folder: folderUri().toString(), epicPath: EPIC_001, yes: true });
+      assert.equal(unnamed, undefined);
+      const wrong = await vscode.commands.executeCommand<SyncResult | undefined>(Commands.syncEpic, { folder: folderUri().toString(), epicPath: EPIC_001, yes: true, repository: 'someone/else' });
+      assert.equal(wrong, undefined);
     } finally {
       listening.dispose();
     }
-    assert.ok(
-      notices.some((m) => m === 'Sync Link Shortener Service to octo-org/planning? This workspace has not synced before: its issues will be created in octo-org/planning.'),
-      JSON.stringify(notices),
-    );
+    const question = 'Sync Link Shortener Service to octo-org/planning? This workspace has not synced before: its issues will be created in octo-org/planning.';
+    assert.equal(notices.filter((m) => m === question).length, 3, JSON.stringify(notices));
     assert.equal(server.writes(), 0);
     assert.ok(!(await readText(EPIC_001)).includes('(#'));
   });
@@ -105,7 +109,7 @@ suite('GitHub sync in VS Code', () => {
     const listening = notifier.onDidNotify((n) => notices.push(n.message));
     let result: SyncResult | undefined;
     try {
-      result = await vscode.commands.executeCommand<SyncResult | undefined>(Commands.syncEpic, { folder: folderUri().toString(), epicPath: EPIC_001, yes: true });
+      result = await vscode.commands.executeCommand<SyncResult | undefined>(Commands.syncEpic, { folder: folderUri().toString(), epicPath: EPIC_001, yes: true, repository: 'octo-org/planning' });
     } finally {
       listening.dispose();
     }
@@ -154,6 +158,11 @@ suite('GitHub sync in VS Code', () => {
       return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n---\n').replace(/&nbsp;/g, ' ');
     };
     const first = await hoverText();
+    // The same hover again: a conditional read, answered 304.
+    await hoverText();
+    const repeat = server.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/issues/${number}`)).at(-1);
+    assert.equal(repeat?.status, 304);
+    assert.ok(repeat?.headers['if-none-match'], 'the repeat read carried the ETag');
     assert.match(first, new RegExp(`\\*\\*\\[#${number}\\]\\(https://github\\.com/octo-org/planning/issues/${number}\\)\\*\\* Scaffold the Fastify service`));
     assert.match(first, /\$\(issue-closed\) Closed as completed on GitHub/);
     // Reopened on GitHub: the next hover says so (a conditional read that is no longer a 304).
@@ -171,12 +180,34 @@ suite('GitHub sync in VS Code', () => {
     assert.equal((await patch({ state: 'closed', state_reason: 'completed' })).status, 200);
   });
 
-  test('a second sync finds nothing to write and asks nothing', async () => {
-    const writes = server.writes();
-    const result = await vscode.commands.executeCommand<SyncResult | undefined>(Commands.syncEpic, { folder: folderUri().toString(), epicPath: EPIC_001 });
-    assert.equal(result?.outcome, 'done');
-    assert.equal(result.writes, 0);
-    assert.equal(server.writes(), writes);
+  test('a second sync finds nothing to write and asks nothing; an API address in the workspace settings is ignored', async () => {
+    // A repository's own settings must not be able to send the account's token elsewhere:
+    // VS Code refuses to write the setting there, so the file is written as a repository would.
+    const settings = fileUri('.vscode/settings.json');
+    const changed = new Promise<void>((resolve) => {
+      const listener = vscode.workspace.onDidChangeConfiguration(() => {
+        listener.dispose();
+        resolve();
+      });
+      setTimeout(resolve, 2000);
+    });
+    // The settings the suite wrote there (git turned on) stay.
+    const previous = await vscode.workspace.fs.readFile(settings);
+    const merged = { ...(JSON.parse(new TextDecoder().decode(previous)) as object), 'autopm.github.apiUrl': 'http://127.0.0.1:9', 'autopm.github.enterpriseUrl': 'http://127.0.0.1:9', 'editor.tabSize': 3 };
+    await vscode.workspace.fs.writeFile(settings, new TextEncoder().encode(JSON.stringify(merged)));
+    try {
+      await changed;
+      assert.equal(vscode.workspace.getConfiguration('editor').get('tabSize'), 3, 'VS Code read the workspace settings');
+      const writes = server.writes();
+      const reads = server.requests.length;
+      const result = await vscode.commands.executeCommand<SyncResult | undefined>(Commands.syncEpic, { folder: folderUri().toString(), epicPath: EPIC_001 });
+      assert.equal(result?.outcome, 'done', result?.message);
+      assert.equal(result.writes, 0);
+      assert.equal(server.writes(), writes);
+      assert.ok(server.requests.length > reads, 'the sync read from the address in the user settings');
+    } finally {
+      await vscode.workspace.fs.writeFile(settings, previous);
+    }
   });
 
   test('a directory epic: a 502 after GitHub made an issue is recovered by its marker, task files are renamed to their numbers, references follow', async () => {
@@ -198,7 +229,8 @@ suite('GitHub sync in VS Code', () => {
       const entry = workspace.findEpic(folderUri().toString(), SEARCH)!;
       assert.equal(entry.epic.tasks.find((t) => t.title === 'Search page')?.id, String(pageIssue.number));
       // Its dependencies still name the two tasks, by their numbers now.
-      assert.equal(entry.epic.tasks.find((t) => t.title === 'Search page')?.dependsOn.length, 2);
+      const numberOf = (title: string) => String(made.find((i) => i.title === title)!.number);
+      assert.deepEqual([...entry.epic.tasks.find((t) => t.title === 'Search page')!.dependsOn].sort(), [numberOf('Query API'), numberOf('Ranking')].sort());
     });
   });
 
@@ -284,6 +316,9 @@ suite('GitHub sync in VS Code', () => {
     assert.ok(synced && synced.outcome === 'done', synced?.message);
     assert.equal(synced.created.length, 0);
     assert.equal(server.issues().length, created);
+    // What a sync of an imported epic writes: its markers into the bodies, and labels; then nothing.
+    const again = await vscode.commands.executeCommand<SyncResult | undefined>(Commands.syncEpic, { folder: folderUri().toString(), epicPath: result.path, yes: true });
+    assert.equal(again?.writes, 0, JSON.stringify(again?.preview));
   });
 
   test('signed out, Sync asks silently first, then for a sign-in; without one it writes nothing and says why', async () => {

@@ -429,7 +429,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         const source = importSource(issue, values.label, values.milestone);
         const dir = resolve((issue !== undefined ? args[1] : args[0]) ?? '.');
         const index = await loadIndex(dir, roots, false);
-        return await importCommand(index, dir, { source, repo: values.repo, apiUrl: values['api-url'], json: values.json, verbose: values.verbose, version: VERSION, env: process.env }, io);
+        const abort = new AbortController();
+        const stop = () => abort.abort();
+        process.once('SIGINT', stop);
+        try {
+          return await importCommand(index, dir, { source, repo: values.repo, apiUrl: values['api-url'], json: values.json, verbose: values.verbose, version: VERSION, env: process.env, signal: abort.signal }, io);
+        } finally {
+          process.off('SIGINT', stop);
+        }
       }
       default:
         throw new UsageError(`Unknown command "${command}".`);

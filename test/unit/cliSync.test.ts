@@ -77,7 +77,9 @@ describe('autopm sync', () => {
     const before = readFileSync(join(root, EPIC), 'utf8');
     const result = await run(envFor(s), ...syncArgs(s, root, '--dry-run'));
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /11/);
+    assert.match(result.stdout, /^Create an issue for the epic$/m);
+    assert.match(result.stdout, /^Create an issue for T10 Runbook and dashboards$/m);
+    assert.match(result.stdout, /^11 issues to create, .* writes to octo-org\/planning/m);
     assert.equal(s.writes(), 0);
     assert.equal(readFileSync(join(root, EPIC), 'utf8'), before);
     assert.equal(existsSync(join(root, '.autopm', 'sync.json')), false);
@@ -104,8 +106,11 @@ describe('autopm sync', () => {
     assert.equal(state.repository, `${s.owner}/${s.repo}`);
 
     const writes = s.writes();
-    const second = await run(envFor(s), ...syncArgs(s, root));
+    const second = await run(envFor(s), ...syncArgs(s, root, '--verbose'));
     assert.equal(second.code, 0, second.stderr);
+    // --verbose logs every request, and never the token.
+    assert.match(second.stderr, /GET \/repos\/octo-org\/planning\/issues\/\d+ 304/);
+    assert.ok(!second.stdout.includes(s.token) && !second.stderr.includes(s.token));
     assert.match(second.stdout, /Up to date with .*: nothing to write\./);
     assert.equal(s.writes(), writes);
     assert.equal(readFileSync(join(root, EPIC), 'utf8'), after);

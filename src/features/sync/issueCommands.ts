@@ -86,8 +86,9 @@ async function issueAction(services: SyncServices, entry: TaskEntry, action: Iss
     { location: vscode.ProgressLocation.Notification, title: `${action === 'close' ? 'Closing' : 'Reopening'} the issue of ${label}…`, cancellable: true },
     (_progress, token) => {
       const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      return action === 'close' ? gitHead(entry.folder).then((head) => closeTaskIssue({ ...options, ...head, signal: controller.signal })) : reopenTaskIssue({ ...options, signal: controller.signal });
+      const cancelling = token.onCancellationRequested(() => controller.abort());
+      const run = action === 'close' ? gitHead(entry.folder).then((head) => closeTaskIssue({ ...options, ...head, signal: controller.signal })) : reopenTaskIssue({ ...options, signal: controller.signal });
+      return run.finally(() => cancelling.dispose());
     },
   );
   if (result.outcome === 'done') void notifier.info(result.message);
@@ -178,7 +179,7 @@ async function importInto(services: SyncServices, folder: FolderPlans, source: I
     { location: vscode.ProgressLocation.Notification, title: `Importing from ${connected.connection.fullName}…`, cancellable: true },
     (_progress, token) => {
       const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
+      const cancelling = token.onCancellationRequested(() => controller.abort());
       return importIssues({
         tracker: connected.connection.tracker,
         workspace: indexImportWorkspace(folder.index, fsOf, create),
@@ -186,7 +187,7 @@ async function importInto(services: SyncServices, folder: FolderPlans, source: I
         source,
         signal: controller.signal,
         log: (line) => log.info(`[Import] ${line}`),
-      });
+      }).finally(() => cancelling.dispose());
     },
   );
   if (result.outcome === 'done') {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../../common/lifecycle';
 import { createGitHubTracker } from '../../services/github/githubTracker';
 import type { PlanWorkspace } from '../../services/planWorkspace';
 import type { Tracker, TrackerIssue } from '../../services/tracker';
@@ -6,8 +7,8 @@ import type { GitHubAuth } from './githubAuth';
 import { githubEndpoint } from './githubAuth';
 import { repositoryOf } from './syncRepository';
 
-/** `#12`, and the number of an issue address (`…/issues/12`). */
-const ISSUE_REFERENCE = /#(\d+)\b|\/issues\/(\d+)\b/g;
+/** `#12`, and an issue address (`…/owner/name/issues/12`), which names its repository. */
+const ISSUE_REFERENCE = /#(\d+)\b|\/([\w.-]+)\/([\w.-]+)\/issues\/(\d+)\b/g;
 /** How long a folder's repository, as its git remote names it, is trusted. */
 const REPOSITORY_TTL_MS = 60_000;
 
@@ -22,7 +23,7 @@ interface Cached {
  * already has: a hover never asks anyone to sign in. Every hover asks again, conditionally,
  * so an unchanged issue costs GitHub a 304 and no rate limit.
  */
-export class IssueHovers implements vscode.HoverProvider {
+export class IssueHovers extends Disposable implements vscode.HoverProvider {
   private readonly issues = new Map<string, Cached>();
   private readonly repositories = new Map<string, { at: number; owner: string; name: string } | undefined>();
   private readonly trackers = new Map<string, Tracker>();
@@ -33,11 +34,14 @@ export class IssueHovers implements vscode.HoverProvider {
     private readonly version: string,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    super();
     // Another account may see other repositories: nothing known under the old one is kept.
-    auth.onDidChange(() => {
-      this.issues.clear();
-      this.trackers.clear();
-    });
+    this._register(
+      auth.onDidChange(() => {
+        this.issues.clear();
+        this.trackers.clear();
+      }),
+    );
   }
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
@@ -45,17 +49,20 @@ export class IssueHovers implements vscode.HoverProvider {
     const line = document.lineAt(position.line).text;
     let number: number | undefined;
     let range: vscode.Range | undefined;
+    let linked: { owner: string; name: string } | undefined;
     ISSUE_REFERENCE.lastIndex = 0;
     for (let match = ISSUE_REFERENCE.exec(line); match; match = ISSUE_REFERENCE.exec(line)) {
       if (position.character < match.index || position.character > match.index + match[0].length) continue;
-      number = Number(match[1] ?? match[2]);
+      number = Number(match[1] ?? match[4]);
+      linked = match[4] ? { owner: match[2], name: match[3] } : undefined;
       range = new vscode.Range(position.line, match.index, position.line, match.index + match[0].length);
     }
     if (number === undefined || !range) return undefined;
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
     if (!folder) return undefined;
     const endpoint = githubEndpoint();
-    const repository = await this.repository(folder, endpoint.host);
+    // An address names its own repository; `#12` means the folder's.
+    const repository = linked ?? (await this.repository(folder, endpoint.host));
     if (!repository || token.isCancellationRequested) return undefined;
     const session = await this.auth.silentSession(endpoint);
     if (!session || token.isCancellationRequested) return undefined;

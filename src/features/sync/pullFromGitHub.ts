@@ -30,6 +30,8 @@ export class GitHubPull extends Disposable {
   readonly onDidPull = this._onDidPull.event;
   private timer: ReturnType<typeof setInterval> | undefined;
   private lastFocusPull = 0;
+  /** What a background pull last told the user, per folder: the same news is not told again. */
+  private readonly lastNews = new Map<string, string>();
 
   constructor(private readonly services: SyncServices) {
     super();
@@ -65,6 +67,8 @@ export class GitHubPull extends Disposable {
     for (const folder of this.services.workspace.allFolders) {
       const result = await this.pull(folder, interactive);
       if (result) results.push(result);
+      // Cancel means the whole pull, not one folder of it.
+      if (result?.outcome === 'cancelled') break;
     }
     return results;
   }
@@ -115,12 +119,12 @@ export class GitHubPull extends Disposable {
     const result = interactive
       ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pulling from ${fullName}…`, cancellable: true }, (_p, token) => {
           const controller = new AbortController();
-          token.onCancellationRequested(() => controller.abort());
-          return pullWith(controller.signal);
+          const cancelling = token.onCancellationRequested(() => controller.abort());
+          return pullWith(controller.signal).finally(() => cancelling.dispose());
         })
       : await pullWith();
     this._onDidPull.fire({ folder: folder.key, result, background: !interactive });
-    this.report(result, interactive);
+    this.report(folder.key, result, interactive);
     return result;
   }
 
@@ -136,15 +140,24 @@ export class GitHubPull extends Disposable {
     return answer === keep ? 'plan' : answer === take ? 'tracker' : 'skip';
   }
 
-  private report(result: PullResult, interactive: boolean): void {
+  private report(folderKey: string, result: PullResult, interactive: boolean): void {
     const { notifier, log } = this.services;
-    if (result.outcome !== 'done') {
-      log.warn(`[Pull] ${result.message}`);
-      if (interactive || result.outcome === 'refused') void notifier.error(result.message);
+    const unresolved = result.outcome === 'done' ? result.conflicts.filter((c) => c.resolution === 'unresolved') : [];
+    // A timer or focus pull that would only repeat its last news logs it instead.
+    const news = `${result.outcome}|${result.outcome === 'done' ? unresolved.map((c) => c.number).join(',') : result.message}`;
+    const repeated = !interactive && this.lastNews.get(folderKey) === news;
+    if (!interactive) this.lastNews.set(folderKey, news);
+    if (result.outcome === 'cancelled') {
+      if (interactive) void notifier.info(result.message);
       return;
     }
-    const unresolved = result.conflicts.filter((c) => c.resolution === 'unresolved');
-    if (unresolved.length > 0) {
+    if (result.outcome !== 'done') {
+      log.warn(`[Pull] ${result.message}`);
+      if (interactive || (result.outcome === 'refused' && !repeated)) void notifier.error(result.message);
+      return;
+    }
+    if (unresolved.length > 0 && repeated) log.info(`[Pull] still changed on both sides: ${unresolved.map((c) => `#${c.number}`).join(', ')}`);
+    else if (unresolved.length > 0) {
       const names = unresolved.map((c) => `#${c.number} ${c.label}`).join(', ');
       void notifier.warn(`Changed both in the plan and on GitHub since the last sync, and left as they are: ${names}.`, 'Pull from GitHub').then((choice) => {
         if (choice) void vscode.commands.executeCommand('autopm.pullFromGitHub');

@@ -218,10 +218,16 @@ async function isFirstSync(state: WorkspaceSyncStateStore): Promise<boolean> {
   }
 }
 
+/** The token as an AbortSignal; the token's listener goes with the token when its progress ends. */
 function signalOf(token: vscode.CancellationToken): AbortSignal {
   const controller = new AbortController();
   if (token.isCancellationRequested) controller.abort();
-  token.onCancellationRequested(() => controller.abort());
+  else {
+    const listener = token.onCancellationRequested(() => {
+      listener.dispose();
+      controller.abort();
+    });
+  }
   return controller.signal;
 }
 
@@ -242,12 +248,14 @@ export function registerSync(context: vscode.ExtensionContext, given: SyncServic
   const services: SyncServices = { ...given, queue: given.queue ?? new FolderQueue() };
   const sync = new EpicSync(services);
   const pull = new GitHubPull(services);
+  const hovers = new IssueHovers(services.workspace, services.auth, services.version, services.log);
   context.subscriptions.push(
     sync,
     pull,
+    hovers,
     vscode.commands.registerCommand(Commands.pullFromGitHub, () => pull.pullAll(true)),
     // Only plan files answer: the provider asks the index first.
-    vscode.languages.registerHoverProvider({ language: 'markdown' }, new IssueHovers(services.workspace, services.auth, services.version, services.log)),
+    vscode.languages.registerHoverProvider({ language: 'markdown' }, hovers),
     vscode.commands.registerCommand(Commands.syncEpic, async (arg?: unknown) => {
       const { workspace } = services;
       await workspace.ready();

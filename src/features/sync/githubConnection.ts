@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import { GITHUB_LIMITS } from '../../core/sync/limits';
 import type { SyncLimits } from '../../core/sync/limits';
+import { parseSyncState } from '../../core/sync/syncState';
 import { createGitHubTracker } from '../../services/github/githubTracker';
 import type { Tracker } from '../../services/tracker';
 import type { GitHubAuth, GitHubEndpoint } from './githubAuth';
 import { githubEndpoint } from './githubAuth';
 import { repositoryOf } from './syncRepository';
+import { WorkspaceSyncStateStore } from './workspaceSyncAccess';
 
 /** A workspace folder's GitHub repository, reachable with the signed-in account. */
 export interface GitHubConnection {
@@ -36,8 +38,19 @@ function writeSpacing(): number | undefined {
   return Number.isInteger(ms) && ms >= 0 ? ms : undefined;
 }
 
+/** The repository `.autopm/sync.json` names, if it can be read. */
+async function recordedRepository(folder: vscode.WorkspaceFolder): Promise<string | undefined> {
+  try {
+    return parseSyncState(await new WorkspaceSyncStateStore(folder.uri).load()).repository;
+  } catch {
+    // A broken state file is reported by the engine, with its own words.
+    return undefined;
+  }
+}
+
 /**
- * Connects a folder to its repository: the git remote, then the account (asked for
+ * Connects a folder to its repository: the git remote (the one naming the repository the
+ * folder already syncs with, if any), then the account (asked for
  * interactively only when `interactive`: inside a command the user ran), then a tracker.
  */
 export async function connectToGitHub(
@@ -46,7 +59,7 @@ export async function connectToGitHub(
   options: { readonly interactive: boolean; readonly version: string; readonly log: vscode.LogOutputChannel },
 ): Promise<ConnectionResult> {
   const endpoint = githubEndpoint();
-  const lookup = await repositoryOf(folder, endpoint.host);
+  const lookup = await repositoryOf(folder, endpoint.host, await recordedRepository(folder));
   if (!lookup.found) return { connected: false, reason: lookup.reason };
   const { owner, name } = lookup.repository;
   let session: vscode.AuthenticationSession | undefined;

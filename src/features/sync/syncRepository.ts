@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { RemoteRepository } from '../../core/gitRemote';
-import { pickRemote } from '../../core/gitRemote';
+import { parseRemoteUrl, pickRemote } from '../../core/gitRemote';
 import type { GitApi, GitRepository } from '../../services/gitExtension';
 import { loadGitExtension } from '../../services/gitExtension';
 
@@ -13,7 +13,7 @@ export type RepositoryLookup =
  * extension knows them. Never a guess: several remotes with neither `origin` nor
  * `upstream`, or none on the host, is a reason to stop, in words the user can act on.
  */
-export async function repositoryOf(folder: vscode.WorkspaceFolder, host: string): Promise<RepositoryLookup> {
+export async function repositoryOf(folder: vscode.WorkspaceFolder, host: string, preferred?: string): Promise<RepositoryLookup> {
   let git;
   try {
     git = await loadGitExtension();
@@ -27,7 +27,12 @@ export async function repositoryOf(folder: vscode.WorkspaceFolder, host: string)
   if (!repository) return { found: false, reason: `${folder.name} is not in a git repository.` };
   const remotes = repository.state.remotes;
   if (remotes.length === 0) return { found: false, reason: `The git repository of ${folder.name} has no remote.` };
-  const picked = pickRemote(remotes, host);
+  // The repository the folder already syncs with, when one of its remotes names it.
+  const named = preferred === undefined ? undefined : remotes.find((r) => {
+    const parsed = parseRemoteUrl(r.fetchUrl ?? r.pushUrl ?? '');
+    return parsed !== undefined && parsed.host === host.toLowerCase() && `${parsed.owner}/${parsed.name}`.toLowerCase() === preferred.toLowerCase();
+  });
+  const picked = named ? { ...parseRemoteUrl(named.fetchUrl ?? named.pushUrl ?? '')!, remote: named.name } : pickRemote(remotes, host);
   if (!picked) {
     const names = remotes.map((r) => `${r.name} (${r.fetchUrl ?? r.pushUrl ?? 'no URL'})`).join(', ');
     return { found: false, reason: `No remote of ${folder.name} names one repository on ${host}: ${names}.` };

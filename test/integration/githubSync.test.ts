@@ -255,6 +255,34 @@ suite('GitHub sync in VS Code', () => {
     const changed = after.split('\n').map((l, i) => [l, lines[i]]).filter(([a, b]) => a !== b);
     assert.deepEqual(changed, [[lines[line].replace('- [ ]', '- [x]'), lines[line]]]);
 
+    // In the background, an epic with unsaved changes is not pulled.
+    const reopen = await fetch(`${server.url}/repos/octo-org/planning/issues/${number}`, {
+      method: 'PATCH',
+      headers: { authorization: `token ${server.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ state: 'open' }),
+    });
+    assert.equal(reopen.status, 200);
+    const document = await vscode.workspace.openTextDocument(fileUri(EPIC_001));
+    const editor = await vscode.window.showTextDocument(document);
+    const doneLine = lines[line].replace('- [ ]', '- [x]');
+    await eventually(() => assert.ok(document.getText().includes(doneLine), 'the document holds what the pull wrote'));
+    await editor.edit((b) => b.insert(new vscode.Position(document.lineCount - 1, 0), 'unsaved\n'));
+    const skipped = await pull.pullAll(false);
+    assert.deepEqual(skipped[0]?.changed ?? [], []);
+    assert.ok(document.getText().includes(doneLine), 'the buffer keeps Task 6 done');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.equal(document.isDirty, false);
+    await closeAllEditors();
+    // Put back as the plan has it.
+    const reclose = await fetch(`${server.url}/repos/octo-org/planning/issues/${number}`, {
+      method: 'PATCH',
+      headers: { authorization: `token ${server.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ state: 'closed', state_reason: 'completed' }),
+    });
+    assert.equal(reclose.status, 200);
+    // The pull that follows reads the changed issue once, finds it as the plan has it, and records it.
+    await pull.pullAll(false);
+
     const requestsBefore = server.requests.length;
     const again = await pull.pullAll(false);
     assert.equal(again[0].outcome, 'done');

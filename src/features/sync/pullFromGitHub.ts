@@ -100,10 +100,13 @@ export class GitHubPull extends Disposable {
       return undefined;
     }
     const { tracker, fullName } = connected.connection;
-    const plans = this.services.workspace
-      .epics()
-      .filter((e) => e.folder.key === folder.key)
-      .map((e) => new WorkspacePlanAccess(this.services.workspace, this.services.editor, folder.key, e.epic.path));
+    const epics = this.services.workspace.epics().filter((e) => e.folder.key === folder.key);
+    // In the background, an epic with unsaved changes is left alone: an edit made in its
+    // buffer would be recorded as pulled, and lost if the buffer is then discarded.
+    const dirty = new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.toString()));
+    const pullable = interactive ? epics : epics.filter((e) => ![e.epic.path, ...e.epic.tasks.map((t) => t.path)].some((p) => dirty.has(folder.uriOf(p).toString())));
+    for (const e of epics) if (!pullable.includes(e)) log.info(`[Pull] ${e.epic.id}: unsaved changes, not pulled in the background`);
+    const plans = pullable.map((e) => new WorkspacePlanAccess(this.services.workspace, this.services.editor, folder.key, e.epic.path));
     const pullWith = (signal?: AbortSignal) =>
       pullWorkspace({
         tracker,

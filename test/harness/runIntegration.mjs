@@ -51,7 +51,10 @@ const SUITES = {
     // the server then does not load.
     env: { AUTOPM_GITHUB_WRITE_INTERVAL_MS: '0', VSCODE_SKIP_BUILTIN_EXTENSIONS: 'vscode.github-authentication' },
     // AutoPM allowed to use that account, as a user allows it the first time it asks.
-    applicationStorage: { 'github-octocat': JSON.stringify([{ id: 'autopm.autopm', name: 'AutoPM', allowed: true }]) },
+    applicationStorage: {
+      'github-octocat': JSON.stringify([{ id: 'autopm.autopm', name: 'AutoPM', allowed: true }]),
+      'github-enterprise-octocat': JSON.stringify([{ id: 'autopm.autopm', name: 'AutoPM', allowed: true }]),
+    },
   },
 };
 

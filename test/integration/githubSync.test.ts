@@ -4,12 +4,13 @@
 // account is a GitHub authentication provider the test registers, as VS Code's own
 // GitHub sign-in would answer.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/common/commands';
 import type { SyncResult } from '../../src/services/sync/syncEngine';
 import { startGitHubServer } from '../servers/github/server';
 import type { GitHubServer } from '../servers/github/server';
-import { api, closeAllEditors, codeLensTitles, eventually, fileUri, folderUri, readText } from './helpers';
+import { api, children, closeAllEditors, codeLensTitles, eventually, fileUri, folderUri, readText } from './helpers';
 
 const EPIC_001 = 'epics/epic-001-link-shortener.md';
 const SEARCH = '.claude/epics/search/epic.md';
@@ -347,6 +348,58 @@ suite('GitHub sync in VS Code', () => {
     // What a sync of an imported epic writes: its markers into the bodies, and labels; then nothing.
     const again = await vscode.commands.executeCommand<SyncResult | undefined>(Commands.syncEpic, { folder: folderUri().toString(), epicPath: result.path, yes: true });
     assert.equal(again?.writes, 0, JSON.stringify(again?.preview));
+  });
+
+  test('from the tree: an epic node syncs its epic, a task node closes and reopens its issue, and the menus offer them where they apply', async () => {
+    const { explorer } = await api();
+    const epics = await children(explorer.epics);
+    const search = epics.find((e) => e.label.includes('search') || e.label.includes('Search'));
+    assert.ok(search && search.contextValue === 'epic', JSON.stringify(epics.map((e) => [e.label, e.contextValue])));
+    const result = await vscode.commands.executeCommand<SyncResult | undefined>(Commands.syncEpic, search.node);
+    assert.equal(result?.outcome, 'done', result?.message);
+    assert.equal(result.writes, 0);
+    const flatten = async (nodes: Awaited<ReturnType<typeof children>>): Promise<Awaited<ReturnType<typeof children>>> =>
+      (await Promise.all(nodes.map(async (n) => [n, ...(await flatten(await children(explorer.epics, n.node)))]))).flat();
+    const rows = await flatten(await children(explorer.epics, search.node));
+    const ranking = rows.find((r) => r.label.includes('Ranking'));
+    assert.ok(ranking, JSON.stringify(rows.map((r) => r.label)));
+    // The menus' `when` clauses read these: an open task with an issue offers Close.
+    assert.match(ranking.contextValue ?? '', /^task\.open.*\.linked/);
+    const number = server.issues().find((i) => i.title === 'Ranking')!.number;
+    const closed = await vscode.commands.executeCommand<{ outcome: string; message: string }>(Commands.closeIssue, ranking.node);
+    assert.equal(closed?.outcome, 'done', closed?.message);
+    assert.equal(server.issue(number)!.state, 'closed');
+    const reopened = await vscode.commands.executeCommand<{ outcome: string; message: string }>(Commands.reopenIssue, ranking.node);
+    assert.equal(reopened?.outcome, 'done', reopened?.message);
+    assert.equal(server.issue(number)!.state, 'open');
+  });
+
+  test('GitHub Enterprise: with its address in the user settings, the github-enterprise account and a remote on that host are used', async () => {
+    const host = new URL(server.url).host;
+    const enterprise = new TestGitHubAccounts(server.token);
+    const registration = vscode.authentication.registerAuthenticationProvider('github-enterprise', 'GitHub Enterprise (test)', enterprise, { supportsMultipleAccounts: false });
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: folderUri().fsPath, stdio: 'ignore' });
+    const config = vscode.workspace.getConfiguration('autopm.github');
+    try {
+      await config.update('enterpriseUrl', server.url, vscode.ConfigurationTarget.Global);
+      git('remote', 'set-url', 'origin', `http://${host}/octo-org/planning.git`);
+      const reads = server.requests.length;
+      const result = await eventually(async () => {
+        const synced = await vscode.commands.executeCommand<SyncResult | undefined>(Commands.syncEpic, { folder: folderUri().toString(), epicPath: EPIC_001 });
+        assert.equal(synced?.outcome, 'done', synced?.message);
+        return synced!;
+      }, 15000);
+      assert.equal(result.repository, 'octo-org/planning');
+      assert.ok(enterprise.asked.length > 0 && !enterprise.asked.some((a) => a.created), JSON.stringify(enterprise.asked));
+      assert.ok(server.requests.length > reads);
+    } finally {
+      git('remote', 'set-url', 'origin', 'https://github.com/octo-org/planning.git');
+      await config.update('enterpriseUrl', undefined, vscode.ConfigurationTarget.Global);
+      registration.dispose();
+      // The tests after this one need the git extension to see the remote back on github.com.
+      const repository = vscode.extensions.getExtension<{ getAPI(v: 1): { getRepository(uri: vscode.Uri): { state: { remotes: Array<{ fetchUrl?: string }> } } | null } }>('vscode.git')!.exports.getAPI(1).getRepository(folderUri());
+      await eventually(() => assert.match(repository?.state.remotes[0]?.fetchUrl ?? '', /github\.com/), 15000);
+    }
   });
 
   test('signed out, Sync asks silently first, then for a sign-in; without one it writes nothing and says why', async () => {

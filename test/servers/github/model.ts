@@ -1,12 +1,14 @@
 /**
  * The repository the local GitHub server holds: issues and pull requests (one number
- * sequence, as on GitHub), labels, comments, sub-issue links and blocked-by links.
+ * sequence, as on GitHub), labels, milestones (a number sequence of their own),
+ * comments, sub-issue links and blocked-by links.
  * Nothing here knows about HTTP; `routes.ts` turns requests into calls on it and
  * `render.ts` turns what it holds into GitHub's JSON.
  */
 
 export type IssueState = 'open' | 'closed';
 export type StateReason = 'completed' | 'not_planned' | 'reopened' | 'duplicate';
+export type MilestoneState = 'open' | 'closed';
 
 export interface StoredLabel {
   readonly id: number;
@@ -15,6 +17,31 @@ export interface StoredLabel {
   name: string;
   color: string;
   description: string | null;
+}
+
+export interface StoredMilestone {
+  /** GitHub's database id: large, and unrelated to the number. */
+  readonly id: number;
+  readonly nodeId: string;
+  /** What the API addresses it by (`/milestones/{number}`, `milestone` on an issue). */
+  readonly number: number;
+  title: string;
+  description: string | null;
+  state: MilestoneState;
+  dueOn: string | null;
+  readonly creator: string;
+  readonly createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+export interface SeedMilestone {
+  readonly state?: MilestoneState;
+  readonly description?: string | null;
+  /** ISO time, e.g. `2026-06-30T00:00:00Z`. */
+  readonly dueOn?: string | null;
+  readonly creator?: string;
+  readonly createdAt?: string;
 }
 
 export interface StoredComment {
@@ -40,6 +67,8 @@ export interface StoredIssue {
   /** Label names, in the case the label was created with. */
   labels: string[];
   assignees: string[];
+  /** The number of the milestone the issue is in, or null. */
+  milestone: number | null;
   readonly user: string;
   readonly createdAt: string;
   updatedAt: string;
@@ -61,6 +90,8 @@ export interface SeedIssue {
   readonly stateReason?: StateReason | null;
   readonly labels?: readonly string[];
   readonly assignees?: readonly string[];
+  /** The number of a milestone the repository has (see `seedMilestone`). */
+  readonly milestone?: number;
   readonly user?: string;
   readonly createdAt?: string;
   readonly updatedAt?: string;
@@ -94,12 +125,15 @@ export class RepositoryModel {
   /** Keyed by the lower-cased name: label names are unique regardless of case. */
   private readonly labelsByKey = new Map<string, StoredLabel>();
   private readonly commentList: StoredComment[] = [];
+  private readonly milestonesByNumber = new Map<number, StoredMilestone>();
   private lastNumber = 0;
+  private lastMilestoneNumber = 0;
   // Ids start far from any issue number and grow by uneven steps, so that code which
   // mixes up `id` and `number` fails here the way it fails on GitHub.
   private nextIssueId = 2_147_483_000 + 4_093;
   private nextLabelId = 6_012_345_000;
   private nextCommentId = 2_598_000_000;
+  private nextMilestoneId = 13_004_000;
 
   constructor(
     private readonly now: () => number,
@@ -137,6 +171,7 @@ export class RepositoryModel {
       stateReason: state === 'closed' ? (seed.stateReason ?? 'completed') : (seed.stateReason ?? null),
       labels: (seed.labels ?? []).map((name) => this.ensureLabelNamed(name).name),
       assignees: [...(seed.assignees ?? [])],
+      milestone: seed.milestone ?? null,
       user: seed.user ?? this.defaultUser,
       createdAt: created,
       updatedAt: seed.updatedAt ?? created,
@@ -158,8 +193,12 @@ export class RepositoryModel {
    * times have seconds precision, and a client compares them to notice changes).
    */
   touch(issue: StoredIssue): void {
-    const previous = Date.parse(issue.updatedAt);
-    issue.updatedAt = isoSeconds(Math.max(this.now(), previous + 1000));
+    issue.updatedAt = this.after(issue.updatedAt);
+  }
+
+  /** Now, or a second after `previous` when now is not later than that. */
+  private after(previous: string): string {
+    return isoSeconds(Math.max(this.now(), Date.parse(previous) + 1000));
   }
 
   // ---- labels -------------------------------------------------------------------
@@ -191,6 +230,53 @@ export class RepositoryModel {
    */
   ensureLabelNamed(name: string): StoredLabel {
     return this.label(name) ?? this.createLabel(name, 'ededed', null);
+  }
+
+  // ---- milestones ---------------------------------------------------------------
+
+  milestones(): StoredMilestone[] {
+    return [...this.milestonesByNumber.values()];
+  }
+
+  milestone(number: number): StoredMilestone | undefined {
+    return this.milestonesByNumber.get(number);
+  }
+
+  milestoneTitled(title: string): StoredMilestone | undefined {
+    return this.milestones().find((m) => m.title === title);
+  }
+
+  createMilestone(title: string, seed: SeedMilestone = {}): StoredMilestone {
+    const number = ++this.lastMilestoneNumber;
+    const id = this.nextMilestoneId;
+    this.nextMilestoneId += 2_311 + ((number * 613) % 89);
+    const created = seed.createdAt ?? isoSeconds(this.now());
+    const state = seed.state ?? 'open';
+    const milestone: StoredMilestone = {
+      id,
+      nodeId: `MI_kwDOAbCd${Buffer.from(String(id)).toString('base64url')}`,
+      number,
+      title,
+      description: seed.description ?? null,
+      state,
+      dueOn: seed.dueOn ?? null,
+      creator: seed.creator ?? this.defaultUser,
+      createdAt: created,
+      updatedAt: created,
+      closedAt: state === 'closed' ? created : null,
+    };
+    this.milestonesByNumber.set(number, milestone);
+    return milestone;
+  }
+
+  /** The issues and pull requests in the milestone: GitHub counts both in its totals. */
+  milestoneItems(milestone: StoredMilestone): StoredIssue[] {
+    return this.allIssues().filter((i) => i.milestone === milestone.number);
+  }
+
+  /** Marks a change of the milestone itself, as `touch` does for an issue. */
+  touchMilestone(milestone: StoredMilestone): void {
+    milestone.updatedAt = this.after(milestone.updatedAt);
   }
 
   // ---- comments -----------------------------------------------------------------

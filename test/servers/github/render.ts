@@ -1,10 +1,10 @@
 /**
- * GitHub's JSON for what the model holds, following the `issue`, `label`,
+ * GitHub's JSON for what the model holds, following the `issue`, `label`, `milestone`,
  * `issue-comment`, `full-repository` and `simple-user` schemas of GitHub's OpenAPI
  * description (as `@octokit/openapi-types` carries it). Fields a client could not tell
- * apart from their defaults (reactions, milestones, apps) are given empty values.
+ * apart from their defaults (reactions, apps) are given empty values.
  */
-import type { RepositoryModel, StoredComment, StoredIssue, StoredLabel } from './model';
+import type { RepositoryModel, StoredComment, StoredIssue, StoredLabel, StoredMilestone } from './model';
 
 export interface RenderContext {
   /** The API's base, e.g. `http://127.0.0.1:1234` (GitHub: `https://api.github.com`). */
@@ -56,6 +56,35 @@ export function renderLabel(ctx: RenderContext, label: StoredLabel): Record<stri
   };
 }
 
+/**
+ * A milestone as GitHub renders it, alone and as an issue's `milestone`. Its web address
+ * is `/{owner}/{repo}/milestone/{number}`, as GitHub's webhook examples show it (the
+ * OpenAPI example's `/milestones/v1.0` is not what github.com answers). The counts
+ * include pull requests, as GitHub's do.
+ */
+export function renderMilestone(ctx: RenderContext, milestone: StoredMilestone): Record<string, unknown> {
+  const url = `${repoApi(ctx)}/milestones/${milestone.number}`;
+  const items = ctx.model.milestoneItems(milestone);
+  return {
+    url,
+    html_url: `${ctx.htmlUrl}/${ctx.owner}/${ctx.repo}/milestone/${milestone.number}`,
+    labels_url: `${url}/labels`,
+    id: milestone.id,
+    node_id: milestone.nodeId,
+    number: milestone.number,
+    title: milestone.title,
+    description: milestone.description,
+    creator: renderUser(ctx, milestone.creator),
+    open_issues: items.filter((i) => i.state === 'open').length,
+    closed_issues: items.filter((i) => i.state === 'closed').length,
+    state: milestone.state,
+    created_at: milestone.createdAt,
+    updated_at: milestone.updatedAt,
+    due_on: milestone.dueOn,
+    closed_at: milestone.closedAt,
+  };
+}
+
 export function renderIssue(ctx: RenderContext, issue: StoredIssue): Record<string, unknown> {
   const { model } = ctx;
   const url = `${repoApi(ctx)}/issues/${issue.number}`;
@@ -64,6 +93,7 @@ export function renderIssue(ctx: RenderContext, issue: StoredIssue): Record<stri
   const blockers = model.blockedBy(issue);
   const blocked = model.blocking(issue);
   const parent = model.parentOf(issue);
+  const milestone = issue.milestone === null ? undefined : model.milestone(issue.milestone);
   const web = `${ctx.htmlUrl}/${ctx.owner}/${ctx.repo}/${issue.isPullRequest ? 'pull' : 'issues'}/${issue.number}`;
   const json: Record<string, unknown> = {
     url,
@@ -82,7 +112,7 @@ export function renderIssue(ctx: RenderContext, issue: StoredIssue): Record<stri
     locked: false,
     assignee: issue.assignees.length > 0 ? renderUser(ctx, issue.assignees[0]) : null,
     assignees: issue.assignees.map((login) => renderUser(ctx, login)),
-    milestone: null,
+    milestone: milestone ? renderMilestone(ctx, milestone) : null,
     comments: issue.comments,
     created_at: issue.createdAt,
     updated_at: issue.updatedAt,

@@ -7,9 +7,9 @@
  * `errors` for "Validation Failed", and "Invalid request.\n\n..." for bodies that do
  * not fit the endpoint's schema.
  */
-import { GitHubHttpError, MAX_DEPENDENCIES, MAX_SUB_ISSUE_DEPTH, MAX_SUB_ISSUES } from './model';
-import type { StateReason, StoredIssue } from './model';
-import { renderComment, renderIssue, renderLabel, renderRepository, renderUser } from './render';
+import { GitHubHttpError, MAX_DEPENDENCIES, MAX_SUB_ISSUE_DEPTH, MAX_SUB_ISSUES, isoSeconds } from './model';
+import type { MilestoneState, StateReason, StoredIssue, StoredMilestone } from './model';
+import { renderComment, renderIssue, renderLabel, renderMilestone, renderRepository, renderUser } from './render';
 import type { RenderContext, RepositoryFlags } from './render';
 
 export interface RouteRequest {
@@ -60,6 +60,11 @@ const repoRoutes: Route[] = [
   { method: 'GET', pattern: /^\/labels$/, docs: 'issues/labels#list-labels-for-a-repository', issues: false, handle: listLabels },
   { method: 'POST', pattern: /^\/labels$/, docs: 'issues/labels#create-a-label', issues: false, triage: true, handle: createLabel },
   { method: 'GET', pattern: /^\/labels\/([^/]+)$/, docs: 'issues/labels#get-a-label', issues: false, handle: getLabel },
+  // Milestones hold pull requests too, so they answer with issues turned off.
+  { method: 'GET', pattern: /^\/milestones$/, docs: 'issues/milestones#list-milestones', issues: false, handle: listMilestones },
+  { method: 'POST', pattern: /^\/milestones$/, docs: 'issues/milestones#create-a-milestone', issues: false, triage: true, handle: createMilestone },
+  { method: 'GET', pattern: /^\/milestones\/(\d+)$/, docs: 'issues/milestones#get-a-milestone', issues: false, handle: getMilestone },
+  { method: 'PATCH', pattern: /^\/milestones\/(\d+)$/, docs: 'issues/milestones#update-a-milestone', issues: false, triage: true, handle: updateMilestone },
   { method: 'GET', pattern: /^\/issues\/(\d+)\/labels$/, docs: 'issues/labels#list-labels-for-an-issue', issues: true, handle: listIssueLabels },
   { method: 'POST', pattern: /^\/issues\/(\d+)\/labels$/, docs: 'issues/labels#add-labels-to-an-issue', issues: true, triage: true, handle: addIssueLabels },
   { method: 'PUT', pattern: /^\/issues\/(\d+)\/labels$/, docs: 'issues/labels#set-labels-for-an-issue', issues: true, triage: true, handle: setIssueLabels },
@@ -280,6 +285,7 @@ function listIssues(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
     .split(',')
     .map((l) => l.trim().toLowerCase())
     .filter((l) => l !== '');
+  const inMilestone = milestoneFilter(env, q.get('milestone'));
   const sinceText = q.get('since');
   const since = sinceText === null ? undefined : Date.parse(sinceText);
   if (since !== undefined && Number.isNaN(since)) throw validationFailed([{ resource: 'Issue', field: 'since', code: 'invalid' }]);
@@ -290,10 +296,51 @@ function listIssues(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
     .allIssues()
     .filter((i) => state === 'all' || i.state === state)
     .filter((i) => wanted.every((w) => i.labels.some((l) => l.toLowerCase() === w)))
+    .filter(inMilestone)
     .filter((i) => since === undefined || Date.parse(i.updatedAt) >= since)
     // Ties (same second) fall back to the number, so pages never overlap or skip.
     .sort((a, b) => (direction === 'asc' ? key(a) - key(b) || a.number - b.number : key(b) - key(a) || b.number - a.number));
   return paged(env, req, items, issueJson(env));
+}
+
+/**
+ * The `milestone` filter of the issue list: a milestone's number, `*` for issues in any
+ * milestone, `none` for those in none. Anything else, a milestone's id included, is
+ * GitHub's "Validation Failed" on the field, with the value as it was sent.
+ */
+function milestoneFilter(env: RouteEnvironment, text: string | null): (issue: StoredIssue) => boolean {
+  if (text === null) return () => true;
+  if (text === '*') return (i) => i.milestone !== null;
+  if (text === 'none') return (i) => i.milestone === null;
+  if (!/^\d+$/.test(text) || !env.model.milestone(Number(text))) {
+    throw validationFailed([{ value: text, resource: 'Issue', field: 'milestone', code: 'invalid' }]);
+  }
+  return (i) => i.milestone === Number(text);
+}
+
+/**
+ * The `milestone` of an issue create or update: a milestone's number (the schema also
+ * takes it as a string), or null for none; undefined when the body has none. A number
+ * no milestone has is "Validation Failed" on the field.
+ */
+function optionalMilestone(env: RouteEnvironment, body: Record<string, unknown>): number | null | undefined {
+  if (!('milestone' in body) || body.milestone === undefined) return undefined;
+  const value = body.milestone;
+  if (value === null) return null;
+  if (typeof value !== 'number' && typeof value !== 'string') {
+    throw invalid(`Invalid property /milestone: \`${JSON.stringify(value)}\` is not of type \`string\`, \`integer\`, \`null\`.`);
+  }
+  const number = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(number) || !env.model.milestone(number)) {
+    throw validationFailed([{ value, resource: 'Issue', field: 'milestone', code: 'invalid' }]);
+  }
+  return number;
+}
+
+/** "Only users with push access can set the milestone … The milestone is silently dropped otherwise." */
+function canSetMilestone(env: RouteEnvironment): boolean {
+  const p = env.flags.permissions;
+  return p.push || p.maintain || p.admin;
 }
 
 function getIssue(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
@@ -312,7 +359,8 @@ function createIssue(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
   const text = optionalString(body, 'body', true);
   const labels = optionalStringList(body, 'labels');
   const assignees = optionalStringList(body, 'assignees');
-  const issue = env.model.createIssue({ title, body: text ?? null, labels, assignees, user: env.login });
+  const milestone = canSetMilestone(env) ? optionalMilestone(env, body) : undefined;
+  const issue = env.model.createIssue({ title, body: text ?? null, labels, assignees, milestone: milestone ?? undefined, user: env.login });
   return created(env, `/issues/${issue.number}`, renderIssue(env, issue));
 }
 
@@ -333,6 +381,7 @@ function updateIssue(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
   }
   const labels = optionalStringList(body, 'labels');
   const assignees = optionalStringList(body, 'assignees');
+  const milestone = canSetMilestone(env) ? optionalMilestone(env, body) : undefined;
   if (title === null || title === '') throw validationFailed([{ resource: 'Issue', code: 'missing_field', field: 'title' }]);
 
   const before = JSON.stringify(issue);
@@ -341,6 +390,7 @@ function updateIssue(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
   if (text !== undefined) issue.body = text;
   if (labels !== undefined) issue.labels = dedupe(labels.map((name) => env.model.ensureLabelNamed(name).name));
   if (assignees !== undefined) issue.assignees = dedupe(assignees);
+  if (milestone !== undefined) issue.milestone = milestone;
   const nextState = state ?? issue.state;
   if (nextState === 'closed') {
     // Closing without a reason closes as completed; a reason alone changes the reason.
@@ -441,6 +491,99 @@ function removeIssueLabel(env: RouteEnvironment, req: RouteRequest): RouteAnswer
   issue.labels = issue.labels.filter((l) => l.toLowerCase() !== name);
   env.model.touch(issue);
   return { status: 200, body: issue.labels.map((l) => renderLabel(env, env.model.label(l)!)) };
+}
+
+// ---- milestones ------------------------------------------------------------------------
+
+function milestoneOr404(env: RouteEnvironment, numberText: string): StoredMilestone {
+  const milestone = env.model.milestone(Number(numberText));
+  if (!milestone) throw notFound();
+  return milestone;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], field: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw validationFailed([{ resource: 'Milestone', field, code: 'invalid' }]);
+  return value as T;
+}
+
+/** An optional `due_on`: an ISO 8601 time, or null for none. */
+function optionalDueOn(body: Record<string, unknown>): string | null | undefined {
+  const text = optionalString(body, 'due_on', true);
+  if (text === undefined || text === null) return text;
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) throw validationFailed([{ resource: 'Milestone', code: 'invalid', field: 'due_on' }]);
+  return isoSeconds(at);
+}
+
+function listMilestones(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const q = req.query;
+  const state = oneOf(q.get('state') ?? 'open', ['open', 'closed', 'all'] as const, 'state');
+  const sort = oneOf(q.get('sort') ?? 'due_on', ['due_on', 'completeness'] as const, 'sort');
+  const direction = oneOf(q.get('direction') ?? 'asc', ['asc', 'desc'] as const, 'direction');
+  const key = (m: StoredMilestone): number => {
+    if (sort === 'due_on') return m.dueOn === null ? Number.POSITIVE_INFINITY : Date.parse(m.dueOn);
+    const items = env.model.milestoneItems(m);
+    return items.length === 0 ? 0 : items.filter((i) => i.state === 'closed').length / items.length;
+  };
+  const items = env.model
+    .milestones()
+    .filter((m) => state === 'all' || m.state === state)
+    // Undated milestones come after dated ones; ties go by number, so pages never overlap.
+    .sort((a, b) => {
+      const [ka, kb] = [key(a), key(b)];
+      const order = ka === kb ? 0 : ka < kb ? -1 : 1;
+      return (direction === 'asc' ? order : -order) || a.number - b.number;
+    });
+  return paged(env, req, items, (m) => renderMilestone(env, m));
+}
+
+function getMilestone(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  return { status: 200, body: renderMilestone(env, milestoneOr404(env, req.params[0])) };
+}
+
+function milestoneState(body: Record<string, unknown>): MilestoneState | undefined {
+  const state = optionalString(body, 'state');
+  if (state !== undefined && state !== 'open' && state !== 'closed') {
+    throw invalid(`Invalid property /state: \`${JSON.stringify(state)}\` is not one of \`["open", "closed"]\`.`);
+  }
+  return state;
+}
+
+function createMilestone(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const body = bodyObject(req.body);
+  if (!('title' in body) || body.title === null) throw invalid('"title" wasn\'t supplied.');
+  const title = optionalString(body, 'title')!;
+  const state = milestoneState(body);
+  const description = optionalString(body, 'description', true);
+  const dueOn = optionalDueOn(body);
+  if (title.trim() === '') throw validationFailed([{ resource: 'Milestone', code: 'missing_field', field: 'title' }]);
+  if (env.model.milestoneTitled(title)) throw validationFailed([{ resource: 'Milestone', code: 'already_exists', field: 'title' }]);
+  const milestone = env.model.createMilestone(title, { state, description, dueOn, creator: env.login });
+  return created(env, `/milestones/${milestone.number}`, renderMilestone(env, milestone));
+}
+
+function updateMilestone(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const milestone = milestoneOr404(env, req.params[0]);
+  const body = bodyObject(req.body);
+  // Not nullable: a null title is refused as not a string.
+  const title = optionalString(body, 'title') as string | undefined;
+  const state = milestoneState(body);
+  const description = optionalString(body, 'description', true);
+  const dueOn = optionalDueOn(body);
+  if (title !== undefined && title.trim() === '') throw validationFailed([{ resource: 'Milestone', code: 'missing_field', field: 'title' }]);
+  const clash = title === undefined ? undefined : env.model.milestoneTitled(title);
+  if (clash && clash.number !== milestone.number) throw validationFailed([{ resource: 'Milestone', code: 'already_exists', field: 'title' }]);
+
+  const before = JSON.stringify(milestone);
+  const wasOpen = milestone.state === 'open';
+  if (title !== undefined) milestone.title = title;
+  if (state !== undefined) milestone.state = state;
+  if (description !== undefined) milestone.description = description;
+  if (dueOn !== undefined) milestone.dueOn = dueOn;
+  if (JSON.stringify(milestone) !== before) env.model.touchMilestone(milestone);
+  if (wasOpen && milestone.state === 'closed') milestone.closedAt = milestone.updatedAt;
+  else if (!wasOpen && milestone.state === 'open') milestone.closedAt = null;
+  return { status: 200, body: renderMilestone(env, milestone) };
 }
 
 // ---- comments ------------------------------------------------------------------------

@@ -12,12 +12,12 @@ import type { AddressInfo } from 'node:net';
 import { FaultRules } from './faults';
 import type { Fault, FaultInjector, FaultKind } from './faults';
 import { GitHubHttpError, RepositoryModel, isoSeconds } from './model';
-import type { SeedIssue, StoredComment, StoredIssue, StoredLabel } from './model';
+import type { SeedIssue, SeedMilestone, StoredComment, StoredIssue, StoredLabel, StoredMilestone } from './model';
 import { getAuthenticatedUser, routeRepositoryRequest } from './routes';
 import type { RouteAnswer, RouteEnvironment } from './routes';
 
 export type { Fault, FaultHandle, FaultInjector, FaultKind, FaultRule } from './faults';
-export type { IssueState, SeedIssue, StateReason, StoredComment, StoredIssue, StoredLabel } from './model';
+export type { IssueState, MilestoneState, SeedIssue, SeedMilestone, StateReason, StoredComment, StoredIssue, StoredLabel, StoredMilestone } from './model';
 export { MAX_DEPENDENCIES, MAX_SUB_ISSUES } from './model';
 
 export interface RepositoryPermissions {
@@ -80,10 +80,19 @@ export interface GitHubServer {
   pullRequests(): StoredIssue[];
   issue(number: number): StoredIssue | undefined;
   labels(): StoredLabel[];
+  /** The repository's milestones as they are now, by number. */
+  milestones(): StoredMilestone[];
+  milestone(number: number): StoredMilestone | undefined;
   comments(number: number): StoredComment[];
+  /** An issue; its `milestone`, when given, must be the number of a seeded milestone. */
   seedIssue(seed?: SeedIssue): StoredIssue;
   seedPullRequest(seed?: SeedIssue): StoredIssue;
   seedLabel(name: string, options?: { readonly color?: string; readonly description?: string }): StoredLabel;
+  /**
+   * A milestone, open unless told, created by the signed-in user; milestones are
+   * numbered 1, 2, … apart from issues. Put issues in it with `seedIssue({ milestone })`.
+   */
+  seedMilestone(title: string, options?: SeedMilestone): StoredMilestone;
   /** Links `child` under `parent` (both numbers) without going through the API or its checks. */
   seedSubIssue(parent: number, child: number): void;
   /** Records that `blocker` blocks `number` (both numbers), without the API or its checks. */
@@ -375,6 +384,10 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const copy = <T>(value: T): T => structuredClone(value);
+  const seedWith = (seed: SeedIssue, isPullRequest: boolean): StoredIssue => {
+    if (seed.milestone !== undefined && !model.milestone(seed.milestone)) throw new Error(`The test repository has no milestone ${seed.milestone}.`);
+    return copy(model.createIssue(seed, isPullRequest));
+  };
   const mustIssue = (number: number): StoredIssue => {
     const issue = model.issue(number);
     if (!issue) throw new Error(`The test repository has no #${number}.`);
@@ -395,12 +408,21 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
       return issue ? copy(issue) : undefined;
     },
     labels: () => model.labels().map(copy),
+    milestones: () => model.milestones().map(copy),
+    milestone: (number) => {
+      const milestone = model.milestone(number);
+      return milestone ? copy(milestone) : undefined;
+    },
     comments: (number) => model.comments(number).map(copy),
-    seedIssue: (seed = {}) => copy(model.createIssue(seed)),
-    seedPullRequest: (seed = {}) => copy(model.createIssue({ title: 'A pull request', ...seed }, true)),
+    seedIssue: (seed = {}) => seedWith(seed, false),
+    seedPullRequest: (seed = {}) => seedWith({ title: 'A pull request', ...seed }, true),
     seedLabel: (name, labelOptions = {}) => {
       if (model.label(name)) throw new Error(`The test repository already has a label "${name}".`);
       return copy(model.createLabel(name, labelOptions.color ?? 'ededed', labelOptions.description ?? null));
+    },
+    seedMilestone: (title, milestoneOptions = {}) => {
+      if (model.milestoneTitled(title)) throw new Error(`The test repository already has a milestone "${title}".`);
+      return copy(model.createMilestone(title, milestoneOptions));
     },
     seedSubIssue: (parent, child) => {
       const p = mustIssue(parent);

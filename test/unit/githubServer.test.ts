@@ -243,6 +243,130 @@ describe('labels', () => {
   });
 });
 
+describe('milestones', () => {
+  test('a milestone has its own numbers, a large id, GitHub\'s addresses and the creator; a second of the same title is 422 already_exists', async (t) => {
+    const { server, octokit, repo } = await serve(t, { login: 'mona' });
+    server.seedIssue({ title: 'An issue first, so numbers of the two kinds differ' });
+    const made = await octokit.rest.issues.createMilestone({ ...repo, title: 'v1.0', description: 'First release', due_on: '2026-06-30T00:00:00Z' });
+    assert.equal(made.status, 201);
+    assert.equal(made.headers.location, `${server.url}/repos/octo-org/planning/milestones/1`);
+    const m = made.data;
+    assert.equal(m.number, 1);
+    assert.ok(m.id > 1_000_000 && m.id !== m.number);
+    assert.match(m.node_id, /^MI_/);
+    assert.equal(m.url, `${server.url}/repos/octo-org/planning/milestones/1`);
+    assert.equal(m.html_url, 'https://github.com/octo-org/planning/milestone/1');
+    assert.equal(m.labels_url, `${server.url}/repos/octo-org/planning/milestones/1/labels`);
+    assert.equal(m.creator?.login, 'mona');
+    assert.deepEqual([m.title, m.description, m.state, m.due_on, m.closed_at, m.open_issues, m.closed_issues], ['v1.0', 'First release', 'open', '2026-06-30T00:00:00Z', null, 0, 0]);
+    assert.match(m.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    // Every field the OpenAPI schema requires, in GitHub's order.
+    assert.deepEqual(Object.keys(m), ['url', 'html_url', 'labels_url', 'id', 'node_id', 'number', 'title', 'description', 'creator', 'open_issues', 'closed_issues', 'state', 'created_at', 'updated_at', 'due_on', 'closed_at']);
+    assert.deepEqual((await octokit.rest.issues.getMilestone({ ...repo, milestone_number: 1 })).data, m);
+
+    const again = await refusal(octokit.rest.issues.createMilestone({ ...repo, title: 'v1.0' }));
+    assert.deepEqual([again.status, again.message, again.data.errors], [422, 'Validation Failed', [{ resource: 'Milestone', code: 'already_exists', field: 'title' }]]);
+    const untitled = await refusal(octokit.request('POST /repos/{owner}/{repo}/milestones', { ...repo, description: 'x' } as unknown as { owner: string; repo: string; title: string }));
+    assert.deepEqual([untitled.status, untitled.message], [422, 'Invalid request.\n\n"title" wasn\'t supplied.']);
+    assert.equal((await refusal(octokit.rest.issues.getMilestone({ ...repo, milestone_number: 2 }))).status, 404);
+    assert.equal((await refusal(octokit.rest.issues.getMilestone({ ...repo, milestone_number: m.id }))).status, 404, 'the id is not the number');
+    assert.deepEqual(server.milestones().map((x) => x.title), ['v1.0']);
+    const readOnly = await serve(t, { permissions: { push: false, triage: false } });
+    assert.equal((await refusal(readOnly.octokit.rest.issues.createMilestone({ ...readOnly.repo, title: 'x' }))).status, 403);
+  });
+
+  test('the list is the open ones unless told, by due date with undated ones last, paged with link headers', async (t) => {
+    const { server, octokit, repo } = await serve(t, { perPageMax: 2 });
+    server.seedMilestone('Someday');
+    server.seedMilestone('June', { dueOn: '2026-06-30T00:00:00Z' });
+    server.seedMilestone('Done', { state: 'closed', dueOn: '2026-01-31T00:00:00Z' });
+    server.seedMilestone('May', { dueOn: '2026-05-31T00:00:00Z' });
+    const first = await octokit.rest.issues.listMilestones({ ...repo });
+    assert.deepEqual(first.data.map((m) => m.title), ['May', 'June']);
+    assert.match(first.headers.link ?? '', new RegExp(`<${server.url}/repositories/\\d+/milestones\\?page=2>; rel="next"`));
+    const titles = async (params: Record<string, unknown>): Promise<string[]> =>
+      (await octokit.paginate(octokit.rest.issues.listMilestones, { ...repo, ...params })).map((m) => m.title);
+    assert.deepEqual(await titles({}), ['May', 'June', 'Someday']);
+    assert.deepEqual(await titles({ state: 'closed' }), ['Done']);
+    assert.deepEqual(await titles({ state: 'all' }), ['Done', 'May', 'June', 'Someday']);
+    assert.deepEqual(await titles({ state: 'all', direction: 'desc' }), ['Someday', 'June', 'May', 'Done']);
+    const closed = server.milestones().find((m) => m.title === 'Done')!;
+    assert.ok(closed.closedAt);
+  });
+
+  test('PATCH edits a milestone: closing sets closed_at, reopening clears it, updated_at moves; an unknown number is 404', async (t) => {
+    const { octokit, repo } = await serve(t);
+    const made = (await octokit.rest.issues.createMilestone({ ...repo, title: 'Beta' })).data;
+    const closed = (await octokit.rest.issues.updateMilestone({ ...repo, milestone_number: 1, state: 'closed', title: 'Beta 1' })).data;
+    assert.deepEqual([closed.title, closed.state], ['Beta 1', 'closed']);
+    assert.equal(closed.closed_at, closed.updated_at);
+    assert.ok(Date.parse(closed.updated_at) > Date.parse(made.updated_at));
+    const reopened = (await octokit.rest.issues.updateMilestone({ ...repo, milestone_number: 1, state: 'open', description: 'again' })).data;
+    assert.deepEqual([reopened.state, reopened.closed_at, reopened.description], ['open', null, 'again']);
+    await octokit.rest.issues.createMilestone({ ...repo, title: 'GA' });
+    const clash = await refusal(octokit.rest.issues.updateMilestone({ ...repo, milestone_number: 1, title: 'GA' }));
+    assert.deepEqual([clash.status, clash.data.errors], [422, [{ resource: 'Milestone', code: 'already_exists', field: 'title' }]]);
+    assert.equal((await refusal(octokit.rest.issues.updateMilestone({ ...repo, milestone_number: 7, title: 'x' }))).status, 404);
+  });
+
+  test('an issue carries its milestone as GitHub renders it, or null; create and update take the number, null clears, an unknown one is 422', async (t) => {
+    const { server, octokit, repo } = await serve(t);
+    const v1 = (await octokit.rest.issues.createMilestone({ ...repo, title: 'v1.0' })).data;
+    const plain = (await octokit.rest.issues.create({ ...repo, title: 'Outside' })).data;
+    assert.equal(plain.milestone, null);
+    const inside = (await octokit.rest.issues.create({ ...repo, title: 'Inside', milestone: v1.number })).data;
+    assert.deepEqual({ ...inside.milestone, updated_at: undefined, open_issues: undefined }, { ...v1, updated_at: undefined, open_issues: undefined });
+    assert.equal(inside.milestone?.open_issues, 1);
+    server.seedPullRequest({ title: 'A fix', milestone: v1.number, state: 'closed' });
+    const moved = (await octokit.rest.issues.update({ ...repo, issue_number: plain.number, milestone: v1.number })).data;
+    assert.equal(moved.milestone?.number, v1.number);
+    assert.ok(Date.parse(moved.updated_at) > Date.parse(plain.updated_at));
+    // Pull requests count, as on GitHub.
+    assert.deepEqual([moved.milestone?.open_issues, moved.milestone?.closed_issues], [2, 1]);
+    const cleared = (await octokit.rest.issues.update({ ...repo, issue_number: plain.number, milestone: null })).data;
+    assert.equal(cleared.milestone, null);
+    assert.equal(server.issue(plain.number)!.milestone, null);
+
+    const unknown = await refusal(octokit.rest.issues.create({ ...repo, title: 'Nowhere', milestone: 9 }));
+    assert.deepEqual([unknown.status, unknown.message, unknown.data.errors], [422, 'Validation Failed', [{ value: 9, resource: 'Issue', field: 'milestone', code: 'invalid' }]]);
+    const byId = await refusal(octokit.rest.issues.update({ ...repo, issue_number: inside.number, milestone: v1.id }));
+    assert.equal(byId.status, 422, 'the id in place of the number');
+    assert.equal(server.issue(inside.number)!.milestone, v1.number, 'a refused update changes nothing');
+    assert.equal(server.issues().length, 2);
+  });
+
+  test('without push access a milestone on create or update is dropped silently, as GitHub documents', async (t) => {
+    const { server, octokit, repo } = await serve(t, { permissions: { push: false, triage: true } });
+    server.seedMilestone('v1.0');
+    const made = (await octokit.rest.issues.create({ ...repo, title: 'Triaged', milestone: 1 })).data;
+    assert.equal(made.milestone, null);
+    assert.equal((await octokit.rest.issues.update({ ...repo, issue_number: made.number, milestone: 1 })).data.milestone, null);
+  });
+
+  test('the issue list filters by milestone number, * for any and none for none; anything else, the id too, is 422 on the field', async (t) => {
+    const { server, octokit, repo } = await serve(t);
+    const backlog = server.seedMilestone('Backlog');
+    const v1 = server.seedMilestone('v1.0');
+    server.seedIssue({ title: 'a', milestone: v1.number });
+    server.seedIssue({ title: 'b', milestone: backlog.number });
+    server.seedIssue({ title: 'c', milestone: v1.number, state: 'closed' });
+    server.seedIssue({ title: 'd' });
+    const titles = async (params: Record<string, unknown>): Promise<string[]> =>
+      (await octokit.rest.issues.listForRepo({ ...repo, state: 'all', direction: 'asc', ...params })).data.map((i) => i.title);
+    assert.deepEqual(await titles({ milestone: String(v1.number) }), ['a', 'c']);
+    assert.deepEqual(await titles({ milestone: String(v1.number), state: 'open' }), ['a']);
+    assert.deepEqual(await titles({ milestone: '*' }), ['a', 'b', 'c']);
+    assert.deepEqual(await titles({ milestone: 'none' }), ['d']);
+    const listed = (await octokit.rest.issues.listForRepo({ ...repo, milestone: String(backlog.number) })).data;
+    assert.equal(listed[0].milestone?.title, 'Backlog');
+    for (const value of [String(v1.id), '7', 'v1.0']) {
+      const refused = await refusal(octokit.rest.issues.listForRepo({ ...repo, milestone: value }));
+      assert.deepEqual([refused.status, refused.message, refused.data.errors], [422, 'Validation Failed', [{ value, resource: 'Issue', field: 'milestone', code: 'invalid' }]], value);
+    }
+    assert.throws(() => server.seedIssue({ milestone: 9 }), /no milestone 9/);
+  });
+});
+
 describe('comments', () => {
   test('a comment is created and listed, and counted on its issue', async (t) => {
     const { server, octokit, repo } = await serve(t);

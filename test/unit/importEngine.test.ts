@@ -23,7 +23,7 @@ import { importIssues, nodeImportWorkspace } from '../../src/services/sync/impor
 import { NodePlanAccess, NodeSyncStateStore } from '../../src/services/sync/nodeSyncAccess';
 import type { SyncResult } from '../../src/services/sync/syncEngine';
 import { runSync } from '../../src/services/sync/syncEngine';
-import type { Tracker, TrackerIssue } from '../../src/services/tracker';
+import type { Tracker } from '../../src/services/tracker';
 import { startGitHubServer } from '../servers/github/server';
 import type { GitHubServer } from '../servers/github/server';
 import { examplesDir, fixturesDir } from './helpers';
@@ -331,25 +331,46 @@ describe('import, the rest', { concurrency: true }, () => {
     assert.match(elsewhere.message, /belongs to acme\/elsewhere/);
   });
 
-  test('issues of a milestone, as a tracker that has milestones lists them', async (t) => {
+  test('issues of a milestone, by its title in any case or by its number: the epic has exactly the milestone\'s issues', async (t) => {
+    /** Two milestones, so that numbers are not all 1; in v1.0 two issues and a pull request, others outside. */
+    const seedMilestones = (s: GitHubServer) => {
+      const backlog = s.seedMilestone('Backlog');
+      const v1 = s.seedMilestone('v1.0', { dueOn: '2026-06-30T00:00:00Z' });
+      s.seedIssue({ title: 'Not in it' });
+      const api = s.seedIssue({ title: 'Ship the API', milestone: v1.number }).number;
+      s.seedIssue({ title: 'In the backlog', milestone: backlog.number });
+      s.seedPullRequest({ title: 'A pull request in it', milestone: v1.number });
+      const docs = s.seedIssue({ title: 'Ship the docs', state: 'closed', milestone: v1.number }).number;
+      s.seedBlockedBy(api, docs);
+      return { v1, api, docs };
+    };
+    for (const [layout, asked] of [
+      ['directory', 'V1.0'],
+      ['single-file', 'by number'],
+    ] as const) {
+      const h = await harness(t, layout);
+      const { v1, api, docs } = seedMilestones(h.server);
+      const source = { kind: 'milestone', milestone: asked === 'by number' ? v1.number : asked } as const;
+      const result = await h.import({ source });
+      assert.equal(result.outcome, 'done', result.message);
+      assert.equal(mutating(h.server), 0, 'an import writes nothing to GitHub');
+      assert.match(result.message, /^Imported the milestone “v1\.0” as /);
+      const epicId = layout === 'directory' ? 'v1-0' : 'epic-002-v1-0';
+      assert.equal(result.epicId, epicId);
+      const epic = (await h.index()).epic(epicId)!;
+      assert.equal(epic.title, 'v1.0');
+      assert.deepEqual(readBack(epic), { tasks: [`${api} open Ship the API`, `${docs} done Ship the docs`], edges: [`${docs}>${api}`] });
+      const again = await h.import({ source: { kind: 'milestone', milestone: asked === 'by number' ? 'v1.0' : v1.number } });
+      assert.equal(again.outcome, 'refused', 'the same issues are not imported twice');
+    }
     const h = await harness(t, 'directory');
-    const a = h.server.seedIssue({ title: 'Ship the API' }).number;
-    const b = h.server.seedIssue({ title: 'Ship the docs', state: 'closed' }).number;
-    h.server.seedIssue({ title: 'Not in it' });
-    h.server.seedBlockedBy(a, b);
-    // The local server has no milestones: the real tracker's issues are given theirs here.
-    const inner = trackerOf(h.server);
-    const withMilestones: Tracker = Object.assign(Object.create(inner) as Tracker, {
-      listIssues: async (options: { labels?: readonly string[] }, signal?: AbortSignal): Promise<TrackerIssue[]> =>
-        (await inner.listIssues(options, signal)).map((i) => (i.number === a || i.number === b ? { ...i, milestone: { number: 3, title: 'v1.0' } } : i)),
-    });
-    const result = await h.import({ source: { kind: 'milestone', milestone: 'V1.0' }, tracker: withMilestones });
-    assert.equal(result.outcome, 'done', result.message);
-    assert.equal(result.epicId, 'v1-0');
-    const epic = (await h.index()).epic('v1-0')!;
-    assert.deepEqual(readBack(epic), { tasks: [`${a} open Ship the API`, `${b} done Ship the docs`], edges: [`${b}>${a}`] });
-    const byNumber = await h.import({ source: { kind: 'milestone', milestone: 3 }, tracker: withMilestones });
-    assert.equal(byNumber.outcome, 'refused', 'the same issues are not imported twice');
+    seedMilestones(h.server);
+    h.server.seedMilestone('Empty');
+    for (const milestone of ['Empty', 'Nowhere', 99]) {
+      const refused = await h.import({ source: { kind: 'milestone', milestone } });
+      assert.equal(refused.outcome, 'refused', String(milestone));
+      assert.match(refused.message, /is in a milestone/);
+    }
   });
 });
 

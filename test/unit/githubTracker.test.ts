@@ -89,6 +89,19 @@ describe('reading the repository', () => {
     assert.deepEqual((await tracker.listIssues({ labels: ['EPIC'] })).map((i) => i.number), [2, 6, 10]);
   });
 
+  test('an issue in a milestone carries its number and title; one outside has no milestone at all', async (t) => {
+    const { tracker, server } = await setup(t);
+    server.seedMilestone('Backlog');
+    const v1 = server.seedMilestone('v1.0');
+    server.seedIssue({ title: 'In it', milestone: v1.number });
+    server.seedIssue({ title: 'Outside' });
+    const [inside, outside] = await tracker.listIssues({});
+    assert.deepEqual(inside.milestone, { number: 2, title: 'v1.0' });
+    assert.equal('milestone' in outside, false);
+    const read = await tracker.getIssue(1, undefined);
+    assert.deepEqual(read.changed && read.value.milestone, { number: 2, title: 'v1.0' });
+  });
+
   test('listIssues with since keeps what changed at or after that time', async (t) => {
     const { tracker, server } = await setup(t);
     server.seedIssue({ title: 'old', createdAt: '2024-01-01T00:00:00Z', updatedAt: '2024-01-02T00:00:00Z' });

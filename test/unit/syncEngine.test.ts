@@ -419,8 +419,22 @@ describe('sync, the rest', { concurrency: true }, () => {
     assert.deepEqual(filesOf(h.root), before);
     assert.ok(preview.preview.includes('Create an issue for T1 Scaffold the Fastify service'));
     assert.match(preview.preview.at(-1)!, /^11 issues to create, 1 update, 10 sub-issue links, 11 dependencies, 2 labels: \d+ writes to octo-org\/planning\.$/);
-    const run = await h.sync();
+    const run = await h.sync({ confirmedPreview: preview.preview });
+    assert.equal(run.outcome, 'done', run.message);
     assert.deepEqual(run.preview, preview.preview);
+  });
+
+  test('a run given the preview someone confirmed writes nothing when the plan changed since', async (t) => {
+    const h = await harness(t, SINGLE_FILE);
+    const preview = await h.preview();
+    const path = join(h.root, 'epics/epic-001-link-shortener.md');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('Runbook and dashboards', 'Runbook, dashboards and alerts'));
+    const before = filesOf(h.root);
+    const run = await h.sync({ confirmedPreview: preview.preview });
+    assert.equal(run.outcome, 'refused');
+    assert.match(run.message ?? '', /changed since the preview was confirmed; nothing was written/);
+    assert.equal(mutating(h.server), 0);
+    assert.deepEqual(filesOf(h.root), before);
   });
 
   test('a title changed in the plan updates the task and the task list of the epic, without asking', async (t) => {

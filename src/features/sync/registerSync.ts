@@ -142,8 +142,10 @@ export class EpicSync extends Disposable {
           return await runSync({
             ...base,
             signal: signalOf(token),
-            // The preview named the repository and was confirmed: the engine need not ask again.
+            // The preview named the repository and was confirmed: the engine need not ask
+            // again, but it runs only what was shown.
             confirmRepository: async () => true,
+            ...(yes ? {} : { confirmedPreview: preview.preview }),
             confirmOverwrite: (issue, question) => this.confirmOverwrite(issue, question),
             onProgress: (step) => {
               const increment = (100 * step.step) / Math.max(step.total, 1) - done;

@@ -108,6 +108,12 @@ export interface SyncOptions {
   readonly confirmRepository?: (repository: TrackerRepository) => Promise<boolean>;
   /** The clock and the waits of the pacer (tests replace it). */
   readonly clock?: SyncClock;
+  /**
+   * The preview someone confirmed (`SyncResult.preview` of `previewSync`): when the plan
+   * worked out for the run says anything else, nothing is written and the run is refused,
+   * so that what runs is what was confirmed.
+   */
+  readonly confirmedPreview?: readonly string[];
 }
 
 export interface SyncItem {
@@ -352,6 +358,10 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     result.plan = plan;
     result.preview = describeSyncPlan(plan, options.limits);
     if (plan.refusals.length > 0) return { ...result, outcome: 'refused', message: plan.refusals.join(' ') };
+    const confirmed = options.confirmedPreview;
+    if (confirmed && (confirmed.length !== result.preview.length || confirmed.some((line, i) => line !== result.preview[i]))) {
+      return { ...result, outcome: 'refused', message: 'The plan or GitHub changed since the preview was confirmed; nothing was written. Sync again to see what it would do now.' };
+    }
     if (prepared.state.repository === undefined && options.confirmRepository && !(await options.confirmRepository(repository))) {
       return { ...result, outcome: 'cancelled', message: `Not synced: ${repository.fullName} was not confirmed as this workspace's repository.` };
     }

@@ -27,8 +27,43 @@ export function attachEpicIssueChange(epic: Epic, issueUrl: string, read: ReadTe
 
   const lines = splitLines(text);
   const starts = lineStartOffsets(text);
+  const { keys, title } = headerLines(lines);
+  const github = keys.find((k) => k.key === 'github');
+  if (github) {
+    // The line already there: its value is replaced, the rest of the line kept.
+    if (github.value === issueUrl) return NO_CHANGE;
+    const offset = starts[github.line] + github.valueAt;
+    return change(epic.path, [github.value === '' ? { offset, length: 0, newText: ` ${issueUrl}` } : { offset, length: github.value.length, newText: issueUrl }]);
+  }
+  const lastKey = keys.at(-1)?.line;
+  const eol = detectEol(text);
+  if (lastKey !== undefined) {
+    const prefix = keys.at(-1)!.prefix;
+    const end = starts[lastKey] + lines[lastKey].length;
+    return change(epic.path, [{ offset: end, length: 0, newText: `${eol}${prefix}**GitHub:** ${issueUrl}` }]);
+  }
+  // No metadata lines: a paragraph of its own under the title (or at the top).
+  if (title !== undefined) {
+    const end = starts[title] + lines[title].length;
+    return change(epic.path, [{ offset: end, length: 0, newText: `${eol}${eol}**GitHub:** ${issueUrl}` }]);
+  }
+  return change(epic.path, [{ offset: 0, length: 0, newText: `**GitHub:** ${issueUrl}${eol}${eol}` }]);
+}
+
+export interface HeaderLine {
+  readonly line: number;
+  /** The list item marker and indentation before the bold key. */
+  readonly prefix: string;
+  readonly key: string;
+  readonly value: string;
+  /** Where the value starts on the line. */
+  readonly valueAt: number;
+}
+
+/** The metadata lines of a single-file epic's header: bold key lines before the first `##` heading, outside code. */
+export function headerLines(lines: readonly string[]): { keys: HeaderLine[]; title?: number } {
+  const keys: HeaderLine[] = [];
   let fence = false;
-  let lastKey: number | undefined;
   let title: number | undefined;
   for (let line = 0; line < lines.length; line++) {
     const current = lines[line];
@@ -39,25 +74,8 @@ export function attachEpicIssueChange(epic: Epic, issueUrl: string, read: ReadTe
     const item = /^(\s*(?:[-*+]\s+)?)(.*)$/.exec(current)!;
     const kv = parseBoldKeyLine(item[2]);
     if (!kv) continue;
-    if (kv[0] === 'github') {
-      // The line already there: its value is replaced, the rest of the line kept.
-      const at = current.lastIndexOf(kv[1]);
-      if (kv[1] === issueUrl) return NO_CHANGE;
-      if (kv[1] === '') return change(epic.path, [{ offset: starts[line] + current.trimEnd().length, length: 0, newText: ` ${issueUrl}` }]);
-      return change(epic.path, [{ offset: starts[line] + at, length: kv[1].length, newText: issueUrl }]);
-    }
-    lastKey = line;
+    const valueAt = kv[1] === '' ? current.trimEnd().length : current.lastIndexOf(kv[1]);
+    keys.push({ line, prefix: item[1], key: kv[0], value: kv[1], valueAt });
   }
-  const eol = detectEol(text);
-  if (lastKey !== undefined) {
-    const prefix = /^(\s*(?:[-*+]\s+)?)/.exec(lines[lastKey])![1];
-    const end = starts[lastKey] + lines[lastKey].length;
-    return change(epic.path, [{ offset: end, length: 0, newText: `${eol}${prefix}**GitHub:** ${issueUrl}` }]);
-  }
-  // No metadata lines: a paragraph of its own under the title (or at the top).
-  if (title !== undefined) {
-    const end = starts[title] + lines[title].length;
-    return change(epic.path, [{ offset: end, length: 0, newText: `${eol}${eol}**GitHub:** ${issueUrl}` }]);
-  }
-  return change(epic.path, [{ offset: 0, length: 0, newText: `**GitHub:** ${issueUrl}${eol}${eol}` }]);
+  return { keys, title };
 }

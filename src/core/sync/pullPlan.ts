@@ -32,13 +32,15 @@ import type { FileEdit, PlanChange, ReadText, TextEdit } from '../edits';
 import { formatYamlValue, PlanEditError, setFrontmatterFieldEdits, setTaskStateChange } from '../edits';
 import { findFrontmatter } from '../frontmatter';
 import type { Epic, PlanState, TaskState } from '../model';
-import { findKey, listField, metadataKey, normaliseKeys, numericId, parseBoldKeyLine, stringField } from '../parse/common';
+import { findKey, listField, metadataKey, normaliseKeys, numericId, stringField } from '../parse/common';
 import { parseTaskFile } from '../parse/directoryParser';
 import { parseSingleFileEpic } from '../parse/singleFileEpicParser';
 import { isAbandonedStatus, planStateFromStatus } from '../status';
 import { detectEol, lineStartOffsets, splitLines } from '../text';
 import type { DesiredState, SyncLabels } from './desired';
 import { DEFAULT_SYNC_LABELS } from './desired';
+import type { HeaderLine } from './epicLink';
+import { headerLines } from './epicLink';
 
 /** Why a done task was closed other than by being completed, as the plan writes it. */
 export type ClosedReason = 'not planned' | 'duplicate';
@@ -251,35 +253,6 @@ function directoryReasonEdits(text: string, reason: ClosedReason | undefined): T
   return setFrontmatterFieldEdits(text, 'closed_reason', formatYamlValue(reason));
 }
 
-interface HeaderLine {
-  readonly line: number;
-  /** The list item marker and indentation before the bold key. */
-  readonly prefix: string;
-  readonly key: string;
-  readonly value: string;
-  /** Where the value starts on the line. */
-  readonly valueAt: number;
-}
-
-/** The metadata lines of a single-file epic's header: bold key lines before the first `##` heading, outside code. */
-function headerLines(lines: readonly string[]): { keys: HeaderLine[]; title?: number } {
-  const keys: HeaderLine[] = [];
-  let fence = false;
-  let title: number | undefined;
-  for (let line = 0; line < lines.length; line++) {
-    const current = lines[line];
-    if (/^ {0,3}(`{3,}|~{3,})/.test(current)) fence = !fence;
-    if (fence) continue;
-    if (/^ {0,3}##/.test(current)) break;
-    if (title === undefined && /^ {0,3}#[ \t]/.test(current)) title = line;
-    const item = /^(\s*(?:[-*+]\s+)?)(.*)$/.exec(current)!;
-    const kv = parseBoldKeyLine(item[2]);
-    if (!kv) continue;
-    const valueAt = kv[1] === '' ? current.trimEnd().length : current.lastIndexOf(kv[1]);
-    keys.push({ line, prefix: item[1], key: kv[0], value: kv[1], valueAt });
-  }
-  return { keys, title };
-}
 
 /** The ids of a header list value: `T3, T7`. */
 function listItems(value: string): string[] {

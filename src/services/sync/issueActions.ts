@@ -44,6 +44,7 @@ import { taskLabel } from '../../core/taskText';
 import type { Tracker, TrackerComment, TrackerIssue } from '../tracker';
 import { TrackerError } from '../tracker';
 import type { PlanAccess, SyncStateStore } from './syncEngine';
+import { remoteViewOf } from './syncEngine';
 
 export interface TaskIssueOptions {
   readonly tracker: Tracker;
@@ -179,19 +180,6 @@ interface MutableResult {
   writes: number;
 }
 
-function viewOf(issue: TrackerIssue): RemoteView {
-  return {
-    id: issue.id,
-    number: issue.number,
-    url: issue.url,
-    hash: contentHash(issue.title, issue.body),
-    state: issue.state,
-    updatedAt: issue.updatedAt,
-    title: issue.title,
-    body: issue.body,
-    labels: issue.labels,
-  };
-}
 
 class TaskIssueRun {
   private readonly tracker: Tracker;
@@ -437,8 +425,8 @@ class TaskIssueRun {
       throw error;
     }
     const views = new Map<number, RemoteView>([
-      [number, viewOf(issue)],
-      [taskNumber, viewOf(taskIssue)],
+      [number, remoteViewOf(issue)],
+      [taskNumber, remoteViewOf(taskIssue)],
     ]);
     const plan = planSync({
       epic,

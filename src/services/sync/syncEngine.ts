@@ -196,7 +196,8 @@ function emptyResult(): MutableResult {
 /** How many times a write that failed without an answer is tried, looking first whether it happened. */
 const ATTEMPTS = 3;
 
-function viewOf(issue: TrackerIssue): RemoteView {
+/** What the planner needs of an issue as the tracker holds it. */
+export function remoteViewOf(issue: TrackerIssue): RemoteView {
   return {
     id: issue.id,
     number: issue.number,
@@ -272,7 +273,7 @@ async function prepare(options: SyncOptions, log: (line: string) => void): Promi
   if (needList) {
     log(`Listing the issues of ${repository.fullName} to find issues created before`);
     for (const issue of await tracker.listIssues({}, signal)) {
-      issues.set(issue.number, viewOf(issue));
+      issues.set(issue.number, remoteViewOf(issue));
       full.set(issue.number, issue);
     }
     for (const n of named) if (!issues.has(n)) missing.add(n);
@@ -285,7 +286,7 @@ async function prepare(options: SyncOptions, log: (line: string) => void): Promi
         const answer = await tracker.getIssue(n, mine?.etag, signal);
         if (!answer.changed) issues.set(n, viewFromRecord(n, mine!, repository.url));
         else {
-          issues.set(n, viewOf(answer.value));
+          issues.set(n, remoteViewOf(answer.value));
           full.set(n, answer.value);
         }
       } catch (error) {
@@ -605,7 +606,7 @@ class SyncRun {
   private async findByMarker(key: string): Promise<TrackerIssue | undefined> {
     const issues = await this.tracker.listIssues({}, this.signal);
     for (const issue of issues) {
-      this.views.set(issue.number, viewOf(issue));
+      this.views.set(issue.number, remoteViewOf(issue));
       this.full.set(issue.number, issue);
     }
     return issues
@@ -616,7 +617,7 @@ class SyncRun {
   /** Records a new issue: its number in the plan at once, then in the state. */
   private async bindNew(key: string, d: DesiredIssue, issue: TrackerIssue): Promise<void> {
     this.bound.set(key, issue.number);
-    this.views.set(issue.number, viewOf(issue));
+    this.views.set(issue.number, remoteViewOf(issue));
     this.full.set(issue.number, issue);
     try {
       await this.recordInPlan(key, issue.number, issue.url);
@@ -689,7 +690,7 @@ class SyncRun {
       if (!yes) return this.skip(label, `#${number} not updated: ${decision.why}, and overwriting it was not confirmed`, number);
     }
     const updated = await this.write(() => this.tracker.updateIssue(number, { title: d.title, body: d.body }, this.signal));
-    this.views.set(number, viewOf(updated));
+    this.views.set(number, remoteViewOf(updated));
     this.full.set(number, updated);
     this.setRecord(number, { key, kind: d.kind, id: updated.id, hash: d.hash, state: record?.state ?? this.firstRecordState(d.state, updated.state), updatedAt: updated.updatedAt });
     this.state.pending.delete(key);
@@ -700,7 +701,7 @@ class SyncRun {
   private async fetch(number: number): Promise<TrackerIssue> {
     const answer = await this.tracker.getIssue(number, undefined, this.signal);
     if (!answer.changed) throw new TrackerError(`GitHub answered "not modified" for #${number} without an ETag.`, 'invalid');
-    this.views.set(number, viewOf(answer.value));
+    this.views.set(number, remoteViewOf(answer.value));
     this.full.set(number, answer.value);
     return answer.value;
   }
@@ -716,7 +717,7 @@ class SyncRun {
     if (decision.action === 'skip') return this.skip(label, `#${number} not ${d.state === 'closed' ? 'closed' : 'reopened'}: ${decision.reason}`, number);
     const patch = decision.action === 'close' ? ({ state: 'closed', stateReason: 'completed' } as const) : ({ state: 'open' } as const);
     const updated = await this.write(() => this.tracker.updateIssue(number, patch, this.signal));
-    this.views.set(number, viewOf(updated));
+    this.views.set(number, remoteViewOf(updated));
     this.full.set(number, updated);
     if (record) {
       // `updated_at` moves on only while the text is the sync's own, or an edit made on
@@ -839,7 +840,7 @@ class SyncRun {
         throw error;
       }
       if (!answer.changed) continue;
-      const view = viewOf(answer.value);
+      const view = remoteViewOf(answer.value);
       this.views.set(number, view);
       const hash = view.hash === d.hash ? d.hash : record.hash;
       const state = view.state === d.state ? d.state : record.state;

@@ -597,10 +597,14 @@ export function parseYamlFull(source: string, firstLine: number): { data: Record
 }
 
 function parseYamlFullWithKeys(
-  source: string,
+  raw: string,
   firstLine: number,
   knownKeys: readonly FrontmatterKey[] | undefined,
 ): { data: Record<string, unknown>; problems: YamlProblem[]; rejected: boolean } {
+  // The yaml package keeps a CR inside some scalars (a complex key ending in a comment),
+  // so a CRLF file would read differently from its LF twin. Lines and columns are the
+  // same without the CRs.
+  const source = raw.includes('\r\n') ? raw.replace(/\r\n/g, '\n') : raw;
   const problems: YamlProblem[] = [];
   const at = (offset: number) => ({ ...documentPosition(source, firstLine, offset), severity: 'error' as const });
   try {

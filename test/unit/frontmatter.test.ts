@@ -663,6 +663,14 @@ describe('differential: findFrontmatter against YAML.parse', () => {
     }), { numRuns: RUNS.findFrontmatter });
   });
 
+  test('a complex key ending in a comment reads the same with CRLF as with LF', () => {
+    const lf = '---\n? x: &anchor x #\n    #\n---\nbody\n';
+    const a = findFrontmatter(lf);
+    const b = findFrontmatter(lf.replace(/\n/g, '\r\n'));
+    assert.deepStrictEqual(b?.data, a?.data);
+    assert.ok(!Object.keys(b?.data ?? {}).some((k) => k.includes('\r')));
+  });
+
   test('a CRLF document gives the same result as its LF twin', () => {
     fc.assert(fc.property(mixedSource, (mixed) => {
       const lf = wrap(mixed.replace(/\r\n/g, '\n'), '\n');

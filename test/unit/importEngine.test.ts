@@ -5,9 +5,9 @@
 import { describe, test } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { Epic } from '../../src/core/model';
 import { PlanIndex } from '../../src/core/planIndex';
 import { GITHUB_LIMITS } from '../../src/core/sync/limits';
@@ -16,17 +16,16 @@ import { importFolder, newEpicLocation, planImport } from '../../src/core/sync/i
 import type { ImportIssue } from '../../src/core/sync/importPlan';
 import { findMarker, stableKey } from '../../src/core/sync/marker';
 import { parseSyncState, SYNC_STATE_PATH } from '../../src/core/sync/syncState';
-import { createGitHubTracker } from '../../src/services/github/githubTracker';
 import { NodePlanFileSystem } from '../../src/services/nodePlanFileSystem';
 import type { ImportOptions, ImportResult } from '../../src/services/sync/importEngine';
 import { importIssues, nodeImportWorkspace } from '../../src/services/sync/importEngine';
 import { NodePlanAccess, NodeSyncStateStore } from '../../src/services/sync/nodeSyncAccess';
 import type { SyncResult } from '../../src/services/sync/syncEngine';
 import { runSync } from '../../src/services/sync/syncEngine';
-import type { Tracker } from '../../src/services/tracker';
 import { startGitHubServer } from '../servers/github/server';
 import type { GitHubServer } from '../servers/github/server';
 import { examplesDir, fixturesDir } from './helpers';
+import { filesOf, trackerOf } from './syncHelpers';
 
 // ---- workspaces and the server --------------------------------------------------------
 
@@ -38,27 +37,6 @@ function workspace(t: TestContext, layout: LayoutName): string {
   if (layout === 'single-file') cpSync(join(examplesDir, 'epics'), join(root, 'epics'), { recursive: true });
   else cpSync(join(fixturesDir, 'unsynced', '.claude'), join(root, '.claude'), { recursive: true });
   return root;
-}
-
-function filesOf(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else out.set(relative(root, path).split('\\').join('/'), readFileSync(path, 'utf8'));
-    }
-  };
-  walk(root);
-  return out;
-}
-
-function trackerOf(s: GitHubServer): Tracker {
-  return createGitHubTracker({
-    owner: s.owner,
-    repo: s.repo,
-    client: { token: s.token, version: '0.0.0-test', baseUrl: s.url, timeoutMs: 2_000, retryDelayUnitMs: 1, minWriteIntervalMs: 0 },
-  });
 }
 
 async function server(t: TestContext): Promise<GitHubServer> {

@@ -5,13 +5,12 @@
 import { describe, test } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { PlanIndex } from '../../src/core/planIndex';
 import { GITHUB_LIMITS } from '../../src/core/sync/limits';
 import { parseSyncState, SYNC_STATE_PATH } from '../../src/core/sync/syncState';
-import { createGitHubTracker } from '../../src/services/github/githubTracker';
 import { NodePlanFileSystem } from '../../src/services/nodePlanFileSystem';
 import type { CloseTaskOptions, ReopenTaskOptions, TaskIssueResult } from '../../src/services/sync/issueActions';
 import { actionsInComments, closeTaskIssue, commentAlreadyMade, reopenTaskIssue } from '../../src/services/sync/issueActions';
@@ -22,6 +21,7 @@ import type { Tracker } from '../../src/services/tracker';
 import { startGitHubServer } from '../servers/github/server';
 import type { Fault, GitHubServer } from '../servers/github/server';
 import { examplesDir, fixturesDir } from './helpers';
+import { filesOf, trackerOf } from './syncHelpers';
 
 // ---- workspaces, the server, the tracker -----------------------------------------------
 
@@ -51,19 +51,6 @@ const DIRECTORY: Layout = {
   key: 'search/002',
 };
 
-function filesOf(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else out.set(relative(root, path).split('\\').join('/'), readFileSync(path, 'utf8'));
-    }
-  };
-  walk(root);
-  return out;
-}
-
 /** The lines that differ between two versions of the plan, as `path: old → new`, the state file aside. */
 function changedLines(before: Map<string, string>, after: Map<string, string>): string[] {
   const out: string[] = [];
@@ -77,14 +64,6 @@ function changedLines(before: Map<string, string>, after: Map<string, string>): 
     });
   }
   return out;
-}
-
-function trackerOf(s: GitHubServer): Tracker {
-  return createGitHubTracker({
-    owner: s.owner,
-    repo: s.repo,
-    client: { token: s.token, version: '0.0.0-test', baseUrl: s.url, timeoutMs: 2_000, retryDelayUnitMs: 1, minWriteIntervalMs: 0 },
-  });
 }
 
 function mutating(s: GitHubServer): number {

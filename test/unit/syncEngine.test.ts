@@ -4,14 +4,13 @@
 import { describe, test } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { PlanIndex } from '../../src/core/planIndex';
 import { GITHUB_LIMITS } from '../../src/core/sync/limits';
 import { findMarker } from '../../src/core/sync/marker';
 import { parseSyncState, SYNC_STATE_PATH } from '../../src/core/sync/syncState';
-import { createGitHubTracker } from '../../src/services/github/githubTracker';
 import { NodePlanFileSystem } from '../../src/services/nodePlanFileSystem';
 import { NodePlanAccess, NodeSyncStateStore } from '../../src/services/sync/nodeSyncAccess';
 import type { OverwriteQuestion, SyncOptions, SyncResult, SyncStateStore } from '../../src/services/sync/syncEngine';
@@ -21,6 +20,7 @@ import type { Tracker, TrackerIssue } from '../../src/services/tracker';
 import { startGitHubServer } from '../servers/github/server';
 import type { Fault, GitHubServer } from '../servers/github/server';
 import { examplesDir, fixturesDir } from './helpers';
+import { filesOf, trackerOf } from './syncHelpers';
 
 // ---- workspaces -----------------------------------------------------------------------
 
@@ -69,19 +69,6 @@ const DIRECTORY: Layout = {
   ],
 };
 
-function filesOf(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else out.set(relative(root, path).split('\\').join('/'), readFileSync(path, 'utf8'));
-    }
-  };
-  walk(root);
-  return out;
-}
-
 function tempWorkspace(t: TestContext, layout: Layout): string {
   const root = mkdtempSync(join(tmpdir(), `autopm-sync-${layout.name}-`));
   t.after(() => rmSync(root, { recursive: true, force: true }));
@@ -99,14 +86,6 @@ async function server(t: TestContext): Promise<GitHubServer> {
   s.seedPullRequest({ title: 'A pull request' });
   s.seedLabel('Task');
   return s;
-}
-
-function trackerOf(s: GitHubServer): Tracker {
-  return createGitHubTracker({
-    owner: s.owner,
-    repo: s.repo,
-    client: { token: s.token, version: '0.0.0-test', baseUrl: s.url, timeoutMs: 2_000, retryDelayUnitMs: 1, minWriteIntervalMs: 0 },
-  });
 }
 
 /** GitHub's limits without the second between writes, which would only make the tests slow. */

@@ -358,6 +358,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   const roots = values.roots ? values.roots.split(',').map((r) => r.trim()).filter(Boolean) : DEFAULT_PLAN_ROOTS;
   const useCache = !values['no-cache'];
+  // What sync, pull and import take from the options and the environment alike.
+  const github = { repo: values.repo, apiUrl: values['api-url'], json: values.json, verbose: values.verbose, version: VERSION, env: process.env };
   try {
     switch (command) {
       case 'status':
@@ -397,31 +399,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         // The engine re-reads files after every write, so the cache would only be in the way.
         const index = await loadIndex(dir, roots, false);
         const epic = findEpic(index, args[0]);
-        const abort = new AbortController();
-        const stop = () => abort.abort();
-        process.once('SIGINT', stop);
-        try {
-          return await syncCommand(
-            index,
-            dir,
-            { epic, repo: values.repo, apiUrl: values['api-url'], dryRun: values['dry-run'], json: values.json, verbose: values.verbose, version: VERSION, env: process.env, signal: abort.signal },
-            io,
-          );
-        } finally {
-          process.off('SIGINT', stop);
-        }
+        return await interruptible((signal) => syncCommand(index, dir, { ...github, epic, dryRun: values['dry-run'], signal }, io));
       }
       case 'pull': {
         const dir = resolve(args[0] ?? '.');
         const index = await loadIndex(dir, roots, false);
-        const abort = new AbortController();
-        const stop = () => abort.abort();
-        process.once('SIGINT', stop);
-        try {
-          return await pullCommand(index, dir, { repo: values.repo, apiUrl: values['api-url'], json: values.json, verbose: values.verbose, version: VERSION, env: process.env, signal: abort.signal }, io);
-        } finally {
-          process.off('SIGINT', stop);
-        }
+        return await interruptible((signal) => pullCommand(index, dir, { ...github, signal }, io));
       }
       case 'import': {
         // `import 12 [dir]`, or `import [dir] --label x`: a first positional of digits is the issue.
@@ -429,14 +412,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         const source = importSource(issue, values.label, values.milestone);
         const dir = resolve((issue !== undefined ? args[1] : args[0]) ?? '.');
         const index = await loadIndex(dir, roots, false);
-        const abort = new AbortController();
-        const stop = () => abort.abort();
-        process.once('SIGINT', stop);
-        try {
-          return await importCommand(index, dir, { source, repo: values.repo, apiUrl: values['api-url'], json: values.json, verbose: values.verbose, version: VERSION, env: process.env, signal: abort.signal }, io);
-        } finally {
-          process.off('SIGINT', stop);
-        }
+        return await interruptible((signal) => importCommand(index, dir, { ...github, source, signal }, io));
       }
       default:
         throw new UsageError(`Unknown command "${command}".`);
@@ -451,6 +427,18 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return 1;
     }
     throw error;
+  }
+}
+
+/** Runs a command that talks to GitHub with a signal Ctrl+C aborts, so it stops where a rerun resumes. */
+async function interruptible(run: (signal: AbortSignal) => Promise<number>): Promise<number> {
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once('SIGINT', stop);
+  try {
+    return await run(abort.signal);
+  } finally {
+    process.off('SIGINT', stop);
   }
 }
 

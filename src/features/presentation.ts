@@ -3,6 +3,7 @@ import type { Counts } from '../core/analysis';
 import type { Epic, Range, TaskDisplayState } from '../core/model';
 import { statusConflict } from '../core/validate';
 import type { Progress } from '../core/progress';
+import type { EpicEntry, PlanWorkspace } from '../services/planWorkspace';
 
 // The words for tasks live in the core, where the webviews and the CLI share them.
 export { blockersText, taskLabel, taskLabelId } from '../core/taskText';
@@ -64,4 +65,13 @@ export function toVscodeRange(range: Range): vscode.Range {
 export async function openAtLine(uri: vscode.Uri, line: number, preserveFocus = false, viewColumn?: vscode.ViewColumn): Promise<void> {
   const position = new vscode.Position(line, 0);
   await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position), preserveFocus, ...(viewColumn !== undefined ? { viewColumn } : {}) });
+}
+
+/** An epic named by CodeLens (`{ folder, epicPath }`) or by a tree item (which holds an entry). */
+export function epicFromArgument(workspace: PlanWorkspace, arg: unknown): EpicEntry | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const candidate = ('entry' in arg ? (arg as { entry: EpicEntry }).entry : arg) as { folder?: unknown; epicPath?: unknown; epic?: { path?: unknown } };
+  const folder = typeof candidate.folder === 'string' ? candidate.folder : (candidate.folder as { key?: unknown } | undefined)?.key;
+  const path = typeof candidate.epicPath === 'string' ? candidate.epicPath : candidate.epic?.path;
+  return typeof folder === 'string' && typeof path === 'string' ? workspace.findEpic(folder, path) : undefined;
 }

@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { Commands } from '../../common/commands';
 import type { ReportScope } from '../../shared/reportProtocol';
 import type { ActiveEpic } from '../../services/activeEpic';
-import type { EpicEntry, PlanWorkspace } from '../../services/planWorkspace';
-import { countsSummary, progressText } from '../presentation';
+import type { EpicEntry } from '../../services/planWorkspace';
+import { countsSummary, epicFromArgument, progressText } from '../presentation';
 import type { PanelServices } from '../webviews/panelHost';
 import { PanelRegistry } from '../webviews/panelRegistry';
 import { REPORT_VIEW_TYPE, ReportPanel, reportScopeKey, restoredReportScope } from './reportPanel';
@@ -83,11 +83,3 @@ export function registerReports(context: vscode.ExtensionContext, services: Pane
   return reports;
 }
 
-/** An epic named by CodeLens (`{ folder, epicPath }`) or by a tree item (which holds an entry). */
-function epicFromArgument(workspace: PlanWorkspace, arg: unknown): EpicEntry | undefined {
-  if (!arg || typeof arg !== 'object') return undefined;
-  const candidate = ('entry' in arg ? (arg as { entry: EpicEntry }).entry : arg) as { folder?: unknown; epicPath?: unknown; epic?: { path?: unknown } };
-  const folder = typeof candidate.folder === 'string' ? candidate.folder : (candidate.folder as { key?: unknown } | undefined)?.key;
-  const path = typeof candidate.epicPath === 'string' ? candidate.epicPath : candidate.epic?.path;
-  return typeof folder === 'string' && typeof path === 'string' ? workspace.findEpic(folder, path) : undefined;
-}

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../common/commands';
 import { Disposable } from '../../common/lifecycle';
-import { progressText } from '../presentation';
+import { epicFromArgument, progressText } from '../presentation';
 import type { SyncLabels } from '../../core/sync/desired';
 import { DEFAULT_SYNC_LABELS } from '../../core/sync/desired';
 import { parseSyncState, SyncStateError } from '../../core/sync/syncState';
@@ -39,9 +39,6 @@ export interface SyncServices {
  * is still asked about.
  */
 interface SyncArgument {
-  readonly folder?: unknown;
-  readonly epicPath?: unknown;
-  readonly epic?: { readonly path?: unknown };
   readonly yes?: unknown;
   readonly repository?: unknown;
 }
@@ -233,13 +230,6 @@ function signalOf(token: vscode.CancellationToken): AbortSignal {
   return controller.signal;
 }
 
-function epicFromArgument(workspace: PlanWorkspace, arg: unknown): EpicEntry | undefined {
-  if (!arg || typeof arg !== 'object') return undefined;
-  const candidate = ('entry' in arg ? (arg as { entry: unknown }).entry : arg) as SyncArgument;
-  const folder = typeof candidate.folder === 'string' ? candidate.folder : (candidate.folder as { key?: unknown } | undefined)?.key;
-  const path = typeof candidate.epicPath === 'string' ? candidate.epicPath : candidate.epic?.path;
-  return typeof folder === 'string' && typeof path === 'string' ? workspace.findEpic(folder, path) : undefined;
-}
 
 export interface GitHubFeatures {
   readonly sync: EpicSync;

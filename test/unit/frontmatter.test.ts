@@ -629,7 +629,9 @@ describe('differential: findFrontmatter against YAML.parse', () => {
       const fm = findFrontmatter(wrap(source, br));
       assert.ok(fm);
       assert.equal(fm.source, source);
-      const ref = reference(source);
+      // A CRLF block reads as its LF twin (the yaml package would keep a CR inside some
+      // complex keys): YAML's reading of the LF text is the reference.
+      const ref = reference(source.replace(/\r\n/g, '\n'));
       if (ref.ok && (ref.value === null || isMapping(ref.value))) {
         // The one reading that differs from YAML's on valid YAML: a title whose `#12` YAML
         // takes for a comment is read whole, with a warning on its line.

@@ -7,6 +7,8 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/common/commands';
+import { GitHubPull } from '../../src/features/sync/pullFromGitHub';
+import type { PullEvent } from '../../src/features/sync/pullFromGitHub';
 import type { SyncResult } from '../../src/services/sync/syncEngine';
 import { startGitHubServer } from '../servers/github/server';
 import type { GitHubServer } from '../servers/github/server';
@@ -291,6 +293,68 @@ suite('GitHub sync in VS Code', () => {
     assert.equal(await readText(EPIC_001), after);
     const reads = server.requests.slice(requestsBefore).filter((r) => r.method === 'GET' && /\/issues\/\d+$/.test(r.path));
     assert.ok(reads.length > 0 && reads.every((r) => r.status === 304), JSON.stringify(reads.map((r) => `${r.path} ${r.status}`)));
+  });
+
+  test('on the timer and when the window gains focus, issue states are pulled in the background; with both settings off, never', async () => {
+    const { pull } = await api();
+    const config = vscode.workspace.getConfiguration('autopm.github');
+    const windowState = new vscode.EventEmitter<vscode.WindowState>();
+    // The extension's own scheduling, with minutes of 100 ms and an event standing in for the window's focus.
+    const background = new GitHubPull(pull.services, { windowState: windowState.event, minuteMs: 100, focusIntervalMs: 60_000 });
+    const pulls: PullEvent[] = [];
+    background.onDidPull((e) => pulls.push(e));
+    const setIssue = async (number: number, body: object): Promise<void> => {
+      const answer = await fetch(`${server.url}/repos/octo-org/planning/issues/${number}`, {
+        method: 'PATCH',
+        headers: { authorization: `token ${server.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      assert.equal(answer.status, 200);
+    };
+    const taskLine = async (): Promise<string> => (await readText(EPIC_001)).split('\n').find((l) => l.includes('**Task 6:**'))!;
+    const number = Number(/\(#(\d+)\)/.exec(await taskLine())![1]);
+    assert.match(await taskLine(), /^- \[x\]/);
+    try {
+      // Off by default: neither focus nor time pulls anything.
+      windowState.fire({ focused: false, active: false });
+      windowState.fire({ focused: true, active: true });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.equal(pulls.length, 0);
+
+      await setIssue(number, { state: 'open' });
+      await config.update('pullIntervalMinutes', 2, vscode.ConfigurationTarget.Workspace);
+      await eventually(async () => assert.match(await taskLine(), /^- \[ \]/));
+      // The file is written before the pull reports.
+      await eventually(() => assert.equal(pulls.filter((p) => p.result.outcome === 'done' && p.result.changed.length > 0).length, 1, JSON.stringify(pulls.map((p) => p.result.outcome))));
+      assert.ok(pulls.length >= 1 && pulls.every((p) => p.background));
+      await config.update('pullIntervalMinutes', undefined, vscode.ConfigurationTarget.Workspace);
+      // The timer stops with the setting: once a pull in flight has reported, no other starts.
+      let afterTimer: number;
+      do {
+        afterTimer = pulls.length;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      } while (pulls.length !== afterTimer);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal(pulls.length, afterTimer);
+
+      await setIssue(number, { state: 'closed', state_reason: 'completed' });
+      await config.update('pullOnFocus', true, vscode.ConfigurationTarget.Workspace);
+      windowState.fire({ focused: false, active: false });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(pulls.length, afterTimer, 'losing focus pulls nothing');
+      windowState.fire({ focused: true, active: true });
+      await eventually(async () => assert.match(await taskLine(), /^- \[x\]/));
+      await eventually(() => assert.equal(pulls.length, afterTimer + 1));
+      // Focus that comes back soon after does not pull again.
+      windowState.fire({ focused: true, active: true });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.equal(pulls.length, afterTimer + 1);
+    } finally {
+      background.dispose();
+      windowState.dispose();
+      await config.update('pullIntervalMinutes', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('pullOnFocus', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   test("Close Task's Issue comments once and closes the issue as completed, marking the task done; Reopen reverses both", async () => {

@@ -16,8 +16,20 @@ export interface PullEvent {
   readonly background: boolean;
 }
 
-/** A window that gains focus often pulls at most this often. */
-const FOCUS_PULL_INTERVAL_MS = 2 * 60_000;
+/**
+ * What starts a background pull. The extension uses the window's focus and the wall
+ * clock; the integration tests pass an event of their own and shorter minutes, so that
+ * the real scheduling runs without waiting for real minutes or a real window.
+ */
+export interface PullTriggers {
+  readonly windowState: vscode.Event<vscode.WindowState>;
+  /** How long one minute of `autopm.github.pullIntervalMinutes` lasts. */
+  readonly minuteMs: number;
+  /** A window that gains focus often pulls at most this often. */
+  readonly focusIntervalMs: number;
+}
+
+const WALL_CLOCK: Omit<PullTriggers, 'windowState'> = { minuteMs: 60_000, focusIntervalMs: 2 * 60_000 };
 
 /**
  * "Pull from GitHub": issue states (and, in task files, assignees and labels) flow back
@@ -33,8 +45,14 @@ export class GitHubPull extends Disposable {
   /** What a background pull last told the user, per folder: the same news is not told again. */
   private readonly lastNews = new Map<string, string>();
 
-  constructor(private readonly services: SyncServices) {
+  private readonly triggers: PullTriggers;
+
+  constructor(
+    readonly services: SyncServices,
+    triggers?: PullTriggers,
+  ) {
     super();
+    this.triggers = triggers ?? { ...WALL_CLOCK, windowState: vscode.window.onDidChangeWindowState };
     this.schedule();
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -42,9 +60,9 @@ export class GitHubPull extends Disposable {
       }),
     );
     this._register(
-      vscode.window.onDidChangeWindowState((state) => {
+      this.triggers.windowState((state) => {
         if (!state.focused || !vscode.workspace.getConfiguration('autopm.github').get<boolean>('pullOnFocus')) return;
-        if (Date.now() - this.lastFocusPull < FOCUS_PULL_INTERVAL_MS) return;
+        if (Date.now() - this.lastFocusPull < this.triggers.focusIntervalMs) return;
         this.lastFocusPull = Date.now();
         void this.pullAll(false);
       }),
@@ -57,7 +75,7 @@ export class GitHubPull extends Disposable {
     this.timer = undefined;
     const minutes = vscode.workspace.getConfiguration('autopm.github').get<number>('pullIntervalMinutes') ?? 0;
     if (!(minutes > 0)) return;
-    this.timer = setInterval(() => void this.pullAll(false), Math.max(1, minutes) * 60_000);
+    this.timer = setInterval(() => void this.pullAll(false), Math.max(1, minutes) * this.triggers.minuteMs);
   }
 
   /** Pulls every folder that has synced; the folders' results, in order. */

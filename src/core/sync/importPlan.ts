@@ -20,18 +20,21 @@
  *   part of the task's text, and so of its issue's body). Directory layout: one
  *   `<number>.md` per issue, `depends_on` listing issue numbers, the epic's checklist.
  */
-import type { FileCreate, ReadText } from '../edits';
+import type { FileCreate } from '../edits';
 import { formatYamlValue, PlanEditError } from '../edits';
 import type { Epic, Layout } from '../model';
-import { slugOf } from '../newPrd';
-import { assembleDirectoryEpic, parseEpicFile, parseTaskFile } from '../parse/directoryParser';
-import { parseSingleFileEpic } from '../parse/singleFileEpicParser';
+import type { BodyForm, OverviewForm } from '../newEpic';
+import { headingTitle, newEpicLocation, overviewBody, parseNewEpic, readerOf, SINGLE_FILE_FORMS, singleFileBody } from '../newEpic';
 import { percentOf } from '../progress';
-import { baseName, dirName, joinPath } from '../text';
+import { joinPath } from '../text';
 import { contentHash, desiredEpic } from './desired';
 import { stableKey } from './marker';
 import { epicOverview, taskText } from './planText';
 import type { SyncedIssue } from './syncState';
+
+// The import engine names these from here: where an imported epic goes is where any new epic goes.
+export { newEpicFolder as importFolder, newEpicLocation } from '../newEpic';
+export type { NewEpicFolderInput as ImportFolderInput } from '../newEpic';
 
 /** An issue as the import reads it from the tracker. */
 export interface ImportIssue {
@@ -103,77 +106,6 @@ export interface ImportPlan {
   readonly external: readonly ExternalBlocker[];
   /** Things worth telling the person who imported, in words. */
   readonly notes: readonly string[];
-}
-
-// ---------------------------------------------------------------------------------
-// Where the epic goes
-
-export interface ImportFolderInput {
-  /** The layout asked for, if any. */
-  readonly layout?: Layout;
-  /** The plan roots, as the index reads them. */
-  readonly roots: readonly string[];
-  readonly epics: readonly Epic[];
-  /** Roots that exist in the workspace. */
-  readonly existingRoots: ReadonlySet<string>;
-}
-
-function isClaudePath(path: string): boolean {
-  return path.split('/').includes('.claude');
-}
-
-function folderOfEpic(epic: Epic): string {
-  return epic.layout === 'directory' ? dirName(epic.dir ?? dirName(epic.path)) : dirName(epic.path);
-}
-
-function mostCommon<T>(values: readonly T[]): T | undefined {
-  const counts = new Map<T, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let best: T | undefined;
-  let most = 0;
-  // The first value wins a tie: the order the index lists epics in is deterministic.
-  for (const [v, n] of counts) if (n > most) [best, most] = [v, n];
-  return best;
-}
-
-/**
- * The layout and folder of an imported epic: the layout asked for, else the one most
- * of the workspace's epics use, in the folder most of them are in; in a workspace with
- * no epics yet, the first epics root that exists (`.claude/epics` means the directory
- * layout), else `.claude/epics`. Undefined when no root can hold epics.
- */
-export function importFolder(input: ImportFolderInput): { layout: Layout; folder: string } | undefined {
-  const epicRoots = input.roots.filter((r) => baseName(r).toLowerCase() === 'epics');
-  const layoutOfRoot = (root: string): Layout => (isClaudePath(root) ? 'directory' : 'single-file');
-  const layout = input.layout ?? mostCommon(input.epics.map((e) => e.layout)) ?? layoutOfRoot(epicRoots.find((r) => input.existingRoots.has(r)) ?? '.claude/epics');
-  const same = input.epics.filter((e) => e.layout === layout);
-  const fromEpics = mostCommon(same.map(folderOfEpic));
-  if (fromEpics !== undefined) return { layout, folder: fromEpics };
-  const fitting = epicRoots.filter((r) => layoutOfRoot(r) === layout);
-  const folder = fitting.find((r) => input.existingRoots.has(r)) ?? fitting[0] ?? epicRoots.find((r) => input.existingRoots.has(r)) ?? epicRoots[0];
-  return folder === undefined ? undefined : { layout, folder };
-}
-
-/** The new epic's id and file: the next free `epic-NNN-<slug>.md`, or a `<slug>` folder not taken (`<slug>-2`...). */
-export function newEpicLocation(layout: Layout, folder: string, title: string, names: ReadonlySet<string>, takenIds: ReadonlySet<string>): { epicId: string; path: string; dir?: string } {
-  const lower = new Set([...names].map((n) => n.toLowerCase()));
-  const ids = new Set([...takenIds].map((n) => n.toLowerCase()));
-  const slug = slugOf(title) || 'imported';
-  if (layout === 'single-file') {
-    // Only three-digit numbers count, as for PRDs: `epic-2024-review.md` is not epic 2024.
-    const used = [...names].map((n) => /^epic-(\d{3})-/i.exec(n)?.[1]).filter((n): n is string => n !== undefined).map(Number);
-    for (let n = Math.max(0, ...used) + 1; ; n++) {
-      const epicId = `epic-${String(n).padStart(3, '0')}-${slug}`;
-      if (!lower.has(`${epicId}.md`) && !ids.has(epicId)) return { epicId, path: joinPath(folder, `${epicId}.md`) };
-    }
-  }
-  for (let n = 1; ; n++) {
-    const epicId = n === 1 ? slug : `${slug}-${n}`;
-    if (!lower.has(epicId) && !ids.has(epicId)) {
-      const dir = joinPath(folder, epicId);
-      return { epicId, path: joinPath(dir, 'epic.md'), dir };
-    }
-  }
 }
 
 // ---------------------------------------------------------------------------------
@@ -260,35 +192,6 @@ function cleanEpicBody(body: string): string[] {
 // ---------------------------------------------------------------------------------
 // Writing
 
-/**
- * How a body is written under a single-file task line. `nested` is ordinary markdown
- * inside the list item; `deep` two spaces further, so that a heading (or a shell
- * comment in a code block) is not taken for the end of the task's text; `code` an
- * indented code block, which the parser never looks into.
- */
-type BodyForm = 'nested' | 'deep' | 'code';
-const SINGLE_FILE_FORMS: readonly BodyForm[] = ['nested', 'deep', 'code'];
-
-function indented(lines: readonly string[], by: number): string[] {
-  const pad = ' '.repeat(by);
-  return lines.map((l) => (l === '' ? '' : pad + l));
-}
-
-function singleFileBody(lines: readonly string[], form: BodyForm): string[] {
-  if (lines.length === 0) return [];
-  if (form === 'code') return ['', ...indented(lines, 6)];
-  // A body that starts with prose is set apart from the task line, or it would run on
-  // from the title in the rendered list.
-  const lead = /^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/.test(lines[0]) ? [] : [''];
-  return [...lead, ...indented(lines, form === 'nested' ? 2 : 4)];
-}
-
-type OverviewForm = 'plain' | 'code';
-
-function overviewBody(lines: readonly string[], form: OverviewForm): string[] {
-  return form === 'plain' ? [...lines] : indented(lines, 4);
-}
-
 interface Draft {
   readonly number: number;
   readonly taskId: string;
@@ -306,14 +209,6 @@ function epicStatus(layout: Layout, epicClosed: boolean | undefined, tasks: read
   const state = finished ? 'done' : done > 0 ? 'in-progress' : 'not-started';
   if (layout === 'single-file') return state === 'done' ? 'Completed' : state === 'in-progress' ? 'In Progress' : 'Planning';
   return state === 'done' ? 'completed' : state === 'in-progress' ? 'in-progress' : 'backlog';
-}
-
-/**
- * A title as a heading's text. A heading drops a closing run of `#` after a space, so a
- * title that ends in `#` gets a closing run of its own to be dropped instead.
- */
-function headingTitle(title: string): string {
-  return /(^|[ \t])#+$/.test(title) ? `${title} #` : title;
 }
 
 function taskLine(task: Draft): string {
@@ -396,21 +291,6 @@ function epicMdText(doc: EpicMdDoc): string {
 
 // ---------------------------------------------------------------------------------
 // Reading back
-
-function reader(files: ReadonlyMap<string, string>): ReadText {
-  return (path) => {
-    const text = files.get(path);
-    if (text === undefined) throw new PlanEditError(`${path} does not exist.`);
-    return text;
-  };
-}
-
-function parseBack(layout: Layout, epicPath: string, files: ReadonlyMap<string, string>): Epic {
-  if (layout === 'single-file') return parseSingleFileEpic(epicPath, files.get(epicPath)!).epic;
-  const dir = dirName(epicPath);
-  const taskFiles = [...files].filter(([path]) => path !== epicPath && dirName(path) === dir).map(([path, text]) => parseTaskFile(path, text));
-  return assembleDirectoryEpic(dir, parseEpicFile(epicPath, files.get(epicPath)!), taskFiles).epic;
-}
 
 interface Expected {
   readonly status: string;
@@ -514,7 +394,7 @@ export function planImport(input: ImportPlanInput): ImportPlan {
   };
   const textOf = (epic: Epic, taskId: string): string | undefined => {
     const task = epic.tasks.find((t) => t.id === taskId);
-    return task ? taskText(epic, task, reader(files)) : undefined;
+    return task ? taskText(epic, task, readerOf(files)) : undefined;
   };
 
   // Each single-file task's form, tried on its own: the first under which it reads back
@@ -531,7 +411,7 @@ export function planImport(input: ImportPlanInput): ImportPlan {
       for (const form of SINGLE_FILE_FORMS) {
         files.clear();
         files.set(location.path, singleFileText({ number, title: epicTitle, status, epicUrl, overview: [], tasks: [{ draft: alone.tasks[0], form }], edges: [] }));
-        const epic = parseBack(layout, location.path, files);
+        const epic = parseNewEpic(layout, location.path, files);
         if (structureProblems(epic, alone).length > 0) continue;
         fallback ??= form;
         if (textOf(epic, draft.taskId) === draft.body.join('\n')) {
@@ -552,10 +432,10 @@ export function planImport(input: ImportPlanInput): ImportPlan {
   // exactly, else as an indented code block, which the parser does not look into.
   const attempt = (form: OverviewForm) => {
     build(form, forms);
-    const epic = parseBack(layout, location.path, files);
+    const epic = parseNewEpic(layout, location.path, files);
     const problems = structureProblems(epic, expected);
     if (layout === 'directory' && epic.checklist.length !== drafts.length) problems.push(`the epic's checklist reads back with ${epic.checklist.length} lines`);
-    return { form, epic, problems, overviewExact: epicOverview(epic, reader(files)) === overview.join('\n') };
+    return { form, epic, problems, overviewExact: epicOverview(epic, readerOf(files)) === overview.join('\n') };
   };
   const plain = attempt('plain');
   const chosen = plain.problems.length === 0 && plain.overviewExact ? plain : [attempt('code'), plain].find((a) => a.problems.length === 0);
@@ -570,11 +450,11 @@ export function planImport(input: ImportPlanInput): ImportPlan {
   }
 
   // ---- The records: as a sync of this epic would have left them.
-  const epic = parseBack(layout, location.path, files);
+  const epic = parseNewEpic(layout, location.path, files);
   const keys = new Map(drafts.map((d) => [d.taskId, stableKey(epicId, d.taskId)] as const));
   const numbers = new Map(drafts.map((d) => [keys.get(d.taskId)!, d.number] as const));
   if (input.epicIssue) numbers.set(stableKey(epicId), input.epicIssue.number);
-  const desired = desiredEpic({ epic, read: reader(files), keyOf: (task) => keys.get(task.id), numberOf: (key) => numbers.get(key) });
+  const desired = desiredEpic({ epic, read: readerOf(files), keyOf: (task) => keys.get(task.id), numberOf: (key) => numbers.get(key) });
   const records = new Map<number, SyncedIssue>();
   const record = (issue: ImportIssue, key: string, kind: 'epic' | 'task', isExact: boolean, desiredHash: string) => {
     // Exact: the hash of the text GitHub holds, as if the sync had pushed it, so the next

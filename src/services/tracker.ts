@@ -116,7 +116,13 @@ export interface Tracker {
   listBlockedBy(number: number, signal?: AbortSignal): Promise<TrackerIssue[]>;
   /** Records that the issue `blockingId` (an `id`) blocks issue `number`. */
   addBlockedBy(number: number, blockingId: number, signal?: AbortSignal): Promise<void>;
-  removeBlockedBy(number: number, blockingId: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Removes the record that `blockingId` (an `id`) blocks issue `number`. A link that is
+   * not there fails as `not-found`, like a missing issue: the caller, which knows it
+   * wanted the link gone, may count that as done. Optional: without it, a dependency
+   * dropped from the plan stays on the tracker, and a sync says so.
+   */
+  removeBlockedBy?(number: number, blockingId: number, signal?: AbortSignal): Promise<void>;
 
   createComment(number: number, body: string, signal?: AbortSignal): Promise<void>;
   /**

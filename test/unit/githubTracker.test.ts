@@ -405,9 +405,9 @@ describe('sub-issues and dependencies', () => {
     const blocker = server.seedIssue({ title: 'Blocker' });
     await tracker.addBlockedBy(blocked.number, blocker.id);
     assert.deepEqual((await tracker.listBlockedBy(blocked.number)).map((i) => i.title), ['Blocker']);
-    await tracker.removeBlockedBy(blocked.number, blocker.id);
+    await tracker.removeBlockedBy!(blocked.number, blocker.id);
     assert.deepEqual(await tracker.listBlockedBy(blocked.number), []);
-    assert.equal((await failure(tracker.removeBlockedBy(blocked.number, blocker.id))).kind, 'not-found');
+    assert.equal((await failure(tracker.removeBlockedBy!(blocked.number, blocker.id))).kind, 'not-found');
     for (let i = 0; i < MAX_DEPENDENCIES; i++) server.seedBlockedBy(blocked.number, server.seedIssue().number);
     const full = await failure(tracker.addBlockedBy(blocked.number, blocker.id));
     assert.deepEqual([full.kind, full.status], ['invalid', 422]);

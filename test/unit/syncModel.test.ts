@@ -13,7 +13,7 @@ import { findMarker, findMarkers, markerText, stableKey } from '../../src/core/s
 import { epicOverview, taskText } from '../../src/core/sync/planText';
 import { sha256Hex } from '../../src/core/sync/sha256';
 import type { RemoteSnapshot, RemoteView, SyncOperation } from '../../src/core/sync/syncPlan';
-import { decideContent, decideState, describeSyncPlan, epicIssueNumber, planSync, repositoryOfUrl, subIssueMoves } from '../../src/core/sync/syncPlan';
+import { decideContent, decideState, describeOperation, describeSyncPlan, epicIssueNumber, planSync, repositoryOfUrl, subIssueMoves } from '../../src/core/sync/syncPlan';
 import type { SyncedIssue, SyncState } from '../../src/core/sync/syncState';
 import { emptySyncState, parseSyncState, serializeSyncState, SyncStateError } from '../../src/core/sync/syncState';
 import { examplesDir, fixturesDir, indexOf, MemoryFileSystem, read, toCrlf } from './helpers';
@@ -628,5 +628,172 @@ describe('operation plan', () => {
     const synced = await workspace(join(fixturesDir, 'synced'));
     const gone = planSync({ epic: synced.epic, read: synced.reader, state: emptySyncState(), remote: { ...emptyRemote({ repository: 'acme/shop', missing: new Set([5]), listed: false }) } });
     assert.ok(gone.skipped.some((s) => /#5 is not an issue of acme\/shop/.test(s.reason)));
+  });
+});
+
+describe('dependencies dropped from the plan', () => {
+  const path = 'epics/epic-007-deps.md';
+  const epicId = 'epic-007-deps';
+  /** A synced single-file epic of four tasks (#11 to #14) and its issue #20; T4's dependencies as given. */
+  const planText = (dependsOn: string) =>
+    [
+      '# Epic: Deps',
+      '',
+      `**GitHub:** https://github.com/${REPO}/issues/20`,
+      '',
+      '## Tasks',
+      '- [ ] **Task 1:** First (#11)',
+      '- [ ] **Task 2:** Second (#12)',
+      '- [ ] **Task 3:** Third (#13)',
+      '- [ ] **Task 4:** Fourth (#14)',
+      ...(dependsOn === '' ? [] : [`  - **Depends on:** ${dependsOn}`]),
+      '',
+    ].join('\n');
+  const idOf = (n: number) => view(n, '', '').id;
+
+  /** The tracker and the sync state as a finished sync of the text leaves them. */
+  function synced(text: string) {
+    const { epic } = parseSingleFileEpic(path, text);
+    const desired = desiredEpic({ epic, read: () => text });
+    const issues = new Map<number, RemoteView>();
+    const records = new Map<number, SyncedIssue>();
+    const numbers = new Map<string, number>([[desired.epic.key, 20], ...desired.tasks.map((d, i) => [d.key, 11 + i] as [string, number])]);
+    for (const d of [...desired.tasks, desired.epic]) {
+      const n = numbers.get(d.key)!;
+      issues.set(n, view(n, d.title, d.body, { state: d.state, labels: d.labels }));
+      records.set(n, { key: d.key, kind: d.kind, id: idOf(n), hash: d.hash, state: d.state, updatedAt: T0 });
+    }
+    const blockedBy = new Map(desired.tasks.map((d) => [numbers.get(d.key)!, d.blockedBy.map((k) => idOf(numbers.get(k)!))]));
+    const remote = emptyRemote({ issues, listed: false, labels: desired.labels.map((l) => l.name), subIssues: desired.tasks.map((d) => idOf(numbers.get(d.key)!)), blockedBy });
+    return { state: { ...emptySyncState(REPO), issues: records } as SyncState, remote };
+  }
+
+  function planAfter(text: string, state: SyncState, remote: RemoteSnapshot, extra: { canRemoveBlockedBy?: boolean; limits?: typeof GITHUB_LIMITS } = {}) {
+    return planSync({ epic: parseSingleFileEpic(path, text).epic, read: () => text, state, remote, ...extra });
+  }
+
+  test('a dependency dropped from the plan removes its link, once', () => {
+    const { state, remote } = synced(planText('Task 2'));
+    assert.deepEqual(remote.blockedBy.get(14), [idOf(12)]);
+    const plan = planAfter(planText(''), state, remote);
+    const removals = plan.operations.filter((o) => o.kind === 'remove-blocked-by');
+    assert.deepEqual(removals, [{ kind: 'remove-blocked-by', key: `${epicId}/T4`, number: 14, blockingId: idOf(12), blockingNumber: 12, blockingLabel: 'T2 Second', label: 'T4 Fourth' }]);
+    // Its body loses the "Depends on" line too.
+    assert.deepEqual(kinds(plan.operations), ['update', 'remove-blocked-by']);
+    assert.equal(plan.counts.blockedByRemovals, 1);
+    assert.equal(plan.counts.blockedBy, 0);
+    assert.equal(plan.counts.writes, 2);
+    const preview = describeSyncPlan(plan);
+    assert.ok(preview.includes('Remove the link that has #14 (T4 Fourth) blocked by #12 (T2 Second): the plan no longer lists that dependency'), preview.join('\n'));
+    assert.match(preview.at(-1)!, /^0 issues to create, 1 update, 0 sub-issue links, 0 dependencies, 1 dependency to remove, 0 labels: 2 writes to octo-org\/planning\.$/);
+
+    // Once GitHub holds what the plan says, there is nothing left to remove.
+    const after = synced(planText(''));
+    assert.deepEqual(planAfter(planText(''), after.state, { ...after.remote, blockedBy: new Map([...after.remote.blockedBy, [14, []]]) }).operations, []);
+    // And a plan that still has the dependency removes nothing.
+    assert.deepEqual(planAfter(planText('Task 2'), state, remote).operations, []);
+  });
+
+  test('a dependency replaced by another: the old link is removed before the new one is added, and the cap counts what remains', () => {
+    const { state, remote } = synced(planText('Task 2'));
+    const plan = planAfter(planText('Task 3'), state, remote);
+    const order = kinds(plan.operations);
+    assert.deepEqual(order.filter((k) => k.endsWith('blocked-by')), ['remove-blocked-by', 'add-blocked-by']);
+    assert.ok(order.indexOf('remove-blocked-by') < order.indexOf('add-blocked-by'));
+    assert.deepEqual(
+      plan.operations.filter((o) => o.kind === 'remove-blocked-by' || o.kind === 'add-blocked-by').map((o) => describeOperation(o, plan)),
+      ['Remove the link that has #14 (T4 Fourth) blocked by #12 (T2 Second): the plan no longer lists that dependency', 'Mark T4 Fourth as blocked by T3 Third'],
+    );
+    assert.match(describeSyncPlan(plan).at(-1)!, /, 1 dependency, 1 dependency to remove, /);
+
+    // 49 issues of people's block T4 as well: 50 links now, and 50 after the swap.
+    const crowded = new Map(remote.blockedBy);
+    crowded.set(14, [...Array.from({ length: 49 }, (_, i) => 7_000_000 + i), idOf(12)]);
+    const full = { ...remote, blockedBy: crowded };
+    const swapped = planAfter(planText('Task 3'), state, full);
+    assert.deepEqual(swapped.refusals, []);
+    assert.equal(swapped.counts.blockedByRemovals, 1);
+    // Adding T3 as well as keeping T2 would make 51.
+    const both = planAfter(planText('Task 2, Task 3'), state, full);
+    assert.ok(both.refusals.some((r) => /T4 Fourth would be blocked by 51 issues; GitHub allows at most 50/.test(r)), both.refusals.join('\n'));
+    // A tracker that cannot remove links keeps T2's: 51 again.
+    const kept = planAfter(planText('Task 3'), state, full, { canRemoveBlockedBy: false });
+    assert.ok(kept.refusals.some((r) => /would be blocked by 51 issues/.test(r)));
+  });
+
+  test("links to issues the plan does not manage are left alone, and the preview says nothing of them", () => {
+    const { state, remote } = synced(planText(''));
+    const issues = new Map(remote.issues);
+    // Someone's own issue, an issue of another epic, and the epic's own issue.
+    issues.set(30, view(30, 'A person’s issue', 'Found while testing'));
+    issues.set(31, view(31, 'Another epic’s task', markerText('epic-008-other/T1')));
+    const linked = new Map([
+      // An issue of another repository that carries this epic's marker (copied there by hand).
+      [5_550_001, { id: 5_550_001, number: 12, url: 'https://github.com/acme/elsewhere/issues/12', marker: `${epicId}/T2` }],
+    ]);
+    const blockedBy = new Map(remote.blockedBy);
+    blockedBy.set(14, [idOf(30), idOf(31), idOf(20), 5_550_001]);
+    const plan = planAfter(planText(''), state, { ...remote, issues, blockedBy, linked });
+    assert.deepEqual(plan.operations, []);
+    assert.deepEqual(plan.skipped, []);
+    const preview = describeSyncPlan(plan);
+    assert.match(preview[0], /^Nothing to do/);
+    assert.ok(preview.every((l) => !/#30|#31|#20|#12|remove/i.test(l)), preview.join('\n'));
+  });
+
+  test('a link to the issue of a task gone from the plan is removed; one the plan names by number, or through a task it skips, stays', () => {
+    const { state, remote } = synced(planText(''));
+    // #15 stood for Task 5, since removed from the plan; its record and marker remain.
+    const records = new Map(state.issues);
+    records.set(15, { key: `${epicId}/T5`, kind: 'task', id: idOf(15), hash: 'f'.repeat(64), state: 'open', updatedAt: T0 });
+    const issues = new Map(remote.issues);
+    issues.set(15, view(15, 'Fifth', markerText(`${epicId}/T5`)));
+    const blockedBy = new Map(remote.blockedBy);
+    blockedBy.set(14, [idOf(15)]);
+    const gone = planAfter(planText(''), { ...state, issues: records }, { ...remote, issues, blockedBy });
+    assert.deepEqual(gone.operations.map((o) => describeOperation(o, gone)), ['Remove the link that has #14 (T4 Fourth) blocked by #15 (no task of the plan now): the plan no longer lists that dependency']);
+    assert.deepEqual(planAfter(planText('#15'), { ...state, issues: records }, { ...remote, issues, blockedBy }).operations.filter((o) => o.kind === 'remove-blocked-by'), []);
+
+    // Task 2 loses its title, so it is skipped: its link to T4 is not the plan's to drop.
+    const before = synced(planText('Task 2'));
+    const untitled = planText('Task 2').replace('**Task 2:** Second (#12)', '**Task 2:** (#12)');
+    const skipped = planAfter(untitled, before.state, before.remote);
+    assert.deepEqual(skipped.operations.filter((o) => o.kind === 'remove-blocked-by'), []);
+    assert.ok(skipped.skipped.some((s) => s.taskId === 'T2' && /no title/.test(s.reason)));
+    // Nor is its issue one of a task gone from the plan.
+    assert.ok(describeSyncPlan(skipped).every((l) => !/#12 is a sub-issue/.test(l)));
+  });
+
+  test('a tracker that cannot remove links: the plan says the link stays, instead of dropping it unsaid', () => {
+    const { state, remote } = synced(planText('Task 2'));
+    const plan = planAfter(planText(''), state, remote, { canRemoveBlockedBy: false });
+    assert.deepEqual(kinds(plan.operations), ['update']);
+    assert.equal(plan.counts.blockedByRemovals, 0);
+    assert.ok(
+      describeSyncPlan(plan).includes('Skip T4 Fourth: #14 stays blocked by #12 on octo-org/planning, though the plan no longer lists that dependency: this tracker cannot remove dependencies'),
+      describeSyncPlan(plan).join('\n'),
+    );
+  });
+
+  test("a task removed from the plan whose issue is still a sub-issue of the epic's: left as it is, and said so", () => {
+    const { state, remote } = synced(planText(''));
+    const records = new Map(state.issues);
+    records.set(15, { key: `${epicId}/T5`, kind: 'task', id: idOf(15), hash: 'f'.repeat(64), state: 'open', updatedAt: T0 });
+    const issues = new Map(remote.issues);
+    issues.set(15, view(15, 'Fifth', markerText(`${epicId}/T5`)));
+    // A sub-issue someone added by hand, with no marker, is not the plan's business at all.
+    issues.set(16, view(16, 'Added on GitHub', 'by hand'));
+    const subIssues = [...remote.subIssues!.slice(0, 2), idOf(15), ...remote.subIssues!.slice(2), idOf(16)];
+    const plan = planAfter(planText(''), { ...state, issues: records }, { ...remote, issues, subIssues });
+    assert.deepEqual(plan.operations, []);
+    const preview = describeSyncPlan(plan);
+    assert.ok(preview.includes('#15 is a sub-issue of the epic but no longer a task of the plan: left as it is'), preview.join('\n'));
+    assert.ok(preview.every((l) => !l.includes('#16')));
+    assert.deepEqual(plan.skipped.map((s) => s.label), ['#15']);
+
+    // Found by its marker alone (no record), through the sub-issue list: the same.
+    const linked = new Map([[idOf(15), { id: idOf(15), number: 15, url: `https://github.com/${REPO}/issues/15`, marker: `${epicId}/T5` }]]);
+    const byMarker = planAfter(planText(''), state, { ...remote, subIssues, linked });
+    assert.ok(describeSyncPlan(byMarker).includes('#15 is a sub-issue of the epic but no longer a task of the plan: left as it is'));
   });
 });

@@ -18,8 +18,9 @@ import type { DesiredEpic, DesiredIssue, DesiredState, SyncLabels, SyncLabelSpec
 import { DEFAULT_SYNC_LABELS, desiredEpic, unsyncableReason } from './desired';
 import type { SyncLimits } from './limits';
 import { durationText, GITHUB_LIMITS, pacedDuration } from './limits';
-import { keyBelongsTo, stableKey } from './marker';
+import { keyBelongsTo, keyKind, stableKey } from './marker';
 import type { SyncedIssue, SyncState } from './syncState';
+import { issueOfKey } from './syncState';
 
 /** An issue as the plan needs to know it from the tracker. */
 export interface RemoteView {
@@ -57,6 +58,21 @@ export interface RemoteSnapshot {
   readonly subIssues?: readonly number[];
   /** The ids of the issues blocking each issue, by number, for the task issues that exist. */
   readonly blockedBy: ReadonlyMap<number, readonly number[]>;
+  /**
+   * What was read of the issues those sub-issue and blocked-by lists name, by id: the
+   * lists name issues by id only, and may name issues of other repositories.
+   */
+  readonly linked?: ReadonlyMap<number, LinkedIssueView>;
+}
+
+/** An issue met in a sub-issue or blocked-by list. */
+export interface LinkedIssueView {
+  readonly id: number;
+  readonly number: number;
+  /** Its web address, which names its repository. */
+  readonly url: string;
+  /** The stable key of the marker in its body, when it has one. */
+  readonly marker?: string;
 }
 
 export interface SyncPlanInput {
@@ -68,6 +84,11 @@ export interface SyncPlanInput {
   readonly limits?: SyncLimits;
   /** Rename the directory layout's task files to their issue numbers (default true). */
   readonly renameTaskFiles?: boolean;
+  /**
+   * Whether the tracker can remove a blocked-by link (default true). When it cannot, each
+   * link the plan would remove is listed as skipped instead.
+   */
+  readonly canRemoveBlockedBy?: boolean;
 }
 
 export type IssueField = 'title' | 'body';
@@ -89,6 +110,12 @@ export type SyncOperation =
   | (Op & { readonly kind: 'add-sub-issue'; readonly key: string })
   | (Op & { readonly kind: 'reorder-sub-issues'; readonly moves: number })
   | (Op & { readonly kind: 'add-blocked-by'; readonly key: string; readonly blocking: string })
+  /**
+   * A link between two of the epic's own task issues that the plan no longer has. The
+   * blocking issue is named by id, as the link is, since it may stand for no task now;
+   * `blockingLabel` is its task when it stands for one.
+   */
+  | (Op & { readonly kind: 'remove-blocked-by'; readonly key: string; readonly number: number; readonly blockingId: number; readonly blockingNumber: number; readonly blockingLabel?: string })
   | (Op & { readonly kind: 'rename-task-files'; readonly taskIds: readonly string[] });
 
 export type SyncOperationKind = SyncOperation['kind'];
@@ -109,6 +136,11 @@ export interface PlanSkip {
   readonly taskId?: string;
   readonly label: string;
   readonly reason: string;
+  /**
+   * The preview's whole line, for something the sync leaves alone rather than an
+   * operation it leaves out, where `Skip label: reason` would not read right.
+   */
+  readonly sentence?: string;
 }
 
 export interface SyncPlanCounts {
@@ -123,6 +155,8 @@ export interface SyncPlanCounts {
   readonly subIssues: number;
   readonly reorders: number;
   readonly blockedBy: number;
+  /** Blocked-by links removed, since the plan no longer has them. */
+  readonly blockedByRemovals: number;
   readonly renames: number;
   /** Writes to the tracker, all kinds together. */
   readonly writes: number;
@@ -499,9 +533,34 @@ export function planSync(input: SyncPlanInput): SyncPlan {
     return n === undefined ? undefined : remote.issues.get(n)?.id;
   };
   const linkable = desired.tasks.filter((d) => !unavailable.has(d.key));
+  const own = ownTaskIssues(epic.id, repo, state, remote, desired.tasks.map((d) => ({ key: d.key, number: numbers.get(d.key), id: idOf(d.key) })));
+  /** The issues a task the plan still has, but syncs no more (an emptied file), may have. */
+  const issuesOfSkippedTask = (task: Task): Set<number> => {
+    const out = new Set<number>();
+    if (task.issue !== undefined) out.add(task.issue);
+    const recorded = issueOfKey(state, stableKey(epic.id, task.id));
+    if (recorded) out.add(recorded.number);
+    // A directory task file is named by its issue's number once synced.
+    const fileNumber = epic.layout === 'directory' ? numericId(task.id) : undefined;
+    if (fileNumber !== undefined) out.add(fileNumber);
+    return out;
+  };
+  const ofSkippedTasks = new Set(epic.tasks.filter((t) => unsyncableReason(t) !== undefined).flatMap((t) => [...issuesOfSkippedTask(t)]));
   if (!unavailable.has(desired.epic.key)) {
     const children = remote.subIssues ?? [];
     const childSet = new Set(children);
+    // A task removed from the plan leaves its issue, and the issue's place under the
+    // epic's, to the people who may still want it: the sync never closes or unlinks it.
+    const planIds = new Set(linkable.map((d) => idOf(d.key)));
+    for (const id of children) {
+      const issue = own.get(id);
+      if (planIds.has(id) || !issue || ofSkippedTasks.has(issue.number)) continue;
+      skipped.push({
+        label: `#${issue.number}`,
+        reason: 'it is a sub-issue of the epic but no longer a task of the plan: left as it is',
+        sentence: `#${issue.number} is a sub-issue of the epic but no longer a task of the plan: left as it is`,
+      });
+    }
     const adds = linkable.filter((d) => {
       const id = idOf(d.key);
       return id === undefined || !childSet.has(id);
@@ -524,25 +583,80 @@ export function planSync(input: SyncPlanInput): SyncPlan {
     if (moves.length > 0) ops.push({ kind: 'reorder-sub-issues', moves: moves.length, label: 'the epic' });
   }
 
-  // Blocked-by links: each dependency of the plan, between the two issues.
+  /**
+   * The issue numbers a task's dependencies name other than through a task that syncs:
+   * `#12`, or a task of the plan that gets no issue now (its link stays until it syncs again).
+   */
+  const namedIssues = (task: Task): Set<number> => {
+    const out = new Set<number>();
+    for (const dep of task.dependsOn) {
+      const other = epic.tasks.find((t) => t.id === dep);
+      if (other) {
+        if (unsyncableReason(other) !== undefined) for (const number of issuesOfSkippedTask(other)) out.add(number);
+        continue;
+      }
+      const number = /^#?(\d+)$/.exec(dep.trim());
+      if (number) out.add(Number(number[1]));
+    }
+    return out;
+  };
+
+  // Blocked-by links: each dependency of the plan, between the two issues; and each link
+  // between two of the epic's own task issues that the plan no longer has, removed, since
+  // the plan is what they follow. Links to any other issue were made by someone else and
+  // stay. Every removal comes before every addition, so that a dependency replaced by
+  // another never meets GitHub's cap on the way.
+  const removals: SyncOperation[] = [];
+  const additions: SyncOperation[] = [];
+  const canRemove = input.canRemoveBlockedBy !== false;
   const blocking = new Map<string, number>();
   for (const d of linkable) {
     const n = numbers.get(d.key);
     const existing = n === undefined ? [] : remote.blockedBy.get(n) ?? [];
     const existingSet = new Set(existing);
+    const wanted = new Set<number>();
     let adds = 0;
     for (const dep of d.blockedBy) {
       if (unavailable.has(dep) || !byKey.has(dep)) continue;
       blocking.set(dep, (blocking.get(dep) ?? 0) + 1);
       const depId = idOf(dep);
+      if (depId !== undefined) wanted.add(depId);
       if (depId !== undefined && existingSet.has(depId)) continue;
       adds++;
-      ops.push({ kind: 'add-blocked-by', key: d.key, blocking: dep, label: labelOf(d.key) });
+      additions.push({ kind: 'add-blocked-by', key: d.key, blocking: dep, label: labelOf(d.key) });
     }
-    if (existing.length + adds > limits.dependenciesPerKind) {
-      refusals.push(`${labelOf(d.key)} would be blocked by ${existing.length + adds} issues; GitHub allows at most ${limits.dependenciesPerKind} dependencies of a kind (blocked by) per issue.`);
+    let removes = 0;
+    if (n !== undefined) {
+      const task = epic.tasks.find((t) => t.id === d.taskId)!;
+      const named = namedIssues(task);
+      for (const id of existing) {
+        const blocker = own.get(id);
+        if (wanted.has(id) || !blocker || named.has(blocker.number)) continue;
+        const stands = blocker.key !== undefined && byKey.has(blocker.key) && numbers.get(blocker.key) === blocker.number;
+        const op: SyncOperation = {
+          kind: 'remove-blocked-by',
+          key: d.key,
+          number: n,
+          blockingId: id,
+          blockingNumber: blocker.number,
+          ...(stands ? { blockingLabel: labelOf(blocker.key!) } : {}),
+          label: labelOf(d.key),
+        };
+        if (canRemove) {
+          removals.push(op);
+          removes++;
+        } else {
+          skipped.push({ key: d.key, label: labelOf(d.key), reason: `#${n} stays blocked by #${blocker.number} on ${repo}, though the plan no longer lists that dependency: this tracker cannot remove dependencies` });
+        }
+      }
+    }
+    // What the issue holds once the removals are made, and the additions.
+    const after = existing.length - removes + adds;
+    if (after > limits.dependenciesPerKind) {
+      refusals.push(`${labelOf(d.key)} would be blocked by ${after} issues; GitHub allows at most ${limits.dependenciesPerKind} dependencies of a kind (blocked by) per issue.`);
     }
   }
+  ops.push(...removals, ...additions);
   for (const [dep, count] of blocking) {
     if (count > limits.dependenciesPerKind) {
       refusals.push(`${labelOf(dep)} would block ${count} issues; GitHub allows at most ${limits.dependenciesPerKind} dependencies of a kind (blocking) per issue.`);
@@ -573,6 +687,7 @@ export function planSync(input: SyncPlanInput): SyncPlan {
     subIssues: count('add-sub-issue'),
     reorders: ops.reduce((sum, op) => sum + (op.kind === 'reorder-sub-issues' ? op.moves : 0), 0),
     blockedBy: count('add-blocked-by'),
+    blockedByRemovals: count('remove-blocked-by'),
     renames: ops.reduce((sum, op) => sum + (op.kind === 'rename-task-files' ? op.taskIds.length : 0), 0),
     writes,
   };
@@ -625,6 +740,8 @@ export function describeOperation(op: SyncOperation, plan: Pick<SyncPlan, 'desir
       return `Reorder the epic's sub-issues to plan order (${plural(op.moves, 'move')})`;
     case 'add-blocked-by':
       return `Mark ${op.label} as blocked by ${labelFromKey(plan, op.blocking)}`;
+    case 'remove-blocked-by':
+      return `Remove the link that has #${op.number} (${op.label}) blocked by #${op.blockingNumber} (${op.blockingLabel ?? 'no task of the plan now'}): the plan no longer lists that dependency`;
     case 'rename-task-files':
       return `Rename ${op.label} to their issue numbers (${op.taskIds.map((id) => `${id}.md`).join(', ')})`;
   }
@@ -634,10 +751,12 @@ export function describeOperation(op: SyncOperation, plan: Pick<SyncPlan, 'desir
 export function describeSyncPlan(plan: SyncPlan, limits: SyncLimits = GITHUB_LIMITS): string[] {
   const lines = plan.operations.map((op) => describeOperation(op, plan));
   if (lines.length === 0) lines.push(`Nothing to do: ${plan.epicId} is in step with ${plan.repository}.`);
-  for (const skip of plan.skipped) lines.push(`Skip ${skip.label}: ${skip.reason}`);
+  for (const skip of plan.skipped) lines.push(skip.sentence ?? `Skip ${skip.label}: ${skip.reason}`);
   const c = plan.counts;
+  // Removals are rare: named only when there are some.
+  const removals = c.blockedByRemovals > 0 ? `, ${plural(c.blockedByRemovals, 'dependency', 'dependencies')} to remove` : '';
   lines.push(
-    `${plural(c.creates, 'issue')} to create, ${plural(c.updates, 'update')}, ${plural(c.subIssues, 'sub-issue link')}, ${plural(c.blockedBy, 'dependency', 'dependencies')}, ${plural(c.labels, 'label')}: ${plural(c.writes, 'write')} to ${plan.repository}.`,
+    `${plural(c.creates, 'issue')} to create, ${plural(c.updates, 'update')}, ${plural(c.subIssues, 'sub-issue link')}, ${plural(c.blockedBy, 'dependency', 'dependencies')}${removals}, ${plural(c.labels, 'label')}: ${plural(c.writes, 'write')} to ${plan.repository}.`,
   );
   if (plan.pacing.paced) {
     lines.push(
@@ -648,6 +767,33 @@ export function describeSyncPlan(plan: SyncPlan, limits: SyncLimits = GITHUB_LIM
   }
   for (const refusal of plan.refusals) lines.push(`Cannot sync: ${refusal}`);
   return lines;
+}
+
+/**
+ * The epic's own task issues, by id, with their numbers and the keys they stand for: the
+ * plan's task issues, and every issue the sync state or a marker names as a task of this
+ * epic. An issue of another repository is never one of them, whatever its body says.
+ */
+function ownTaskIssues(
+  epicId: string,
+  repository: string,
+  state: SyncState,
+  remote: RemoteSnapshot,
+  planned: ReadonlyArray<{ readonly key: string; readonly number?: number; readonly id?: number }>,
+): Map<number, { readonly number: number; readonly key?: string }> {
+  const own = new Map<number, { number: number; key?: string }>();
+  const ours = (key: string | undefined): key is string => key !== undefined && keyKind(key) === 'task' && keyBelongsTo(key, epicId);
+  for (const [number, record] of state.issues) if (ours(record.key)) own.set(record.id, { number, key: record.key });
+  for (const view of remote.issues.values()) if (ours(view.marker)) own.set(view.id, { number: view.number, key: view.marker });
+  const linked = [...(remote.linked?.values() ?? [])];
+  const elsewhere = (view: LinkedIssueView) => {
+    const other = repositoryOfUrl(view.url);
+    return other !== undefined && !sameRepository(other, repository);
+  };
+  for (const view of linked) if (!elsewhere(view) && ours(view.marker) && !own.has(view.id)) own.set(view.id, { number: view.number, key: view.marker });
+  for (const p of planned) if (p.id !== undefined && p.number !== undefined) own.set(p.id, { number: p.number, key: p.key });
+  for (const view of linked) if (elsewhere(view)) own.delete(view.id);
+  return own;
 }
 
 function labelFromKey(plan: Pick<SyncPlan, 'desired'>, key: string): string {

@@ -26,7 +26,7 @@ import { attachEpicIssueChange } from '../../core/sync/epicLink';
 import type { SyncLimits } from '../../core/sync/limits';
 import { GITHUB_LIMITS } from '../../core/sync/limits';
 import { findMarker, keyBelongsTo, stableKey } from '../../core/sync/marker';
-import type { IssueField, RemoteSnapshot, RemoteView, SyncOperation, SyncPlan } from '../../core/sync/syncPlan';
+import type { IssueField, LinkedIssueView, RemoteSnapshot, RemoteView, SyncOperation, SyncPlan } from '../../core/sync/syncPlan';
 import { decideContent, decideState, describeOperation, describeSyncPlan, epicIssueNumber, missingLabels, planSync, subIssueMoves } from '../../core/sync/syncPlan';
 import type { SyncedIssue, SyncState } from '../../core/sync/syncState';
 import { parseSyncState, serializeSyncState, SyncStateError } from '../../core/sync/syncState';
@@ -146,7 +146,7 @@ export interface SyncResult {
   readonly labelled: readonly SyncItem[];
   /** Labels created in the repository. */
   readonly labels: readonly SyncItem[];
-  /** Sub-issue and blocked-by links made, and reorders. */
+  /** Sub-issue and blocked-by links made, blocked-by links removed, and reorders. */
   readonly linked: readonly SyncItem[];
   readonly renamed: readonly SyncItem[];
   readonly skipped: readonly SyncItem[];
@@ -210,6 +210,11 @@ export function remoteViewOf(issue: TrackerIssue): RemoteView {
     labels: issue.labels,
     marker: findMarker(issue.body)?.key,
   };
+}
+
+/** What the planner needs of an issue named in a sub-issue or blocked-by list. */
+function linkedViewOf(issue: TrackerIssue): LinkedIssueView {
+  return { id: issue.id, number: issue.number, url: issue.url, marker: findMarker(issue.body)?.key };
 }
 
 /** An issue the tracker answered 304 for: unchanged since it was recorded in step with the plan. */
@@ -297,21 +302,38 @@ async function prepare(options: SyncOptions, log: (line: string) => void): Promi
   }
   const labels = await tracker.listLabels(signal);
   const base: RemoteSnapshot = { repository: repository.fullName, issues, listed: needList, missing, labels, blockedBy: new Map() };
-  const input = { epic, read, state, labels: options.labels, limits: options.limits, renameTaskFiles: options.renameTaskFiles };
+  const input = {
+    epic,
+    read,
+    state,
+    labels: options.labels,
+    limits: options.limits,
+    renameTaskFiles: options.renameTaskFiles,
+    canRemoveBlockedBy: typeof tracker.removeBlockedBy === 'function',
+  };
   // A first plan tells which issue is the epic's and which tasks' issues exist, so that
   // only their links are read.
   const first = planSync({ ...input, remote: base });
   const epicIssue = first.bindings.get(stableKey(epic.id));
+  const linked = new Map<number, LinkedIssueView>();
   let subIssues: number[] | undefined;
-  if (epicIssue !== undefined && issues.has(epicIssue)) subIssues = (await tracker.listSubIssues(epicIssue, signal)).map((i) => i.id);
+  if (epicIssue !== undefined && issues.has(epicIssue)) {
+    const children = await tracker.listSubIssues(epicIssue, signal);
+    for (const child of children) linked.set(child.id, linkedViewOf(child));
+    subIssues = children.map((i) => i.id);
+  }
+  // The blockers of every task's issue are read, of a task without dependencies too: a
+  // dependency dropped from the plan shows only there.
   const blockedBy = new Map<number, readonly number[]>();
   for (const d of first.desired.tasks) {
     const n = first.bindings.get(d.key);
-    if (n === undefined || !issues.has(n) || d.blockedBy.length === 0) continue;
+    if (n === undefined || !issues.has(n)) continue;
     checkSignal(signal);
-    blockedBy.set(n, (await tracker.listBlockedBy(n, signal)).map((i) => i.id));
+    const blockers = await tracker.listBlockedBy(n, signal);
+    for (const blocker of blockers) linked.set(blocker.id, linkedViewOf(blocker));
+    blockedBy.set(n, blockers.map((i) => i.id));
   }
-  const remote: RemoteSnapshot = { ...base, subIssues, blockedBy };
+  const remote: RemoteSnapshot = { ...base, subIssues, blockedBy, linked };
   return { repository, stateText, state, snapshot, remote, full, plan: planSync({ ...input, remote }) };
 }
 
@@ -571,6 +593,8 @@ class SyncRun {
         return this.reorderSubIssues();
       case 'add-blocked-by':
         return this.addBlockedBy(op.key, op.blocking, op.label);
+      case 'remove-blocked-by':
+        return this.removeBlockedBy(op.number, op.blockingId, op.blockingNumber, op.label);
       case 'rename-task-files':
         return this.renameTaskFiles();
     }
@@ -797,6 +821,27 @@ class SyncRun {
       throw error;
     }
     this.result.linked.push({ label, number, detail: `blocked by #${blocking}` });
+  }
+
+  private async removeBlockedBy(number: number, blockingId: number, blocking: number, label: string): Promise<void> {
+    const remove = this.tracker.removeBlockedBy?.bind(this.tracker);
+    // The plan lists the removal as skipped for a tracker without it; this is a safeguard.
+    if (!remove) return this.skip(label, `#${number} stays blocked by #${blocking}: this tracker cannot remove dependencies`, number);
+    try {
+      await this.writeOnce(
+        () => remove(number, blockingId, this.signal),
+        async () => !(await this.tracker.listBlockedBy(number, this.signal)).some((i) => i.id === blockingId),
+      );
+    } catch (error) {
+      // Gone already (removed on GitHub meanwhile, or by a request whose answer was lost): what was wanted.
+      if (error instanceof TrackerError && error.kind === 'not-found' && error.status === 404) {
+        this.log(`#${number} was no longer blocked by #${blocking}.`);
+        return;
+      }
+      if (error instanceof TrackerError && error.kind === 'invalid') return this.skip(label, `#${number} still blocked by #${blocking}: ${error.message}`, number);
+      throw error;
+    }
+    this.result.linked.push({ label, number, detail: `no longer blocked by #${blocking}` });
   }
 
   private async renameTaskFiles(): Promise<void> {

@@ -526,3 +526,221 @@ describe('sync, the rest', { concurrency: true }, () => {
     assert.ok(lines.some((l) => /^Waiting 60 seconds: GitHub allows 5 content-creating requests a minute/.test(l)));
   });
 });
+
+// ---- dependencies dropped from the plan --------------------------------------------------------
+
+const EPIC_FILE = 'epics/epic-001-link-shortener.md';
+
+/** Edits the single-file example in the workspace. */
+function editEpic(h: Harness, edit: (text: string) => string): void {
+  const path = join(h.root, EPIC_FILE);
+  const before = readFileSync(path, 'utf8');
+  const after = edit(before);
+  assert.notEqual(after, before, 'the edit changed the plan');
+  writeFileSync(path, after);
+}
+
+/** The numbers of the tasks' issues, by task id, and a reader of who blocks an issue (as numbers). */
+function dependencies(h: Harness, layout: Layout) {
+  const marked = markedIssues(h.server, layout.epicId);
+  const number = (id: string) => marked.get(`${layout.epicId}/${id}`)!.number;
+  const blockers = (n: number) => {
+    const byId = new Map(h.server.issues().map((i) => [i.id, i.number]));
+    return h.server.issue(n)!.blockedByIds.map((id) => byId.get(id)!).sort((a, b) => a - b);
+  };
+  return { number, blockers, epic: marked.get(layout.epicId)!.number };
+}
+
+const DELETES = (s: GitHubServer) => s.requests.filter((r) => r.method === 'DELETE' && /\/dependencies\/blocked_by\/\d+$/.test(r.path));
+
+describe('sync, dependencies dropped from the plan', { concurrency: true }, () => {
+  test('a dropped and a replaced dependency lose their links on GitHub; the next sync makes no writes', async (t) => {
+    const h = await harness(t, SINGLE_FILE);
+    assert.equal((await h.sync()).outcome, 'done');
+    const { number, blockers } = dependencies(h, SINGLE_FILE);
+    assert.deepEqual(blockers(number('T4')), [number('T3')]);
+    assert.deepEqual(blockers(number('T5')), [number('T3'), number('T6')]);
+
+    // T4 no longer waits on T3 (a mermaid edge); T5 waits on T2 instead of T3 (a bullet).
+    editEpic(h, (text) => text.replace('    T3 --> T4[Task 4: Redirects]\n', '').replace('  - **Depends on:** Task 3\n', '  - **Depends on:** Task 2\n'));
+    const preview = await h.preview();
+    assert.equal(preview.outcome, 'done', preview.message);
+    assert.ok(preview.preview.includes(`Remove the link that has #${number('T4')} (T4 Redirect endpoint with Redis cache) blocked by #${number('T3')} (T3 Link table and slug generator): the plan no longer lists that dependency`), preview.preview.join('\n'));
+    assert.match(preview.preview.at(-1)!, /, 1 dependency, 2 dependencies to remove, /);
+    const kinds = preview.plan!.operations.map((o) => o.kind);
+    assert.ok(kinds.lastIndexOf('remove-blocked-by') < kinds.indexOf('add-blocked-by'));
+
+    const second = await h.sync({ confirmedPreview: preview.preview });
+    assert.equal(second.outcome, 'done', second.message);
+    assert.deepEqual(blockers(number('T4')), []);
+    assert.deepEqual(blockers(number('T5')), [number('T2'), number('T6')]);
+    const deletes = DELETES(h.server);
+    assert.deepEqual(
+      deletes.map((r) => [r.path.replace(/\?.*$/, ''), r.status]),
+      [
+        [`/repos/octo-org/planning/issues/${number('T4')}/dependencies/blocked_by/${h.server.issue(number('T3'))!.id}`, 200],
+        [`/repos/octo-org/planning/issues/${number('T5')}/dependencies/blocked_by/${h.server.issue(number('T3'))!.id}`, 200],
+      ],
+    );
+    assert.ok(second.linked.some((l) => l.number === number('T4') && l.detail === `no longer blocked by #${number('T3')}`));
+    // The bodies no longer name the dropped dependency.
+    assert.doesNotMatch(h.server.issue(number('T4'))!.body ?? '', /Depends on/);
+
+    const writes = mutating(h.server);
+    const third = await h.sync();
+    assert.equal(third.outcome, 'done', third.message);
+    assert.deepEqual(third.plan!.operations, []);
+    assert.equal(mutating(h.server), writes, 'the third sync sent no writes');
+  });
+
+  test('a dependency dropped from a task file (directory layout) loses its link', async (t) => {
+    const h = await harness(t, DIRECTORY);
+    assert.equal((await h.sync()).outcome, 'done');
+    const { number, blockers } = dependencies(h, DIRECTORY);
+    const page = number('010');
+    assert.deepEqual(blockers(page), [number('002'), number('003')]);
+    const path = join(h.root, '.claude/epics/search', `${page}.md`);
+    writeFileSync(path, readFileSync(path, 'utf8').replace(`depends_on: [${number('002')}, ${number('003')}]`, `depends_on: [${number('002')}]`));
+    const second = await h.sync();
+    assert.equal(second.outcome, 'done', second.message);
+    assert.deepEqual(blockers(page), [number('002')]);
+    const writes = mutating(h.server);
+    assert.equal((await h.sync()).writes, 0);
+    assert.equal(mutating(h.server), writes);
+  });
+
+  test('links someone made on GitHub to other issues stay; links between two of the plan\'s tasks that it lacks go', async (t) => {
+    const h = await harness(t, SINGLE_FILE);
+    assert.equal((await h.sync()).outcome, 'done');
+    const { number, blockers, epic } = dependencies(h, SINGLE_FILE);
+    const outsider = h.server.seedIssue({ title: 'Found in review', body: 'Not from the plan' });
+    const otherEpic = h.server.seedIssue({ title: 'Another epic’s task', body: '<!-- autopm:task epic-002-other/T1 -->' });
+    const tracker = trackerOf(h.server);
+    for (const blocker of [outsider.number, otherEpic.number, epic, number('T8')]) await tracker.addBlockedBy(number('T9'), h.server.issue(blocker)!.id);
+    const preview = await h.preview();
+    assert.deepEqual(preview.plan!.operations.map((o) => o.kind), ['remove-blocked-by'], preview.preview.join('\n'));
+    assert.ok(preview.preview.every((l) => !l.includes(`#${outsider.number}`) && !l.includes(`#${otherEpic.number}`)));
+    assert.equal((await h.sync()).outcome, 'done');
+    assert.deepEqual(blockers(number('T9')), [number('T4'), epic, outsider.number, otherEpic.number].sort((a, b) => a - b));
+    const writes = mutating(h.server);
+    assert.equal((await h.sync()).writes, 0);
+    assert.equal(mutating(h.server), writes);
+  });
+
+  for (const how of ['error-after-commit', 'drop-after-commit', 'crash'] as const) {
+    test(`a removal interrupted (${how}) is finished by the run or the next one, never repeated after it is done`, async (t) => {
+      const h = await harness(t, SINGLE_FILE);
+      assert.equal((await h.sync()).outcome, 'done');
+      const { number, blockers } = dependencies(h, SINGLE_FILE);
+      editEpic(h, (text) => text.replace('    T3 --> T4[Task 4: Redirects]\n', ''));
+      // The update of T4's body comes first, then the removal: the second write.
+      const run = interrupted(trackerOf(h.server), h.server, 1, how);
+      const first = await h.sync({ tracker: run.tracker });
+      if (how === 'crash') assert.equal(first.outcome, 'failed');
+      else {
+        assert.equal(first.outcome, 'done', first.message);
+        assert.equal(DELETES(h.server)[0].fault, how);
+      }
+      assert.deepEqual(blockers(number('T4')), []);
+      // Not sent again: after a failure without an answer, the run looked first.
+      assert.equal(DELETES(h.server).length, 1);
+      const again = await h.sync();
+      assert.equal(again.outcome, 'done', again.message);
+      assert.ok(again.plan!.operations.every((o) => o.kind !== 'remove-blocked-by'));
+      assert.equal(DELETES(h.server).length, 1);
+      const writes = mutating(h.server);
+      assert.equal((await h.sync()).writes, 0);
+      assert.equal(mutating(h.server), writes);
+    });
+  }
+
+  test('a removal GitHub keeps failing fails the sync; the next sync removes the link', async (t) => {
+    const h = await harness(t, SINGLE_FILE);
+    assert.equal((await h.sync()).outcome, 'done');
+    const { number, blockers } = dependencies(h, SINGLE_FILE);
+    editEpic(h, (text) => text.replace('    T3 --> T4[Task 4: Redirects]\n', ''));
+    h.server.faults.add({ method: 'DELETE', path: '/repos/*/*/issues/*/dependencies/blocked_by/*', times: 3, fault: { kind: 'status', status: 502 } });
+    const failed = await h.sync();
+    assert.equal(failed.outcome, 'failed');
+    assert.match(failed.message ?? '', /Run the sync again to resume/);
+    assert.deepEqual(blockers(number('T4')), [number('T3')]);
+    assert.equal(DELETES(h.server).length, 3, 'tried three times, looking in between whether it happened');
+    const resumed = await h.sync();
+    assert.equal(resumed.outcome, 'done', resumed.message);
+    assert.deepEqual(blockers(number('T4')), []);
+    const writes = mutating(h.server);
+    assert.equal((await h.sync()).writes, 0);
+    assert.equal(mutating(h.server), writes);
+  });
+
+  test('a link already gone when the removal arrives (404) counts as removed', async (t) => {
+    const h = await harness(t, SINGLE_FILE);
+    assert.equal((await h.sync()).outcome, 'done');
+    const { number, blockers } = dependencies(h, SINGLE_FILE);
+    editEpic(h, (text) => text.replace('    T3 --> T4[Task 4: Redirects]\n', ''));
+    const preview = await h.preview();
+    // Someone removes it on GitHub between the preview and the run's request.
+    const tracker = trackerOf(h.server);
+    const racing = new Proxy(tracker, {
+      get(target, property) {
+        const value = Reflect.get(target, property) as unknown;
+        if (property !== 'removeBlockedBy' || typeof value !== 'function') return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        return async (issue: number, blockingId: number, signal?: AbortSignal) => {
+          await target.removeBlockedBy!(issue, blockingId, signal);
+          return target.removeBlockedBy!(issue, blockingId, signal);
+        };
+      },
+    });
+    const run = await h.sync({ tracker: racing, confirmedPreview: preview.preview });
+    assert.equal(run.outcome, 'done', run.message);
+    assert.deepEqual(DELETES(h.server).map((r) => r.status), [200, 404]);
+    assert.deepEqual(blockers(number('T4')), []);
+    assert.equal((await h.sync()).writes, 0);
+  });
+
+  test('a tracker that cannot remove links leaves them, and the preview says so', async (t) => {
+    const h = await harness(t, SINGLE_FILE);
+    assert.equal((await h.sync()).outcome, 'done');
+    const { number, blockers } = dependencies(h, SINGLE_FILE);
+    editEpic(h, (text) => text.replace('    T3 --> T4[Task 4: Redirects]\n', ''));
+    const inner = trackerOf(h.server);
+    const limited: Tracker = new Proxy(inner, {
+      get: (target, property) => (property === 'removeBlockedBy' ? undefined : typeof Reflect.get(target, property) === 'function' ? (Reflect.get(target, property) as (...a: unknown[]) => unknown).bind(target) : Reflect.get(target, property)),
+    });
+    const result = await h.sync({ tracker: limited });
+    assert.equal(result.outcome, 'done', result.message);
+    assert.ok(
+      result.preview.includes(`Skip T4 Redirect endpoint with Redis cache: #${number('T4')} stays blocked by #${number('T3')} on octo-org/planning, though the plan no longer lists that dependency: this tracker cannot remove dependencies`),
+      result.preview.join('\n'),
+    );
+    assert.deepEqual(blockers(number('T4')), [number('T3')]);
+    assert.equal(DELETES(h.server).length, 0);
+  });
+
+  test("a task removed from the plan keeps its issue and its place under the epic's, and the preview says so", async (t) => {
+    const h = await harness(t, SINGLE_FILE);
+    assert.equal((await h.sync()).outcome, 'done');
+    const { number, epic } = dependencies(h, SINGLE_FILE);
+    const runbook = number('T10');
+    const before = h.server.issue(runbook)!;
+    editEpic(h, (text) =>
+      text
+        .replace(/\n- \[ \] \*\*Task 10:\*\* Runbook and dashboards.*\n {2}- \*\*Estimate:\*\* 2 hours\n/, '\n')
+        .replace('    T8 --> T10[Task 10: Runbook]\n    T9 --> T10\n', ''),
+    );
+    const result = await h.sync();
+    assert.equal(result.outcome, 'done', result.message);
+    assert.ok(result.preview.includes(`#${runbook} is a sub-issue of the epic but no longer a task of the plan: left as it is`), result.preview.join('\n'));
+    const after = h.server.issue(runbook)!;
+    assert.equal(after.state, 'open');
+    assert.equal(after.body, before.body);
+    assert.deepEqual(after.blockedByIds, before.blockedByIds, 'its own links are left too');
+    assert.ok(h.server.issue(epic)!.subIssueIds.includes(after.id));
+    assert.doesNotMatch(h.server.issue(epic)!.body ?? '', new RegExp(`#${runbook} `), "the epic's task list no longer names it");
+    const writes = mutating(h.server);
+    const again = await h.sync();
+    assert.equal(again.writes, 0);
+    assert.equal(mutating(h.server), writes);
+    assert.ok(again.preview.includes(`#${runbook} is a sub-issue of the epic but no longer a task of the plan: left as it is`));
+  });
+});

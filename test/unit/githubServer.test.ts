@@ -492,6 +492,74 @@ describe('dependencies', () => {
     assert.equal((await refusal(octokit.rest.issues.removeDependencyBlockedBy({ ...repo, issue_number: blocked.number, issue_id: blocker.id }))).status, 404);
   });
 
+  test('removing a blocked-by link: 200 with the blocking issue, both issues touched, the request recorded; GitHub\'s refusals', async (t) => {
+    const { server, octokit, repo } = await serve(t);
+    const blocked = server.seedIssue({ title: 'Blocked', updatedAt: '2026-01-01T00:00:00Z' });
+    const blocker = server.seedIssue({ title: 'Blocker', updatedAt: '2026-01-01T00:00:00Z' });
+    const other = server.seedIssue({ title: 'Not blocking' });
+    server.seedBlockedBy(blocked.number, blocker.number);
+    const path = `/repos/${repo.owner}/${repo.repo}/issues/${blocked.number}/dependencies/blocked_by/${blocker.id}`;
+
+    // Through octokit.request as well as the typed method: the same route.
+    const removed = await octokit.request('DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}', { ...repo, issue_number: blocked.number, issue_id: blocker.id });
+    assert.equal(removed.status, 200);
+    assert.equal((removed.data as { id: number }).id, blocker.id);
+    assert.deepEqual(server.issue(blocked.number)!.blockedByIds, []);
+    assert.ok(server.issue(blocked.number)!.updatedAt > blocked.updatedAt);
+    assert.ok(server.issue(blocker.number)!.updatedAt > blocker.updatedAt);
+    const recorded = server.requests.at(-1)!;
+    assert.deepEqual([recorded.method, recorded.path, recorded.status], ['DELETE', path, 200]);
+    assert.equal(server.writes(), 1);
+
+    // Gone already, never there, an unknown id, an unknown issue: 404, and nothing changes.
+    for (const [issue_number, issue_id] of [
+      [blocked.number, blocker.id],
+      [blocked.number, other.id],
+      [blocked.number, 999],
+      [404, blocker.id],
+    ]) {
+      const missing = await refusal(octokit.rest.issues.removeDependencyBlockedBy({ ...repo, issue_number, issue_id }));
+      assert.deepEqual([missing.status, missing.message], [404, 'Not Found']);
+      assert.equal(missing.data.documentation_url, 'https://docs.github.com/rest/issues/issue-dependencies#remove-dependency-an-issue-is-blocked-by');
+    }
+    // An id that is no integer: 400, as the endpoint documents.
+    const garbled = await refusal(octokit.request('DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}', { ...repo, issue_number: blocked.number, issue_id: 'abc' as unknown as number }));
+    assert.equal(garbled.status, 400);
+    assert.match(garbled.message, /issue_id/);
+    assert.equal(server.writes(), 1);
+
+    // Without triage, 403; with issues turned off, 410.
+    const reader = await serve(t, { permissions: { push: false, triage: false } });
+    const a = reader.server.seedIssue();
+    const b = reader.server.seedIssue();
+    reader.server.seedBlockedBy(a.number, b.number);
+    assert.equal((await refusal(reader.octokit.rest.issues.removeDependencyBlockedBy({ ...reader.repo, issue_number: a.number, issue_id: b.id }))).status, 403);
+    assert.deepEqual(reader.server.issue(a.number)!.blockedByIds, [b.id]);
+    const off = await serve(t, { hasIssues: false });
+    assert.equal((await refusal(off.octokit.rest.issues.removeDependencyBlockedBy({ ...off.repo, issue_number: 1, issue_id: 1 }))).status, 410);
+  });
+
+  test('a removal carried out before a 502 or a dropped connection is done; the list of blockers pages', async (t) => {
+    const { server, octokit, repo } = await serve(t, { perPageMax: 2 });
+    const blocked = server.seedIssue({ title: 'Blocked' });
+    const blockers = Array.from({ length: 5 }, (_, i) => server.seedIssue({ title: `Blocker ${i}` }));
+    for (const b of blockers) server.seedBlockedBy(blocked.number, b.number);
+    const listed = await octokit.paginate(octokit.rest.issues.listDependenciesBlockedBy, { ...repo, issue_number: blocked.number, per_page: 2 });
+    assert.deepEqual(listed.map((i) => i.title), blockers.map((b) => b.title));
+
+    const path = '/repos/*/*/issues/*/dependencies/blocked_by/*';
+    server.faults.add({ method: 'DELETE', path, fault: { kind: 'error-after-commit' } });
+    assert.equal((await refusal(octokit.rest.issues.removeDependencyBlockedBy({ ...repo, issue_number: blocked.number, issue_id: blockers[0].id }))).status, 502);
+    server.faults.add({ method: 'DELETE', path, fault: { kind: 'drop-after-commit' } });
+    await assert.rejects(octokit.rest.issues.removeDependencyBlockedBy({ ...repo, issue_number: blocked.number, issue_id: blockers[1].id }));
+    assert.deepEqual(server.issue(blocked.number)!.blockedByIds, blockers.slice(2).map((b) => b.id));
+    assert.deepEqual(server.requests.filter((r) => r.method === 'DELETE').map((r) => [r.status, r.fault]), [[502, 'error-after-commit'], [null, 'drop-after-commit']]);
+    // A 502 injected before the request is looked at changes nothing.
+    server.faults.add({ method: 'DELETE', path, fault: { kind: 'status', status: 502 } });
+    assert.equal((await refusal(octokit.rest.issues.removeDependencyBlockedBy({ ...repo, issue_number: blocked.number, issue_id: blockers[2].id }))).status, 502);
+    assert.equal(server.issue(blocked.number)!.blockedByIds.length, 3);
+  });
+
   test('at most 50 of each kind: an issue blocked by 50 takes no more, and one blocking 50 blocks no more', async (t) => {
     const { server, octokit, repo } = await serve(t);
     const crowded = server.seedIssue({ title: 'Waits on many' });

@@ -414,6 +414,40 @@ describe('sub-issues and dependencies', () => {
     assert.equal((await tracker.listBlockedBy(blocked.number)).length, 50);
   });
 
+  test('removing a blocked-by link: one DELETE by id; a link not there is not-found (404), a failure after GitHub removed it maybe committed and not retried', async (t) => {
+    const { tracker, server } = await setup(t);
+    const remove = tracker.removeBlockedBy!.bind(tracker);
+    const blocked = server.seedIssue({ title: 'Blocked' });
+    const [first, second, third] = [1, 2, 3].map((i) => server.seedIssue({ title: `Blocker ${i}` }));
+    for (const b of [first, second, third]) server.seedBlockedBy(blocked.number, b.number);
+    const deletes = () => server.requests.filter((r) => r.method === 'DELETE');
+
+    await remove(blocked.number, first.id);
+    assert.deepEqual(deletes().map((r) => [r.path, r.status]), [[`/repos/octo-org/planning/issues/${blocked.number}/dependencies/blocked_by/${first.id}`, 200]]);
+    assert.deepEqual((await tracker.listBlockedBy(blocked.number)).map((i) => i.title), ['Blocker 2', 'Blocker 3']);
+
+    const gone = await failure(remove(blocked.number, first.id));
+    assert.deepEqual([gone.kind, gone.status, gone.maybeCommitted], ['not-found', 404, false]);
+    // The number instead of the id names no link either.
+    assert.equal((await failure(remove(blocked.number, second.number))).status, 404);
+
+    server.faults.add({ method: 'DELETE', path: '/repos/*/*/issues/*/dependencies/blocked_by/*', fault: { kind: 'error-after-commit', status: 502 } });
+    const lost = await failure(remove(blocked.number, second.id));
+    assert.deepEqual([lost.kind, lost.status, lost.maybeCommitted], ['unavailable', 502, true]);
+    assert.match(lost.message, /GitHub may have carried it out anyway/);
+    server.faults.add({ method: 'DELETE', path: '/repos/*/*/issues/*/dependencies/blocked_by/*', fault: { kind: 'drop-after-commit' } });
+    const dropped = await failure(remove(blocked.number, third.id));
+    assert.deepEqual([dropped.kind, dropped.maybeCommitted], ['unavailable', true]);
+    assert.equal(deletes().length, 5, 'each sent once, never retried by the client');
+    assert.deepEqual(await tracker.listBlockedBy(blocked.number), []);
+
+    const readOnly = await setup(t, { permissions: { push: false, triage: false } });
+    const a = readOnly.server.seedIssue();
+    const b = readOnly.server.seedIssue();
+    readOnly.server.seedBlockedBy(a.number, b.number);
+    assert.equal((await failure(readOnly.tracker.removeBlockedBy!(a.number, b.id))).kind, 'auth');
+  });
+
   test('a comment GitHub made before the connection dropped is maybe committed, and exists once', async (t) => {
     const { tracker, server } = await setup(t);
     server.seedIssue();

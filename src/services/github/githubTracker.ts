@@ -262,7 +262,8 @@ class GitHubTracker implements Tracker {
 
   removeBlockedBy(number: number, blockingId: number, signal?: AbortSignal): Promise<void> {
     // Not retried: a retried removal that had gone through would come back 404 and
-    // look like a failure.
+    // look like a failure. A 404 stays `not-found` here, since GitHub answers the same for
+    // a missing issue; the sync engine, which wanted the link gone, counts it as done.
     return this.call(`remove the dependency of #${number} on the issue with id ${blockingId}`, 'once', signal, async (request) => {
       await this.octokit.rest.issues.removeDependencyBlockedBy({ owner: this.owner, repo: this.repo, issue_number: number, issue_id: blockingId, request });
     });

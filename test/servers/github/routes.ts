@@ -728,7 +728,10 @@ function addBlockedBy(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
 function removeBlockedBy(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
   const issue = issueOr404(env, req.params[0]);
   const idText = req.params[1];
-  if (!/^\d+$/.test(idText)) throw invalid(`Invalid property /issue_id: \`${JSON.stringify(idText)}\` is not of type \`integer\`.`);
+  // The endpoint documents 400 rather than 422 for a request it cannot read.
+  if (!/^\d+$/.test(idText)) {
+    throw new GitHubHttpError(400, { message: `Invalid request.\n\nInvalid property /issue_id: \`${JSON.stringify(idText)}\` is not of type \`integer\`.`, documentation_url: PLACEHOLDER_DOCS, status: '400' });
+  }
   const blocker = env.model.issueById(Number(idText));
   if (!blocker || !issue.blockedByIds.includes(blocker.id)) throw notFound();
   issue.blockedByIds = issue.blockedByIds.filter((id) => id !== blocker.id);

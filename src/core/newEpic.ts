@@ -6,7 +6,7 @@
  */
 import type { ReadText } from './edits';
 import { PlanEditError } from './edits';
-import type { Epic, Layout } from './model';
+import type { Diagnostic, Epic, Layout } from './model';
 import { slugOf } from './newPrd';
 import { assembleDirectoryEpic, parseEpicFile, parseTaskFile } from './parse/directoryParser';
 import { parseSingleFileEpic } from './parse/singleFileEpicParser';
@@ -136,10 +136,20 @@ export function readerOf(files: ReadonlyMap<string, string>): ReadText {
   };
 }
 
-/** The epic the new files make, as the index would read it: the epic file, and in the directory layout the task files beside it. */
-export function parseNewEpic(layout: Layout, epicPath: string, files: ReadonlyMap<string, string>): Epic {
-  if (layout === 'single-file') return parseSingleFileEpic(epicPath, files.get(epicPath)!).epic;
+/** The epic the new files make, as the index would read it, and what its parsers say of them. */
+export function readNewEpic(layout: Layout, epicPath: string, files: ReadonlyMap<string, string>): { epic: Epic; diagnostics: Diagnostic[] } {
+  if (layout === 'single-file') {
+    const parsed = parseSingleFileEpic(epicPath, files.get(epicPath)!);
+    return { epic: parsed.epic, diagnostics: [...parsed.diagnostics] };
+  }
   const dir = dirName(epicPath);
   const taskFiles = [...files].filter(([path]) => path !== epicPath && dirName(path) === dir).map(([path, text]) => parseTaskFile(path, text));
-  return assembleDirectoryEpic(dir, parseEpicFile(epicPath, files.get(epicPath)!), taskFiles).epic;
+  const epicFile = parseEpicFile(epicPath, files.get(epicPath)!);
+  const assembled = assembleDirectoryEpic(dir, epicFile, taskFiles);
+  return { epic: assembled.epic, diagnostics: [...epicFile.diagnostics, ...taskFiles.flatMap((f) => f.diagnostics), ...assembled.diagnostics] };
+}
+
+/** The epic the new files make, as the index would read it: the epic file, and in the directory layout the task files beside it. */
+export function parseNewEpic(layout: Layout, epicPath: string, files: ReadonlyMap<string, string>): Epic {
+  return readNewEpic(layout, epicPath, files).epic;
 }

@@ -367,6 +367,17 @@ describe('what is not written', () => {
     assert.deepEqual(decompositionFiles({ ...ws.input, plan: bad }), { ok: false, problems: ['T4 depends on itself.'] });
   });
 
+  test('a title that no task line can hold', async () => {
+    const raw = { ...SMALL, tasks: [task('T1', { title: '**New** checkout (#12)' }), ...SMALL.tasks.slice(1).map((t) => ({ ...t, dependsOn: [] }))] };
+    const ws = await workspace(singleFileExample(), 'prds/prd-001-link-shortener.md', checked(raw));
+    assert.deepEqual(decompositionFiles(ws.input), {
+      ok: false,
+      problems: ['T1 cannot be written so that it reads back as planned (T1 reads back with the title "**New** checkout"; T1 reads back open and linked to #12). Change its title and try again.'],
+    });
+    // The directory layout holds it in its frontmatter.
+    assert.equal(written(ws, { layout: 'directory' }).layout, 'directory');
+  });
+
   test('a workspace with nowhere to put epics', async () => {
     const ws = await workspace(singleFileExample(), 'prds/prd-001-link-shortener.md', checked(SMALL));
     assert.deepEqual(decompositionFiles({ ...ws.input, roots: ['prds'], epics: [] }), {

@@ -351,7 +351,7 @@ function readBackProblems(epic: Epic, diagnostics: readonly { severity: string; 
   const single = want.layout === 'single-file';
   for (const draft of want.tasks) {
     const found = epic.tasks.filter((t) => t.id === draft.id);
-    const name = `${draft.key} (${single ? draft.id : `${draft.id}.md`})`;
+    const name = draft.key === draft.id ? draft.key : `${draft.key} (${single ? draft.id : `${draft.id}.md`})`;
     if (found.length !== 1) {
       problems.push(`${name} reads back ${found.length === 0 ? 'nowhere' : `${found.length} times`}`);
       continue;
@@ -542,18 +542,26 @@ export function decompositionFiles(input: DecompositionInput): DecompositionResu
   // reads back as written.
   const formsOf = new Map<string, TaskForms>();
   if (single) {
+    const unwritable: string[] = [];
     for (const draft of drafts) {
       const alone = { ...draft, dependsOn: [] };
-      const forms =
-        ALL_FORMS.find((f) => {
-          files.clear();
-          files.set(location.path, singleDoc([{ draft: alone, forms: f }], [], []));
-          return check([{ draft: alone, forms: f }], [], '').length === 0;
-        }) ?? PLAIN_FORMS;
+      const tryForms = (f: TaskForms) => {
+        files.clear();
+        files.set(location.path, singleDoc([{ draft: alone, forms: f }], [], []));
+        return check([{ draft: alone, forms: f }], [], '');
+      };
+      const forms = ALL_FORMS.find((f) => tryForms(f).length === 0);
+      if (!forms) {
+        // A title that opens with bold and ends like an issue link (`**New** flow (#12)`):
+        // one way the bold is read as part of the task line, the other the link as its issue.
+        unwritable.push(`${draft.key} cannot be written so that it reads back as planned (${unique(tryForms(PLAIN_FORMS)).join('; ')})`);
+        continue;
+      }
       formsOf.set(draft.id, forms);
       if (forms.description === 'code') notes.push(`The description of ${draft.key} is written as a code block: as markdown, part of it would read as tasks, fields or headings of the epic.`);
       if (forms.criteria === 'code') notes.push(`The acceptance criteria of ${draft.key} are written as a code block: as a list, they would read as tasks of the epic.`);
     }
+    if (unwritable.length > 0) return { ok: false, problems: unwritable.map((p) => `${p}. Change its title and try again.`) };
   }
   const drafted = drafts.map((draft) => ({ draft, forms: formsOf.get(draft.id) ?? PLAIN_FORMS }));
   const idSet = (m: MilestoneDraft) => new Set(m.taskIds);

@@ -17,6 +17,8 @@ import { registerTaskCommands } from './features/tasks/taskCommands';
 import { CurrentSprint } from './features/sprint/currentSprint';
 import type { SprintPanels } from './features/sprint/registerSprint';
 import { registerSprint } from './features/sprint/registerSprint';
+import type { Claude } from './features/claude/registerClaude';
+import { registerClaude } from './features/claude/registerClaude';
 import { GitHubAuth } from './features/sync/githubAuth';
 import type { EpicSync } from './features/sync/registerSync';
 import type { GitHubPull } from './features/sync/pullFromGitHub';
@@ -40,9 +42,12 @@ export interface AutoPmApi {
   readonly reports: ReportPanels;
   readonly sync: EpicSync;
   readonly pull: GitHubPull;
+  readonly claude: Claude;
   /** What the task commands told the user, and the web addresses they opened. */
   readonly notifier: Notifier;
   readonly links: ExternalOpener;
+  /** Where this extension's logs are written, so the tests can check what never goes into them. */
+  readonly logUri: vscode.Uri;
   readonly activationMs: number;
   /** Whether activation itself started indexing the workspace (it must not). */
   readonly indexStartedDuringActivation: boolean;
@@ -84,13 +89,15 @@ export function activate(context: vscode.ExtensionContext): AutoPmApi {
   const reports = registerReports(context, panelServices, activeEpic);
   const auth = new GitHubAuth();
   context.subscriptions.push(auth);
-  const { sync, pull } = registerSync(context, { workspace, editor, log, notifier, auth, version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0') });
+  const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
+  const { sync, pull } = registerSync(context, { workspace, editor, log, notifier, auth, version });
+  const claude = registerClaude(context, { workspace, editor, notifier, log, version });
 
   context.subscriptions.push(new PlanLanguageFeatures(workspace));
 
   const activationMs = performance.now() - started;
   log.info(`[Extension] activated in ${activationMs.toFixed(1)} ms`);
-  return { workspace, explorer, statusBar, diagnostics, graphs, sprints, boards, reports, sync, pull, notifier, links, activationMs, indexStartedDuringActivation: workspace.hasStartedBuild };
+  return { workspace, explorer, statusBar, diagnostics, graphs, sprints, boards, reports, sync, pull, claude, notifier, links, logUri: context.logUri, activationMs, indexStartedDuringActivation: workspace.hasStartedBuild };
 }
 
 export function deactivate(): void {

@@ -29,6 +29,9 @@ export const Commands = {
   closeIssue: 'autopm.closeIssue',
   reopenIssue: 'autopm.reopenIssue',
   importIssues: 'autopm.importIssues',
+  setAnthropicKey: 'autopm.setAnthropicKey',
+  clearAnthropicKey: 'autopm.clearAnthropicKey',
+  stopWriting: 'autopm.stopWriting',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

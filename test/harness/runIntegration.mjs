@@ -56,6 +56,11 @@ const SUITES = {
       'github-enterprise-octocat': JSON.stringify([{ id: 'autopm.autopm', name: 'AutoPM', allowed: true }]),
     },
   },
+  // New PRD and Decompose against the local Anthropic server, on a copy of the examples
+  // (both layouts), in a window of its own so that its key and settings touch no other suite.
+  claude: {
+    copies: [['examples', '.']],
+  },
 };
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -226,5 +226,5 @@ export function prdFromAnswers(layout: PrdLayout, title: string, number: string,
       for (const a of loose) body.push(`**${a.question}**`, '', a.answer.trim(), '');
     }
   }
-  return `${prdHeader(layout, title, number, now)}\n${body.join('\n').trimEnd()}\n`;
+  return `${prdHeader(layout, title, number, now)}${body.join('\n').trimEnd()}\n`;
 }

@@ -1,0 +1,143 @@
+// New PRD and Decompose in the real VS Code, against the local Anthropic server with the
+// real SDK: the key in SecretStorage, streamed writing into the editor, cancel, failures.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/common/commands';
+import { WRITING_MARKER } from '../../src/core/claude/prdWriting';
+import { startAnthropicServer, promptText } from '../servers/anthropic/server';
+import type { AnthropicServer } from '../servers/anthropic/server';
+import { api, closeAllEditors, eventually, fileUri, folderUri, markdownFiles, observe, readText } from './helpers';
+
+const KEY = 'sk-ant-integration-7f3a9c';
+const QUESTIONS = ['Who plans with it?', 'Which calendars must it read?', 'What must ship first?', 'By when?'];
+const ANSWERS = ['Team leads and their teams', 'Google and Outlook', 'Out-of-office view', 'End of Q1'];
+const BODY = '## Problem Statement\n\nNobody knows who is out.\n\n## Target Users\n\n- Team leads\n\n## Success Criteria\n\n- 90% of absences visible\n';
+
+/** Every file under `dir`, recursively. */
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => path.join(dir, f)).filter((f) => fs.statSync(f).isFile());
+}
+
+suite('Claude in VS Code', () => {
+  let server: AnthropicServer;
+
+  suiteSetup(async () => {
+    server = await startAnthropicServer({ apiKey: KEY });
+    await vscode.workspace.getConfiguration('autopm.claude').update('baseUrl', server.url, vscode.ConfigurationTarget.Global);
+    await api();
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand(Commands.clearAnthropicKey);
+    await vscode.workspace.getConfiguration('autopm.claude').update('baseUrl', undefined, vscode.ConfigurationTarget.Global);
+    await server.close();
+  });
+
+  teardown(async () => {
+    server.respondWith(undefined);
+    await closeAllEditors();
+  });
+
+  test('without a key, New PRD asks the standard questions and fills the template with the answers; nothing is sent anywhere', async () => {
+    const { claude } = await api();
+    assert.equal(await claude.models.hasKey(), false);
+    const uri = await vscode.commands.executeCommand<vscode.Uri>(Commands.newPrd, { idea: 'Shared team calendar', answers: ['Everyone on a team', 'Absences', 'Web only', 'Spring', 'HR system'] });
+    assert.equal(vscode.workspace.asRelativePath(uri), 'prds/prd-002-shared-team-calendar.md');
+    const text = await readText('prds/prd-002-shared-team-calendar.md');
+    assert.match(text, /^# PRD-002: Shared team calendar\n\n\*\*Created:\*\* \d{4}-\d\d-\d\d\n\*\*Status:\*\* Draft\n\n## Problem Statement\n\nShared team calendar\n\n## Target Users\n\nEveryone on a team\n/);
+    assert.match(text, /## Timeline\n\nSpring\n\n## Dependencies\n\nHR system\n/);
+    assert.equal(server.requests.length, 0);
+    const { workspace } = await api();
+    await eventually(() => assert.ok(workspace.prds().some((p) => p.prd.title === 'Shared team calendar')));
+    await vscode.workspace.fs.delete(uri);
+  });
+
+  test('with a key, Claude asks its questions, then writes the PRD into the editor as it streams; the key is in no file, setting or log', async () => {
+    assert.equal(await vscode.commands.executeCommand(Commands.setAnthropicKey, { key: KEY }), true);
+    server.enqueue({ kind: 'json', value: { title: 'Team Calendar', questions: QUESTIONS } }, { kind: 'text', text: `# PRD: Team Calendar\n\n${BODY}`, chunkSize: 8, delayMs: 5 });
+    const before = server.requests.length;
+    const uri = await vscode.commands.executeCommand<vscode.Uri>(Commands.newPrd, { idea: 'A calendar that shows who is out', answers: ANSWERS });
+    assert.equal(vscode.workspace.asRelativePath(uri), 'prds/prd-002-team-calendar.md');
+    const text = await readText('prds/prd-002-team-calendar.md');
+    // The header AutoPM writes, then the body without the model's own title; the marker is gone.
+    assert.match(text, /^# PRD-002: Team Calendar\n\n\*\*Created:\*\* \d{4}-\d\d-\d\d\n\*\*Status:\*\* Draft\n\n/);
+    assert.ok(text.endsWith(`\n\n${BODY}`), JSON.stringify(text));
+    assert.ok(!text.includes(WRITING_MARKER));
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    assert.equal(document?.isDirty, false, 'the finished PRD is saved');
+
+    const [interview, writing] = server.requests.slice(before);
+    assert.equal((interview.body as { output_config?: { format?: { type?: string } } }).output_config?.format?.type, 'json_schema');
+    assert.match(promptText(interview.body as never), /A calendar that shows who is out/);
+    const prompt = promptText(writing.body as never);
+    for (const [i, q] of QUESTIONS.entries()) assert.ok(prompt.includes(`Q: ${q}\nA: ${ANSWERS[i]}`), prompt);
+    assert.equal((writing.body as { stream?: boolean }).stream, true);
+    assert.ok(writing.deltas > 3, 'the answer came in pieces');
+
+    // The key went to the API and nowhere else.
+    const { logUri } = await api();
+    const config = JSON.stringify(vscode.workspace.getConfiguration('autopm'));
+    assert.ok(!config.includes(KEY));
+    const places = [...filesUnder(folderUri().fsPath), ...filesUnder(path.dirname(logUri.fsPath))];
+    assert.ok(places.some((f) => f.endsWith('AutoPM.log')), 'the output channel is among the files read');
+    for (const file of places) assert.ok(!fs.readFileSync(file, 'utf8').includes(KEY), `${file} holds the key`);
+    await vscode.workspace.fs.delete(uri);
+  });
+
+  test('Stop writing midway leaves a draft that says it is incomplete, with what had arrived; the stream is closed', async () => {
+    const { claude } = await api();
+    server.enqueue({ kind: 'json', value: { title: 'Slow Calendar', questions: QUESTIONS } }, { kind: 'drip', text: BODY.repeat(20), intervalMs: 15 });
+    const running = vscode.commands.executeCommand<vscode.Uri>(Commands.newPrd, { idea: 'A slow calendar', answers: ANSWERS });
+    const uri = fileUri('prds/prd-002-slow-calendar.md');
+    await eventually(() => {
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      assert.ok(document && claude.writings.isWriting(uri) && document.getText().includes('Nobody knows'));
+    });
+    // The draft shows a Stop lens on its marker while it is written.
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    const stop = lenses.find((l) => l.command?.command === Commands.stopWriting);
+    assert.ok(stop, JSON.stringify(lenses.map((l) => l.command?.title)));
+    assert.equal(await vscode.commands.executeCommand(stop.command!.command, ...(stop.command!.arguments ?? [])), true);
+    assert.equal((await running).toString(), uri.toString());
+    const text = await readText('prds/prd-002-slow-calendar.md');
+    assert.match(text, /\n> \*\*Incomplete draft:\*\* Claude stopped before the end: the writing was cancelled\. The PRD stops where/);
+    assert.ok(!text.includes(WRITING_MARKER));
+    assert.ok(text.includes('Nobody knows') && text.length < BODY.repeat(20).length);
+    await server.idle();
+    assert.equal(server.requests.at(-1)?.aborted, true);
+    assert.equal(claude.writings.isWriting(uri), false);
+    await vscode.workspace.fs.delete(uri);
+  });
+
+  test('an error in the middle of the stream keeps the draft, marked incomplete with the reason, and says so', async () => {
+    server.enqueue({ kind: 'json', value: { title: 'Broken Calendar', questions: QUESTIONS } }, { kind: 'stream-error', text: BODY, afterChunks: 2, errorType: 'api_error', message: 'Internal server error' });
+    const { notices } = await observe(() => vscode.commands.executeCommand(Commands.newPrd, { idea: 'A broken calendar', answers: ANSWERS }));
+    const text = await readText('prds/prd-002-broken-calendar.md');
+    assert.match(text, /> \*\*Incomplete draft:\*\* Claude stopped before the end: the writing failed \(The answer broke off: Internal server error\)\./);
+    assert.ok(notices.some((n) => n.severity === 'error' && /prd-002-broken-calendar\.md is an incomplete draft: The answer broke off/.test(n.message)), JSON.stringify(notices));
+    await vscode.workspace.fs.delete(fileUri('prds/prd-002-broken-calendar.md'));
+  });
+
+  test('an interview left midway is kept across the command, and continued where it stopped', async () => {
+    server.enqueue({ kind: 'json', value: { title: 'Kept Calendar', questions: QUESTIONS } });
+    const before = markdownFiles();
+    // The second question's input box is dismissed: the interview is kept, nothing is written.
+    const first = observe(() => vscode.commands.executeCommand(Commands.newPrd, { idea: 'A calendar kept for later', answers: [ANSWERS[0]] }));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    const { notices } = await first;
+    assert.ok(notices.some((n) => n.message === 'The interview for "Kept Calendar" is kept: run "AutoPM: New PRD" to continue it.'), JSON.stringify(notices));
+    assert.deepEqual([...markdownFiles().keys()], [...before.keys()]);
+    server.enqueue({ kind: 'text', text: BODY });
+    const requests = server.requests.length;
+    const uri = await vscode.commands.executeCommand<vscode.Uri>(Commands.newPrd, { resume: true, answers: ANSWERS });
+    assert.equal(vscode.workspace.asRelativePath(uri), 'prds/prd-002-kept-calendar.md');
+    // Only the writing was asked for: the questions were not asked again.
+    assert.equal(server.requests.length, requests + 1);
+    assert.ok(promptText(server.requests.at(-1)!.body as never).includes(`A: ${ANSWERS[0]}`));
+    await vscode.workspace.fs.delete(uri);
+  });
+});

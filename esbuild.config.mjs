@@ -37,6 +37,19 @@ const builds = [
     minify: production,
     logLevel: 'warning',
   },
+  {
+    // The Anthropic SDK is about half the size of the rest of the extension: a bundle of its
+    // own, loaded the first time a command asks Claude, so activation never parses it.
+    entryPoints: ['src/services/claude/anthropicModel.ts'],
+    outfile: 'dist/anthropic.js',
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+  },
 ];
 
 // The webview apps: browser ES modules, split into chunks so that what two apps share
@@ -101,7 +114,7 @@ function report(results) {
     console.error(`dist/extension.js is ${kib(extension.bytes)}; it must stay under 1 MB.`);
     process.exit(1);
   }
-  const rows = [['dist/extension.js', extension.bytes], ['dist/cli.js', outputs['dist/cli.js'].bytes]];
+  const rows = [['dist/extension.js', extension.bytes], ['dist/anthropic.js (loaded when Claude is first asked)', outputs['dist/anthropic.js'].bytes], ['dist/cli.js', outputs['dist/cli.js'].bytes]];
   for (const app of WEBVIEW_APPS) {
     // What opening the panel loads before it draws: the entry and the chunks it imports statically.
     const seen = new Set();

@@ -10,9 +10,6 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { CompleteOptions, ModelAnswer, ModelRequest, PlanModel } from './planModel';
 import { ModelError } from './planModel';
 
-export const DEFAULT_MODEL = 'claude-sonnet-5-5';
-export const DEFAULT_MAX_TOKENS = 16_000;
-
 export interface AnthropicModelOptions {
   readonly apiKey: string;
   readonly model: string;

@@ -6,6 +6,9 @@
  * checked by the core before anything reaches the files; this layer only carries text.
  */
 
+export const DEFAULT_MODEL = 'claude-sonnet-5-5';
+export const DEFAULT_MAX_TOKENS = 16_000;
+
 export interface ModelRequest {
   readonly system: string;
   /** The user's turn: one message. */

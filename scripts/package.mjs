@@ -19,7 +19,7 @@ const out = path.resolve(repo, values.out);
 
 /** What the package may hold, besides the manifest files vsce writes itself. */
 const ALLOWED = [
-  /^dist\/(extension|cli)\.js$/,
+  /^dist\/(extension|anthropic|cli)\.js$/,
   /^dist\/webview\/(chunks\/)?[\w.-]+\.(js|css|ttf)$/,
   /^media\/[^/]+$/,
   /^docs\/images\/[\w.-]+\.png$/,
@@ -38,7 +38,7 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 
 const files = await listFiles({ cwd: repo, packageManager: PackageManager.None });
 const unexpected = files.filter((file) => !ALLOWED.some((pattern) => pattern.test(file)));
-const missing = ['dist/extension.js', 'dist/cli.js', 'dist/webview/graph.js', 'dist/webview/graph.css', 'dist/webview/board.js', 'dist/webview/board.css', 'dist/webview/sprint.js', 'dist/webview/sprint.css', 'package.json'].filter((file) => !files.includes(file));
+const missing = ['dist/extension.js', 'dist/anthropic.js', 'dist/cli.js', 'dist/webview/graph.js', 'dist/webview/graph.css', 'dist/webview/board.js', 'dist/webview/board.css', 'dist/webview/sprint.js', 'dist/webview/sprint.css', 'package.json'].filter((file) => !files.includes(file));
 if (unexpected.length > 0 || missing.length > 0) {
   if (unexpected.length > 0) console.error(`Not allowed in the package (see .vscodeignore):\n  ${unexpected.join('\n  ')}`);
   if (missing.length > 0) console.error(`Missing from the package:\n  ${missing.join('\n  ')}`);

@@ -75,3 +75,16 @@ export function epicFromArgument(workspace: PlanWorkspace, arg: unknown): EpicEn
   const path = typeof candidate.epicPath === 'string' ? candidate.epicPath : candidate.epic?.path;
   return typeof folder === 'string' && typeof path === 'string' ? workspace.findEpic(folder, path) : undefined;
 }
+
+/** The token as an AbortSignal; the token's listener goes with the token when its progress ends. */
+export function signalOf(token: vscode.CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  else {
+    const listener = token.onCancellationRequested(() => {
+      listener.dispose();
+      controller.abort();
+    });
+  }
+  return controller.signal;
+}

@@ -2,8 +2,7 @@
 // link to it, and that the workspace's index reads the result back as the plan.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { checkProposedPlan } from '../../src/core/decompose/checkPlan';
 import type { DecomposedEpic, DecompositionInput } from '../../src/core/decompose/epicFiles';
 import { decompositionFiles } from '../../src/core/decompose/epicFiles';
@@ -12,26 +11,13 @@ import { applyChange } from '../../src/core/edits';
 import type { Layout, Prd } from '../../src/core/model';
 import { parsePrd } from '../../src/core/parse/prdParser';
 import { DEFAULT_PLAN_ROOTS, PlanIndex } from '../../src/core/planIndex';
-import { examplesDir, fixturesDir, MemoryFileSystem } from './helpers';
+import { examplesDir, filesOf, fixturesDir, MemoryFileSystem } from './helpers';
 
 const NOW = '2026-05-04T09:30:00Z';
 
-function filesUnder(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else out.set(relative(root, path).split('\\').join('/'), readFileSync(path, 'utf8'));
-    }
-  };
-  walk(root);
-  return out;
-}
-
 /** The example's single-file half: it also holds a directory-layout epic, and a tie between layouts goes to the first the index lists. */
 function singleFileExample(): Map<string, string> {
-  return new Map([...filesUnder(examplesDir)].filter(([path]) => !path.startsWith('.claude/')));
+  return new Map([...filesOf(examplesDir)].filter(([path]) => !path.startsWith('.claude/')));
 }
 
 function checked(raw: unknown): ProposedPlan {
@@ -253,7 +239,7 @@ function applied(ws: Workspace, result: DecomposedEpic): string {
 }
 
 describe('decomposition into the directory layout', () => {
-  const synced = filesUnder(join(fixturesDir, 'synced'));
+  const synced = filesOf(join(fixturesDir, 'synced'));
 
   test('an epic folder beside the workspace\'s, named after its PRD, in the command-line tools\' form', async () => {
     const ws = await workspace(synced, '.claude/prds/payments.md', checked(SMALL));

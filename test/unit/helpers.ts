@@ -1,5 +1,5 @@
-import { readFileSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import type { PlanFileSystem } from '../../src/core/planIndex';
 import { PlanIndex } from '../../src/core/planIndex';
 import { NodePlanFileSystem } from '../../src/services/nodePlanFileSystem';
@@ -48,4 +48,18 @@ export class MemoryFileSystem implements PlanFileSystem {
     this.reads++;
     return this.files.get(path);
   }
+}
+
+/** Every file under `root`, by its path relative to it (with `/`), as text. */
+export function filesOf(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else out.set(relative(root, path).split('\\').join('/'), readFileSync(path, 'utf8'));
+    }
+  };
+  walk(root);
+  return out;
 }

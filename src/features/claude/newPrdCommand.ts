@@ -6,6 +6,7 @@ import { prdTarget, prdTemplate, slugOf } from '../../core/newPrd';
 import type { PlanModel } from '../../services/claude/planModel';
 import { ModelError, isCancelled } from '../../services/claude/planModel';
 import type { Notifier } from '../../services/notifier';
+import { signalOf } from '../presentation';
 import type { PlanWorkspace } from '../../services/planWorkspace';
 import type { ClaudeModels } from './claudeModels';
 import type { Writings } from './writings';
@@ -128,7 +129,7 @@ async function askQuestions(services: NewPrdServices, model: PlanModel, idea: st
   try {
     const answer = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `${model.description} is preparing questions…`, cancellable: true },
-      (_progress, token) => withSignal(token, (signal) => model.complete({ ...request, maxTokens: 2_000, schema: INTERVIEW_SCHEMA }, { signal })),
+      (_progress, token) => model.complete({ ...request, maxTokens: 2_000, schema: INTERVIEW_SCHEMA }, { signal: signalOf(token) }),
     );
     const read = readInterview(answer.text, idea);
     if ('problem' in read) {
@@ -203,15 +204,4 @@ async function writePrd(services: NewPrdServices, folder: vscode.WorkspaceFolder
   services.log.warn(`[Claude] ${found.path} left as an incomplete draft: ${why}`);
   if (!isCancelled(outcome.error)) void services.notifier.error(`${found.path} is an incomplete draft: ${outcome.error.message}`);
   return found.uri;
-}
-
-/** Runs `work` with an AbortSignal that follows the cancellation token. */
-export async function withSignal<T>(token: vscode.CancellationToken, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const listener = token.onCancellationRequested(() => controller.abort());
-  try {
-    return await work(controller.signal);
-  } finally {
-    listener.dispose();
-  }
 }

@@ -10,7 +10,7 @@ import type { ImportResult, ImportSource } from '../../services/sync/importEngin
 import { importIssues, indexImportWorkspace } from '../../services/sync/importEngine';
 import type { TaskIssueResult } from '../../services/sync/issueActions';
 import { closeTaskIssue, reopenTaskIssue } from '../../services/sync/issueActions';
-import { openAtLine } from '../presentation';
+import { openAtLine, signalOf } from '../presentation';
 import { toTaskRef } from '../tasks/taskCommands';
 import { connectToGitHub } from './githubConnection';
 import type { SyncServices } from './registerSync';
@@ -85,10 +85,8 @@ async function issueAction(services: SyncServices, entry: TaskEntry, action: Iss
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `${action === 'close' ? 'Closing' : 'Reopening'} the issue of ${label}…`, cancellable: true },
     (_progress, token) => {
-      const controller = new AbortController();
-      const cancelling = token.onCancellationRequested(() => controller.abort());
-      const run = action === 'close' ? gitHead(entry.folder).then((head) => closeTaskIssue({ ...options, ...head, signal: controller.signal })) : reopenTaskIssue({ ...options, signal: controller.signal });
-      return run.finally(() => cancelling.dispose());
+      const signal = signalOf(token);
+      return action === 'close' ? gitHead(entry.folder).then((head) => closeTaskIssue({ ...options, ...head, signal })) : reopenTaskIssue({ ...options, signal });
     },
   );
   if (result.outcome === 'done') void notifier.info(result.message);
@@ -177,18 +175,15 @@ async function importInto(services: SyncServices, folder: FolderPlans, source: I
   };
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Importing from ${connected.connection.fullName}…`, cancellable: true },
-    (_progress, token) => {
-      const controller = new AbortController();
-      const cancelling = token.onCancellationRequested(() => controller.abort());
-      return importIssues({
+    (_progress, token) =>
+      importIssues({
         tracker: connected.connection.tracker,
         workspace: indexImportWorkspace(folder.index, fsOf, create),
         state: new WorkspaceSyncStateStore(folder.folder.uri),
         source,
-        signal: controller.signal,
+        signal: signalOf(token),
         log: (line) => log.info(`[Import] ${line}`),
-      }).finally(() => cancelling.dispose());
-    },
+      }),
   );
   if (result.outcome === 'done') {
     void notifier.info(result.message);

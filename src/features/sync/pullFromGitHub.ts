@@ -3,6 +3,7 @@ import { Disposable } from '../../common/lifecycle';
 import type { FolderPlans } from '../../services/planWorkspace';
 import type { ConflictAnswer, PullConflictQuestion, PullResult } from '../../services/sync/pullEngine';
 import { pullWorkspace } from '../../services/sync/pullEngine';
+import { signalOf } from '../presentation';
 import { connectToGitHub } from './githubConnection';
 import type { SyncServices } from './registerSync';
 import { labelsSetting } from './registerSync';
@@ -45,14 +46,11 @@ export class GitHubPull extends Disposable {
   /** What a background pull last told the user, per folder: the same news is not told again. */
   private readonly lastNews = new Map<string, string>();
 
-  private readonly triggers: PullTriggers;
-
   constructor(
     readonly services: SyncServices,
-    triggers?: PullTriggers,
+    private readonly triggers: PullTriggers = { ...WALL_CLOCK, windowState: vscode.window.onDidChangeWindowState },
   ) {
     super();
-    this.triggers = triggers ?? { ...WALL_CLOCK, windowState: vscode.window.onDidChangeWindowState };
     this.schedule();
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -138,11 +136,7 @@ export class GitHubPull extends Disposable {
       });
     log.info(`[Pull] ${folder.folder.name} ← ${fullName}${interactive ? '' : ' (in the background)'}`);
     const result = interactive
-      ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pulling from ${fullName}…`, cancellable: true }, (_p, token) => {
-          const controller = new AbortController();
-          const cancelling = token.onCancellationRequested(() => controller.abort());
-          return pullWith(controller.signal).finally(() => cancelling.dispose());
-        })
+      ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pulling from ${fullName}…`, cancellable: true }, (_p, token) => pullWith(signalOf(token)))
       : await pullWith();
     this._onDidPull.fire({ folder: folder.key, result, background: !interactive });
     this.report(folder.key, result, interactive);

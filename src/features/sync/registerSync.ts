@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../common/commands';
 import { Disposable } from '../../common/lifecycle';
-import { epicFromArgument, progressText } from '../presentation';
+import { epicFromArgument, progressText, signalOf } from '../presentation';
 import type { SyncLabels } from '../../core/sync/desired';
 import { DEFAULT_SYNC_LABELS } from '../../core/sync/desired';
 import { parseSyncState, SyncStateError } from '../../core/sync/syncState';
@@ -215,19 +215,6 @@ async function isFirstSync(state: WorkspaceSyncStateStore): Promise<boolean> {
     if (error instanceof SyncStateError) return false;
     throw error;
   }
-}
-
-/** The token as an AbortSignal; the token's listener goes with the token when its progress ends. */
-function signalOf(token: vscode.CancellationToken): AbortSignal {
-  const controller = new AbortController();
-  if (token.isCancellationRequested) controller.abort();
-  else {
-    const listener = token.onCancellationRequested(() => {
-      listener.dispose();
-      controller.abort();
-    });
-  }
-  return controller.signal;
 }
 
 

@@ -85,7 +85,10 @@ export class PlanEditor {
         diskWrites.push({ path: fileEdit.path, before: snapshot.text, after: applyEdits(snapshot.text, fileEdit.edits) });
       }
     }
-    for (const create of change.creates) workspaceEdit.createFile(plans.uriOf(create.path), { contents: encoder.encode(create.text), overwrite: false });
+    // New files go in an edit of their own, applied whenever there are any: a
+    // WorkspaceEdit's `size` counts only the documents it edits, not the files it creates.
+    const createEdit = new vscode.WorkspaceEdit();
+    for (const create of change.creates) createEdit.createFile(plans.uriOf(create.path), { contents: encoder.encode(create.text), overwrite: false });
 
     // Every closed file must still hold the text the change was computed from, and every
     // rename must be possible, checked before anything is written, so that a conflict
@@ -93,14 +96,29 @@ export class PlanEditor {
     const renames = orderRenames(change.renames);
     await this.checkRenames(plans, renames);
     await this.checkUnchanged(plans, diskWrites);
+    if (change.creates.length > 0) {
+      for (const create of change.creates) {
+        if (await exists(plans.uriOf(create.path))) throw new PlanConflictError(`${create.path} already exists; nothing was written.`);
+      }
+      if (!(await vscode.workspace.applyEdit(createEdit))) throw new PlanConflictError('VS Code could not create the new files; nothing was written.');
+    }
+    const undoCreates = async () => {
+      const undo = new vscode.WorkspaceEdit();
+      for (const create of change.creates) undo.deleteFile(plans.uriOf(create.path), { ignoreIfNotExists: true });
+      if (change.creates.length > 0) await vscode.workspace.applyEdit(undo);
+    };
     // The edit's ranges were computed from the buffers as they were; VS Code checks an edit
     // against the version the extension host knows when applyEdit is called. So the versions
     // are compared here, with nothing awaited between this check and that call.
     for (const open of openEdits) {
-      if (open.document.version !== open.version) throw new PlanConflictError(`${open.path} changed while it was being edited; nothing was written.`);
+      if (open.document.version !== open.version) {
+        await undoCreates();
+        throw new PlanConflictError(`${open.path} changed while it was being edited; nothing was written.`);
+      }
     }
     if (workspaceEdit.size > 0) {
       if (!(await vscode.workspace.applyEdit(workspaceEdit))) {
+        await undoCreates();
         throw new PlanConflictError('VS Code could not apply the edit, usually because a document changed meanwhile; nothing was written.');
       }
       // Waiting for VS Code to apply the edit gave other programs time to write the closed
@@ -110,6 +128,7 @@ export class PlanEditor {
         await this.checkUnchanged(plans, diskWrites);
       } catch (error) {
         await this.revert(openEdits, toSave);
+        await undoCreates();
         throw error;
       }
     }
@@ -171,8 +190,8 @@ export class PlanEditor {
   /**
    * Takes the edits back out of the open documents (those typed in since are left to the
    * user) and saves the ones that were saved before, so they match the disk again. Files
-   * the change created or renamed are not put back: no command edits closed files and
-   * creates or renames files in one change.
+   * the change created are deleted by the caller; renames come after every check, so
+   * there is none to put back.
    */
   private async revert(openEdits: readonly OpenEdit[], saved: readonly vscode.TextDocument[]): Promise<void> {
     const revert = new vscode.WorkspaceEdit();

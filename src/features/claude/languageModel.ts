@@ -33,8 +33,10 @@ class VsCodeLanguageModel implements PlanModel {
       const prompt = request.schema
         ? `${request.prompt}\n\nAnswer with one JSON document and nothing else, no code fence, following this JSON schema:\n${JSON.stringify(request.schema)}`
         : request.prompt;
-      // These models take no system prompt: it leads the user's message.
-      const messages = [vscode.LanguageModelChatMessage.User(`${request.system}\n\n${prompt}`)];
+      // These models take no system prompt: it leads the user's message. Nor do they
+      // offer a prompt cache, so the context is plain text before the prompt.
+      const user = request.context ? `${request.context}\n\n${prompt}` : prompt;
+      const messages = [vscode.LanguageModelChatMessage.User(`${request.system}\n\n${user}`)];
       const response = await this.chat.sendRequest(messages, { justification: 'AutoPM asks the model to write or plan from your PRD.' }, source.token);
       let text = '';
       for await (const piece of response.text) {

@@ -2,15 +2,17 @@
  * A local, in-memory stand-in for Anthropic's Messages API, close enough to the real wire
  * (the message object, server-sent events with pings and the `error` event, error
  * documents with `request-id`, `retry-after` and `x-should-retry`, cursor-paginated
- * models) that the real `@anthropic-ai/sdk`, given `url` as its `baseURL`, runs against
- * it unmodified. Tests start one per case, script its answers, and inspect what the SDK
- * sent and whether it hung up.
+ * models, usage that counts the prompt cache's reads and writes) that the real
+ * `@anthropic-ai/sdk`, given `url` as its `baseURL`, runs against it unmodified. Tests
+ * start one per case, script its answers, and inspect what the SDK sent and whether it
+ * hung up.
  */
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_MODELS, listModels, retrieveModel } from './models';
 import type { SeedModel } from './models';
+import { PromptCache } from './promptCache';
 import { DEFAULT_CHUNK_SIZE, ERROR_TYPES, checkScriptedReply, defaultErrorMessage, statusOfErrorType } from './replies';
 import type { ScriptedReply, ScriptedReplyKind } from './replies';
 import {
@@ -150,6 +152,7 @@ export async function startAnthropicServer(options: AnthropicServerOptions = {})
   const models: readonly SeedModel[] = [...(options.models ?? DEFAULT_MODELS)];
   const queue: ScriptedReply[] = [];
   const requests: RequestEntry[] = [];
+  const promptCache = new PromptCache();
   let responder: MessagesResponder | undefined;
   let inFlight = 0;
   let idleWaiters: Array<() => void> = [];
@@ -310,7 +313,8 @@ export async function startAnthropicServer(options: AnthropicServerOptions = {})
         return;
       }
 
-      const shape = { id: anthropicId('msg'), model: body.model, inputTokens: inputTokensOf(body) };
+      const cache = promptCache.use(body);
+      const shape = { id: anthropicId('msg'), model: body.model, inputTokens: cache.inputTokens, cacheReadTokens: cache.cacheReadTokens, cacheWriteTokens: cache.cacheWriteTokens };
       const completion = completionOf(reply, body);
       const delayMs = reply.kind === 'drip' ? 0 : (reply.delayMs ?? 0);
       const chunkSize = reply.chunkSize ?? (reply.kind === 'drip' ? 4 : DEFAULT_CHUNK_SIZE);

@@ -35,13 +35,13 @@ export function tokensIn(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));
 }
 
-function usage(inputTokens: number, outputTokens: number): Record<string, unknown> {
+function usage(shape: MessageShape, outputTokens: number): Record<string, unknown> {
   return {
-    input_tokens: inputTokens,
+    input_tokens: shape.inputTokens,
     output_tokens: outputTokens,
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: 0,
-    cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+    cache_creation_input_tokens: shape.cacheWriteTokens ?? 0,
+    cache_read_input_tokens: shape.cacheReadTokens ?? 0,
+    cache_creation: { ephemeral_5m_input_tokens: shape.cacheWriteTokens ?? 0, ephemeral_1h_input_tokens: 0 },
     inference_geo: 'not_available',
     output_tokens_details: null,
     server_tool_use: null,
@@ -57,7 +57,10 @@ function textBlock(text: string): Record<string, unknown> {
 interface MessageShape {
   readonly id: string;
   readonly model: string;
+  /** As the API counts them: the input neither read from the prompt cache nor written to it. */
   readonly inputTokens: number;
+  readonly cacheReadTokens?: number;
+  readonly cacheWriteTokens?: number;
 }
 
 /** The message object of an answer that is not streamed. */
@@ -73,7 +76,7 @@ export function messageJson(shape: MessageShape, completion: Completion): Record
     stop_details: completion.stopDetails,
     container: null,
     diagnostics: null,
-    usage: usage(shape.inputTokens, tokensIn(completion.text ?? '')),
+    usage: usage(shape, tokensIn(completion.text ?? '')),
   };
 }
 
@@ -116,7 +119,7 @@ export function streamEvents(shape: MessageShape, completion: Completion, chunkS
           stop_reason: null,
           stop_sequence: null,
           stop_details: null,
-          usage: usage(shape.inputTokens, 1),
+          usage: usage(shape, 1),
         },
       },
     },
@@ -155,8 +158,8 @@ export function streamEvents(shape: MessageShape, completion: Completion, chunkS
       usage: {
         input_tokens: shape.inputTokens,
         output_tokens: outputTokens,
-        cache_creation_input_tokens: 0,
-        cache_read_input_tokens: 0,
+        cache_creation_input_tokens: shape.cacheWriteTokens ?? 0,
+        cache_read_input_tokens: shape.cacheReadTokens ?? 0,
         output_tokens_details: null,
         server_tool_use: null,
       },

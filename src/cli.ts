@@ -19,6 +19,7 @@ import { NodePlanFileSystem } from './services/nodePlanFileSystem';
 import { reportCommand } from './cliReport';
 import { sprintCommand, SprintUsageError } from './cliSprint';
 import { importCommand, importSource, pullCommand, syncCommand, SyncUsageError } from './cliSync';
+import { ClaudeUsageError, decomposeCommand } from './cliClaude';
 import { buildKeyOf, cacheDisabledByEnvironment, defaultCacheDirectory, DiskParseCache } from './services/parseCache';
 
 const USAGE = `Usage: autopm <command> [options]
@@ -47,6 +48,10 @@ Commands:
          [--repo owner/name] [--api-url URL] [--json]
                                         an epic issue and its sub-issues, or issues by label
                                         or milestone, as a new epic with their dependencies
+  decompose <prd-path> [dir] [--api-url URL] [--model ID] [--layout single-file|directory]
+            [--max-tasks N] [--json] [--verbose]
+                                        Claude breaks a PRD down into an epic, checked before
+                                        anything is written; the key comes from ANTHROPIC_API_KEY
 
 Options:
   --roots <a,b,...>  plan folders, relative to dir (default: ${DEFAULT_PLAN_ROOTS.join(',')})
@@ -334,6 +339,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         verbose: { type: 'boolean', default: false },
         label: { type: 'string' },
         milestone: { type: 'string' },
+        model: { type: 'string' },
+        layout: { type: 'string' },
+        'max-tasks': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -414,11 +422,18 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         const index = await loadIndex(dir, roots, false);
         return await interruptible((signal) => importCommand(index, dir, { ...github, source, signal }, io));
       }
+      case 'decompose': {
+        if (!args[0]) throw new UsageError('decompose needs the path of a PRD.');
+        const dir = resolve(args[1] ?? '.');
+        const index = await loadIndex(dir, roots, false);
+        const options = { prdPath: args[0], apiUrl: values['api-url'], model: values.model, layout: values.layout, maxTasks: values['max-tasks'], json: values.json, verbose: values.verbose, version: VERSION, env: process.env };
+        return await interruptible((signal) => decomposeCommand(index, dir, { ...options, signal }, io));
+      }
       default:
         throw new UsageError(`Unknown command "${command}".`);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof SprintUsageError || error instanceof SyncUsageError) {
+    if (error instanceof UsageError || error instanceof SprintUsageError || error instanceof SyncUsageError || error instanceof ClaudeUsageError) {
       io.err(`autopm: ${error.message}\n\n${USAGE}`);
       return 2;
     }

@@ -461,6 +461,12 @@ function prdEditProblems(prd: Prd, edited: string, epicId: string): string[] {
 // ---------------------------------------------------------------------------------
 
 /** The layout the PRD itself is written in, when its place says so. */
+/** No epics, or as many in one layout as in the other: then the PRD's own layout decides. */
+function layoutsTie(epics: readonly Epic[]): boolean {
+  const single = epics.filter((e) => e.layout === 'single-file').length;
+  return single * 2 === epics.length;
+}
+
 function layoutOfPrd(prd: Prd): Layout | undefined {
   if (isClaudePath(prd.path)) return 'directory';
   return /^prd-\d{3}-/i.test(baseName(prd.path)) ? 'single-file' : undefined;
@@ -481,7 +487,7 @@ export function decompositionFiles(input: DecompositionInput): DecompositionResu
   const { plan } = checked;
   const { prd } = input;
   const target = newEpicFolder({
-    layout: input.layout ?? (input.epics.length === 0 ? layoutOfPrd(prd) : undefined),
+    layout: input.layout ?? (layoutsTie(input.epics) ? layoutOfPrd(prd) : undefined),
     roots: input.roots,
     epics: input.epics,
     existingRoots: input.existingRoots,

@@ -11,6 +11,7 @@ export const Commands = {
   openEpicStatus: 'autopm.openEpicStatus',
   validatePlans: 'autopm.validatePlans',
   newPrd: 'autopm.newPrd',
+  decomposePrd: 'autopm.decomposePrd',
   openDocs: 'autopm.openDocs',
   openIssue: 'autopm.openIssue',
   revealTasks: 'autopm.revealTasks',

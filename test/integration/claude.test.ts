@@ -8,12 +8,38 @@ import { Commands } from '../../src/common/commands';
 import { WRITING_MARKER } from '../../src/core/claude/prdWriting';
 import { startAnthropicServer, promptText } from '../servers/anthropic/server';
 import type { AnthropicServer } from '../servers/anthropic/server';
-import { api, closeAllEditors, eventually, fileUri, folderUri, markdownFiles, observe, readText } from './helpers';
+import type { DecomposeResult } from '../../src/services/claude/decomposeEngine';
+import { api, closeAllEditors, eventually, fileUri, folderUri, markdownFiles, observe, readText, writeText } from './helpers';
 
 const KEY = 'sk-ant-integration-7f3a9c';
 const QUESTIONS = ['Who plans with it?', 'Which calendars must it read?', 'What must ship first?', 'By when?'];
 const ANSWERS = ['Team leads and their teams', 'Google and Outlook', 'Out-of-office view', 'End of Q1'];
 const BODY = '## Problem Statement\n\nNobody knows who is out.\n\n## Target Users\n\n- Team leads\n\n## Success Criteria\n\n- 90% of absences visible\n';
+
+const PRD = 'prds/prd-001-link-shortener.md';
+const EPIC = 'epics/epic-002-link-shortener.md';
+const task = (key: string, extra: Record<string, unknown> = {}) => ({ key, title: `Task ${key}`, group: '', description: '', acceptanceCriteria: [], estimateHours: 2, agent: '', dependsOn: [], parallel: true, ...extra });
+const PLAN = {
+  title: 'Link shortener',
+  overview: 'Short links we own, retarget and measure.',
+  tasks: [
+    task('T1', { title: 'Scaffold the service', group: 'Foundation', acceptanceCriteria: ['`npm test` runs'], agent: 'node-backend-engineer' }),
+    task('T2', { title: 'Link table and slugs', group: 'Redirects', estimateHours: 3.5, dependsOn: ['T1'], parallel: false }),
+    task('T3', { title: 'Redirect endpoint', group: 'Redirects', estimateHours: 1, dependsOn: ['T2'] }),
+  ],
+  milestones: [{ id: 'M1', title: 'Redirects work', when: 'Day 3', tasks: ['T3'] }],
+};
+
+/** Puts the markdown files back as they were: new ones deleted, changed ones rewritten. */
+async function restoreFiles(before: Map<string, string>): Promise<void> {
+  await closeAllEditors();
+  for (const [file, text] of markdownFiles()) {
+    if (!before.has(file)) await vscode.workspace.fs.delete(fileUri(file));
+    else if (before.get(file) !== text) await writeText(file, before.get(file)!);
+  }
+  const { workspace } = await api();
+  await eventually(() => assert.ok(!workspace.epics().some((e) => e.epic.path === EPIC)));
+}
 
 /** Every file under `dir`, recursively. */
 function filesUnder(dir: string): string[] {
@@ -139,5 +165,99 @@ suite('Claude in VS Code', () => {
     assert.equal(server.requests.length, requests + 1);
     assert.ok(promptText(server.requests.at(-1)!.body as never).includes(`A: ${ANSWERS[0]}`));
     await vscode.workspace.fs.delete(uri);
+  });
+
+  test('Decompose from the PRD title\'s CodeLens: the plan is checked, written as the next epic, the PRD linked, and the epic opened', async () => {
+    await vscode.commands.executeCommand(Commands.setAnthropicKey, { key: KEY });
+    const before = markdownFiles();
+    const uri = fileUri(PRD);
+    // The provider command needs the document loaded, as it is when an editor shows it.
+    await vscode.workspace.openTextDocument(uri);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    const lens = lenses.find((l) => l.command?.command === Commands.decomposePrd);
+    assert.ok(lens, JSON.stringify(lenses.map((l) => l.command?.title)));
+    assert.equal(lens.range.start.line, 0, 'on the title line');
+    assert.match(lens.command!.title, /Decompose into (Another )?Epic/);
+    server.enqueue({ kind: 'json', value: PLAN, chunkSize: 30, delayMs: 2 });
+    const requests = server.requests.length;
+    const { notices } = await observe(async () => {
+      const result = await vscode.commands.executeCommand<DecomposeResult>(Commands.decomposePrd, { ...(lens.command!.arguments![0] as object), yes: true });
+      assert.equal(result.outcome, 'done', result.message);
+    });
+    assert.ok(notices.some((n) => n.severity === 'information' && n.message.startsWith(`epic-002-link-shortener written from ${PRD}: 3 tasks, 2 dependencies`)), JSON.stringify(notices));
+
+    const { workspace } = await api();
+    const entry = await eventually(() => {
+      const found = workspace.epics().find((e) => e.epic.path === EPIC);
+      assert.ok(found);
+      return found;
+    });
+    assert.deepEqual(entry.epic.tasks.map((t) => [t.id, t.title, [...t.dependsOn]]), [
+      ['T1', 'Scaffold the service', []],
+      ['T2', 'Link table and slugs', ['T1']],
+      ['T3', 'Redirect endpoint', ['T2']],
+    ]);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), fileUri(EPIC).toString(), 'the epic is opened');
+    const prdText = await readText(PRD);
+    assert.ok(prdText.includes('epic-002-link-shortener'), 'the PRD links to its epic');
+    // Only the new epic and the PRD changed.
+    const changed = [...markdownFiles()].filter(([f, t]) => before.get(f) !== t).map(([f]) => f);
+    assert.deepEqual(changed.sort(), [EPIC, PRD].sort());
+
+    const sent = server.requests[requests];
+    assert.equal(server.requests.length, requests + 1);
+    assert.equal((sent.body as { output_config?: { format?: { type?: string } } }).output_config?.format?.type, 'json_schema');
+    assert.ok(promptText(sent.body as never).includes(before.get(PRD)!.split('\n')[0]), 'the PRD was sent');
+    await restoreFiles(before);
+  });
+
+  test('Decompose without an answer to its question writes nothing: the preview is only a preview', async () => {
+    const before = markdownFiles();
+    server.enqueue({ kind: 'json', value: PLAN });
+    const { notices } = await observe(async () => {
+      const result = await vscode.commands.executeCommand<DecomposeResult>(Commands.decomposePrd, { folder: folderUri().toString(), prdPath: PRD });
+      assert.equal(result.outcome, 'declined');
+    });
+    assert.ok(notices.some((n) => n.modal && n.message === "Write epic-002-link-shortener with 3 tasks from Claude's plan? The files are shown in the diff."), JSON.stringify(notices));
+    assert.deepEqual(markdownFiles(), before);
+    // The preview's tabs are closed again.
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+    assert.ok(!tabs.some((t) => t.label.startsWith('Decompose:')), JSON.stringify(tabs.map((t) => t.label)));
+  });
+
+  test('a rejected plan writes nothing and names the cycle; Retry sends the problem back to Claude, and the next plan is written', async () => {
+    const before = markdownFiles();
+    const cyclic = { ...PLAN, tasks: [task('T1', { dependsOn: ['T2'] }), task('T2', { dependsOn: ['T1'] })], milestones: [] };
+    server.enqueue({ kind: 'json', value: cyclic });
+    const first = await observe(async () => {
+      const result = await vscode.commands.executeCommand<DecomposeResult>(Commands.decomposePrd, { folder: folderUri().toString(), prdPath: PRD, yes: true });
+      assert.equal(result.outcome, 'invalid');
+    });
+    const error = first.notices.find((n) => n.severity === 'error');
+    assert.ok(error, JSON.stringify(first.notices));
+    assert.equal(error.message, `Claude's plan for ${PRD} was not written: The dependencies go round in a circle: T1 → T2 → T1.`);
+    assert.deepEqual(error.items, ['Retry']);
+    assert.deepEqual(markdownFiles(), before);
+
+    server.enqueue({ kind: 'json', value: PLAN });
+    const result = await vscode.commands.executeCommand<DecomposeResult>(Commands.decomposePrd, { folder: folderUri().toString(), prdPath: PRD, yes: true });
+    assert.equal(result.outcome, 'done', result.message);
+    assert.match(promptText(server.requests.at(-1)!.body as never), /could not be used, because:\n- The dependencies go round in a circle: T1 → T2 → T1\./);
+    await restoreFiles(before);
+  });
+
+  test('cancelled from its progress notification while the plan streams: the request is closed and nothing is written', async () => {
+    const before = markdownFiles();
+    server.enqueue({ kind: 'drip', text: JSON.stringify(PLAN), intervalMs: 40, chunkSize: 3 });
+    const requests = server.requests.length;
+    const running = vscode.commands.executeCommand<DecomposeResult>(Commands.decomposePrd, { folder: folderUri().toString(), prdPath: PRD, yes: true });
+    await eventually(() => assert.ok((server.requests[requests]?.deltas ?? 0) >= 3));
+    // The notification's Cancel button is its primary action.
+    await vscode.commands.executeCommand('notification.acceptPrimaryAction');
+    const result = await running;
+    assert.equal(result.outcome, 'cancelled');
+    await server.idle();
+    assert.equal(server.requests[requests].aborted, true);
+    assert.deepEqual(markdownFiles(), before);
   });
 });

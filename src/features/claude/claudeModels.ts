@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../../common/lifecycle';
-import * as path from 'node:path';
-import type { anthropicModel as AnthropicModelFactory } from '../../services/claude/anthropicModel';
+import { loadAnthropicModel } from '../../services/claude/loadAnthropic';
 import type { PlanModel } from '../../services/claude/planModel';
 import { DEFAULT_MAX_TOKENS, DEFAULT_MODEL } from '../../services/claude/planModel';
 import { languageModel } from './languageModel';
@@ -55,18 +54,8 @@ export class ClaudeModels extends Disposable {
     const model = config.get<string>('model')?.trim() || DEFAULT_MODEL;
     // The key is sent to this address, so a workspace's settings cannot choose it.
     const baseURL = (config.inspect<string>('baseUrl')?.globalValue ?? '').trim() || undefined;
-    return { model: loadAnthropicModel()({ apiKey, model, ...(baseURL ? { baseURL } : {}), version: this.version }), maxTokens };
+    return { model: loadAnthropicModel()({ apiKey, model, ...(baseURL ? { baseURL } : {}), version: this.version, log: (line) => this.log.info(line) }), maxTokens };
   }
-}
-
-/**
- * The SDK's bundle (dist/anthropic.js, beside this one), loaded on first use: a path
- * computed at run time, so that the extension's bundle does not take it in.
- */
-function loadAnthropicModel(): typeof AnthropicModelFactory {
-  const file = path.join(__dirname, 'anthropic.js');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require(file) as { anthropicModel: typeof AnthropicModelFactory }).anthropicModel;
 }
 
 function positive(value: number | undefined): number | undefined {

@@ -3,9 +3,13 @@ import { Commands } from '../../common/commands';
 import type { Notifier } from '../../services/notifier';
 import type { PlanEditor } from '../../services/planEditor';
 import type { PlanWorkspace } from '../../services/planWorkspace';
+import { planDocumentSelector } from '../codeLens/taskCodeLens';
 import { ClaudeModels, setAnthropicKey } from './claudeModels';
+import type { DecomposeArgs } from './decomposeCommand';
+import { decomposeCommand, PreviewDocuments } from './decomposeCommand';
 import type { NewPrdOptions } from './newPrdCommand';
 import { newPrd } from './newPrdCommand';
+import { PrdCodeLensProvider } from './prdCodeLens';
 import { Writings } from './writings';
 
 export interface ClaudeServices {
@@ -21,14 +25,23 @@ export interface Claude {
   readonly writings: Writings;
 }
 
-/** New PRD (with Claude, or from the template), Decompose, and the Anthropic key. */
+/** New PRD (with Claude, or from the template), Decompose PRD into Epic, and the Anthropic key. */
 export function registerClaude(context: vscode.ExtensionContext, services: ClaudeServices): Claude {
-  const { workspace, notifier, log } = services;
+  const { workspace, notifier, log, editor } = services;
   const models = new ClaudeModels(context.secrets, log, services.version);
   const writings = new Writings(log);
+  const previews = new PreviewDocuments();
+  const prdLenses = new PrdCodeLensProvider(workspace);
+  const lastProblems = new Map<string, readonly string[]>();
   context.subscriptions.push(
     models,
     writings,
+    previews,
+    prdLenses,
+    vscode.languages.registerCodeLensProvider(planDocumentSelector(), prdLenses),
+    vscode.commands.registerCommand(Commands.decomposePrd, (arg?: DecomposeArgs) =>
+      decomposeCommand({ workspace, editor, models, notifier, log, previews, lastProblems }, arg),
+    ),
     vscode.commands.registerCommand(Commands.newPrd, (options?: NewPrdOptions) =>
       newPrd({ workspace, models, writings, notifier, log, state: context.workspaceState }, options ?? {}),
     ),

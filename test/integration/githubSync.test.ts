@@ -137,7 +137,7 @@ suite('GitHub sync in VS Code', () => {
     assert.equal(document.isDirty, false);
     assert.equal(after.replace(/ \(#\d+\)$/gm, '').replace(`**GitHub:** https://github.com/octo-org/planning/issues/${epicIssue.number}\n`, ''), before);
     assert.equal(await readText(EPIC_001), after);
-    assert.ok(notices.some((m) => m.startsWith('Synced Link Shortener Service to octo-org/planning: 11 issues made')), JSON.stringify(notices));
+    assert.ok(notices.some((m) => /^Synced Link Shortener Service to octo-org\/planning: 11 issues made, .*\b\d+ links made\b/.test(m) && !m.includes('removed')), JSON.stringify(notices));
     const state = JSON.parse(await readText('.autopm/sync.json')) as { repository: string; issues: Record<string, unknown> };
     assert.equal(state.repository, 'octo-org/planning');
     assert.equal(Object.keys(state.issues).length, 11);

@@ -8,7 +8,7 @@ import { parseSyncState, SyncStateError } from '../../core/sync/syncState';
 import type { Notifier } from '../../services/notifier';
 import type { PlanEditor } from '../../services/planEditor';
 import type { EpicEntry, PlanWorkspace } from '../../services/planWorkspace';
-import type { OverwriteQuestion, SyncOptions, SyncResult } from '../../services/sync/syncEngine';
+import type { OverwriteQuestion, SyncItem, SyncOptions, SyncResult } from '../../services/sync/syncEngine';
 import { previewSync, runSync } from '../../services/sync/syncEngine';
 import type { TrackerIssue } from '../../services/tracker';
 import type { GitHubAuth } from './githubAuth';
@@ -178,7 +178,7 @@ export class EpicSync extends Disposable {
           made > 0 ? `${made} issue${made === 1 ? '' : 's'} made` : undefined,
           result.updated.length > 0 ? `${result.updated.length} updated` : undefined,
           result.closed.length > 0 ? `${result.closed.length} closed` : undefined,
-          result.linked.length > 0 ? `${result.linked.length} links` : undefined,
+          ...linkParts(result.linked),
           result.renamed.length > 0 ? `${result.renamed.length} files renamed` : undefined,
           result.skipped.length > 0 ? `${result.skipped.length} skipped` : undefined,
         ].filter(Boolean);
@@ -263,4 +263,12 @@ export function registerSync(context: vscode.ExtensionContext, given: SyncServic
   );
   registerIssueCommands(context, services);
   return { sync, pull };
+}
+
+/** Links made and links removed, counted apart: "3 links made, 1 link removed". */
+function linkParts(linked: readonly SyncItem[]): string[] {
+  const removed = linked.filter((item) => item.detail?.startsWith('no longer ')).length;
+  const made = linked.length - removed;
+  const n = (count: number, what: string) => `${count} link${count === 1 ? '' : 's'} ${what}`;
+  return [...(made > 0 ? [n(made, 'made')] : []), ...(removed > 0 ? [n(removed, 'removed')] : [])];
 }

@@ -9,6 +9,8 @@ import { WRITING_MARKER } from '../../src/core/claude/prdWriting';
 import { startAnthropicServer, promptText } from '../servers/anthropic/server';
 import type { AnthropicServer } from '../servers/anthropic/server';
 import type { DecomposeResult } from '../../src/services/claude/decomposeEngine';
+import type { RefineResult } from '../../src/features/claude/refineCommand';
+import type { ReviewResult } from '../../src/features/claude/reviewCommand';
 import { api, closeAllEditors, eventually, fileUri, folderUri, markdownFiles, observe, readText, writeText } from './helpers';
 
 const KEY = 'sk-ant-integration-7f3a9c';
@@ -259,5 +261,108 @@ suite('Claude in VS Code', () => {
     await server.idle();
     assert.equal(server.requests[requests].aborted, true);
     assert.deepEqual(markdownFiles(), before);
+  });
+
+  test('Expand Task from the tree: the subtasks are added before the task, which now waits for them; the file reads back so', async () => {
+    await vscode.commands.executeCommand(Commands.setAnthropicKey, { key: KEY });
+    const before = markdownFiles();
+    const { workspace } = await api();
+    const epic = workspace.epics().find((e) => e.epic.path === 'epics/epic-001-link-shortener.md')!;
+    const subtask = (key: string, title: string, dependsOn: string[]) => ({ key, title, description: '', acceptanceCriteria: [`${title} works`], estimateHours: 2, agent: '', dependsOn });
+    server.enqueue({ kind: 'json', value: { subtasks: [subtask('S1', 'Redis cache for slugs', []), subtask('S2', 'Redirect handler', ['S1'])] } });
+    const result = await vscode.commands.executeCommand<RefineResult>(Commands.expandTask, { folder: epic.folder.key, epicPath: epic.epic.path, taskId: 'T4', yes: true });
+    assert.equal(result.outcome, 'done', result.message);
+    assert.deepEqual(result.taskIds, ['T11', 'T12']);
+    const after = await eventually(() => {
+      const found = workspace.epics().find((e) => e.epic.path === epic.epic.path)!;
+      assert.ok(found.epic.tasks.some((t) => t.id === 'T12'));
+      return found.epic;
+    });
+    const deps = (id: string) => [...after.tasks.find((t) => t.id === id)!.dependsOn].sort();
+    assert.deepEqual(deps('T11'), [...epic.epic.tasks.find((t) => t.id === 'T4')!.dependsOn].sort(), 'the first subtask inherits what T4 waited for');
+    assert.deepEqual(deps('T12'), ['T11']);
+    assert.ok(deps('T4').includes('T12'), 'T4 waits for its last subtask');
+    assert.equal(after.tasks.find((t) => t.id === 'T4')!.title, 'Redirect endpoint with Redis cache');
+    const sent = promptText(server.requests.at(-1)!.body as never);
+    assert.match(sent, /T4/);
+    assert.equal((server.requests.at(-1)!.body as { output_config?: { format?: { type?: string } } }).output_config?.format?.type, 'json_schema');
+    await restoreFiles(before);
+  });
+
+  test('Re-scope Task smaller: the task\'s text and estimate change, its state, issue and dependencies do not; an invalid answer writes nothing', async () => {
+    const before = markdownFiles();
+    await vscode.commands.executeCommand(Commands.setAnthropicKey, { key: KEY });
+    const ref = { folder: folderUri().toString(), epicPath: 'epics/epic-001-link-shortener.md', taskId: 'T5', direction: 'smaller', yes: true };
+    const original = (await api()).workspace.epics().find((e) => e.epic.path === ref.epicPath)!.epic.tasks.find((t) => t.id === 'T5')!;
+    server.enqueue({ kind: 'json', value: { title: 'Create links', description: 'Only creation; updates come later.', acceptanceCriteria: [], estimateHours: 0, agent: '' } });
+    const invalid = await observe(async () => assert.equal((await vscode.commands.executeCommand<RefineResult>(Commands.rescopeTask, ref)).outcome, 'invalid'));
+    assert.ok(invalid.notices.some((n) => n.severity === 'error' && /estimate/i.test(n.message) && n.items.includes('Retry')), JSON.stringify(invalid.notices));
+    assert.deepEqual(markdownFiles(), before);
+
+    server.enqueue({ kind: 'json', value: { title: 'Create links', description: 'Only creation; updates come later.', acceptanceCriteria: ['POST /links returns the slug'], estimateHours: 2, agent: '' } });
+    const result = await vscode.commands.executeCommand<RefineResult>(Commands.rescopeTask, ref);
+    assert.equal(result.outcome, 'done', result.message);
+    assert.match(promptText(server.requests.at(-1)!.body as never), /smaller/);
+    assert.match(promptText(server.requests.at(-1)!.body as never), /estimate/i, 'the retry names the last problem');
+    const { workspace } = await api();
+    const task = await eventually(() => {
+      const found = workspace.epics().find((e) => e.epic.path === ref.epicPath)!.epic.tasks.find((t) => t.id === 'T5')!;
+      assert.equal(found.title, 'Create links');
+      return found;
+    });
+    assert.equal(task.state, 'open');
+    assert.deepEqual([...task.dependsOn], [...original.dependsOn]);
+    assert.equal(task.issue, original.issue);
+    assert.match(await readText(ref.epicPath), /- \[ \] \*\*Task 5:\*\* Create links\n/);
+    await restoreFiles(before);
+  });
+
+  test('Review Epic from the epic title\'s CodeLens: the findings land as diagnostics on their lines and in a report; editing a file clears its own', async () => {
+    await vscode.commands.executeCommand(Commands.setAnthropicKey, { key: KEY });
+    const epicUri = fileUri('epics/epic-001-link-shortener.md');
+    await vscode.workspace.openTextDocument(epicUri);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', epicUri);
+    const lens = lenses.find((l) => l.command?.command === Commands.reviewEpic);
+    assert.ok(lens, JSON.stringify(lenses.map((l) => l.command?.title)));
+    assert.equal(lens.command!.title, '$(checklist) Review');
+    server.enqueue({
+      kind: 'json',
+      value: {
+        summary: 'Mostly complete; analytics latency is not covered.',
+        findings: [
+          { kind: 'missing-criteria', severity: 'warning', task: 't3', requirement: '', message: 'Task 3 has no acceptance criteria.' },
+          { kind: 'uncovered-requirement', severity: 'warning', task: '', requirement: 'Click counts are  visible within a minute', message: 'No task makes click counts visible within a minute.' },
+          { kind: 'estimate', severity: 'info', task: 'T99', requirement: '', message: 'An estimate looks low.' },
+        ],
+      },
+    });
+    const result = await vscode.commands.executeCommand<ReviewResult>(Commands.reviewEpic, { ...(lens.command!.arguments![0] as object), quiet: true });
+    assert.equal(result.outcome, 'done', result.message);
+    const onEpic = vscode.languages.getDiagnostics(epicUri).filter((d) => d.source === 'AutoPM review');
+    const onPrd = vscode.languages.getDiagnostics(fileUri(PRD)).filter((d) => d.source === 'AutoPM review');
+    const prdLine = (await readText(PRD)).split('\n').findIndex((l) => l.includes('Click counts are visible within a minute'));
+    const taskLine = (await readText('epics/epic-001-link-shortener.md')).split('\n').findIndex((l) => l.includes('**Task 3:**'));
+    assert.deepEqual(onPrd.map((d) => [d.range.start.line, d.message, d.severity]), [[prdLine, 'No task makes click counts visible within a minute.', vscode.DiagnosticSeverity.Warning]]);
+    assert.deepEqual(
+      onEpic.map((d) => [d.range.start.line, d.code]).sort(),
+      [[0, 'estimate'], [taskLine, 'missing-criteria']].sort(),
+    );
+    assert.match(onEpic.find((d) => d.code === 'estimate')!.message, /names T99, which is not a task of this epic/);
+    const report = vscode.workspace.textDocuments.find((d) => d.uri.toString() === result.report?.toString());
+    assert.ok(report);
+    assert.match(report.getText(), /^# Review of /);
+    assert.match(report.getText(), /No task makes click counts visible within a minute/);
+    const sent = server.requests.at(-1)!;
+    assert.ok(promptText(sent.body as never).includes('Task 3'), 'the epic was sent');
+    assert.ok(promptText(sent.body as never).includes('Click counts are visible within a minute'), 'the PRD was sent');
+
+    // A review is of the text as it was: an edit of the PRD drops the PRD's findings, not the epic's.
+    const prdDocument = await vscode.workspace.openTextDocument(fileUri(PRD));
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(prdDocument.uri, new vscode.Position(prdDocument.lineCount, 0), '\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await eventually(() => assert.equal(vscode.languages.getDiagnostics(fileUri(PRD)).filter((d) => d.source === 'AutoPM review').length, 0));
+    assert.equal(vscode.languages.getDiagnostics(epicUri).filter((d) => d.source === 'AutoPM review').length, 2);
+    await vscode.commands.executeCommand('workbench.action.files.revert', prdDocument.uri);
   });
 });

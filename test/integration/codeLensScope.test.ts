@@ -66,6 +66,7 @@ suite('CodeLens scope and issue links', () => {
         { line: 0, title: '2 tasks · 0 done · 1 ready · 1 blocked' },
         { line: 0, title: '$(type-hierarchy) Graph' },
         { line: 0, title: '$(github) Sync' },
+        { line: 0, title: '$(checklist) Review' },
         { line: 7, title: 'Start' },
         { line: 7, title: 'Complete' },
         { line: 8, title: 'Start' },

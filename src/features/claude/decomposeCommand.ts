@@ -157,8 +157,8 @@ export async function decomposeCommand(services: DecomposeServices, arg?: Decomp
   const { notifier, log } = services;
   const choice = await services.models.choose();
   if ('offline' in choice) {
-    const action = await notifier.info(`Breaking a PRD down into an epic needs Claude or another language model. ${choice.offline}`, 'Set Anthropic API Key');
-    if (action === 'Set Anthropic API Key') await vscode.commands.executeCommand(Commands.setAnthropicKey);
+    // Not awaited: the command ends now, and the button works for as long as the notification shows.
+    void notifier.info(`Breaking a PRD down into an epic needs Claude or another language model. ${choice.offline}`, 'Set Anthropic API Key').then((action) => action === 'Set Anthropic API Key' && vscode.commands.executeCommand(Commands.setAnthropicKey));
     return undefined;
   }
   const layout: Layout | undefined = arg?.layout === 'single-file' || arg?.layout === 'directory' ? arg.layout : undefined;

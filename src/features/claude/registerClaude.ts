@@ -10,6 +10,10 @@ import { decomposeCommand, PreviewDocuments } from './decomposeCommand';
 import type { NewPrdOptions } from './newPrdCommand';
 import { newPrd } from './newPrdCommand';
 import { PrdCodeLensProvider } from './prdCodeLens';
+import type { RefineArgs } from './refineCommand';
+import type { ReviewArgs } from './reviewCommand';
+import { ReviewDiagnostics, reviewEpicCommand } from './reviewCommand';
+import { refineTaskCommand } from './refineCommand';
 import { Writings } from './writings';
 
 export interface ClaudeServices {
@@ -23,9 +27,11 @@ export interface ClaudeServices {
 export interface Claude {
   readonly models: ClaudeModels;
   readonly writings: Writings;
+  /** The findings of the last reviews, as diagnostics. */
+  readonly reviews: ReviewDiagnostics;
 }
 
-/** New PRD (with Claude, or from the template), Decompose PRD into Epic, and the Anthropic key. */
+/** New PRD (with Claude, or from the template), Decompose PRD into Epic, Expand and Re-scope Task, Review Epic, and the Anthropic key. */
 export function registerClaude(context: vscode.ExtensionContext, services: ClaudeServices): Claude {
   const { workspace, notifier, log, editor } = services;
   const models = new ClaudeModels(context.secrets, log, services.version);
@@ -33,11 +39,15 @@ export function registerClaude(context: vscode.ExtensionContext, services: Claud
   const previews = new PreviewDocuments();
   const prdLenses = new PrdCodeLensProvider(workspace);
   const lastProblems = new Map<string, readonly string[]>();
+  const refine = { workspace, editor, models, notifier, log, previews, lastProblems };
+  const reviews = new ReviewDiagnostics();
   context.subscriptions.push(
     models,
     writings,
     previews,
     prdLenses,
+    reviews,
+    vscode.commands.registerCommand(Commands.reviewEpic, (arg?: ReviewArgs) => reviewEpicCommand({ workspace, models, notifier, log, diagnostics: reviews }, arg)),
     vscode.languages.registerCodeLensProvider(planDocumentSelector(), prdLenses),
     vscode.commands.registerCommand(Commands.decomposePrd, (arg?: DecomposeArgs) =>
       decomposeCommand({ workspace, editor, models, notifier, log, previews, lastProblems }, arg),
@@ -45,11 +55,13 @@ export function registerClaude(context: vscode.ExtensionContext, services: Claud
     vscode.commands.registerCommand(Commands.newPrd, (options?: NewPrdOptions) =>
       newPrd({ workspace, models, writings, notifier, log, state: context.workspaceState }, options ?? {}),
     ),
+    vscode.commands.registerCommand(Commands.expandTask, (arg?: RefineArgs) => refineTaskCommand(refine, 'expand', arg)),
+    vscode.commands.registerCommand(Commands.rescopeTask, (arg?: RefineArgs) => refineTaskCommand(refine, 'rescope', arg)),
     vscode.commands.registerCommand(Commands.setAnthropicKey, (options?: { key?: unknown }) => setAnthropicKey(models, options)),
     vscode.commands.registerCommand(Commands.clearAnthropicKey, async () => {
       await models.clearKey();
       void vscode.window.setStatusBarMessage('$(key) Anthropic API key removed', 4000);
     }),
   );
-  return { models, writings };
+  return { models, writings, reviews };
 }

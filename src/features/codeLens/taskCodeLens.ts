@@ -62,6 +62,12 @@ export class TaskCodeLensProvider extends Disposable implements vscode.CodeLensP
           command: Commands.syncEpic,
           arguments: [{ folder: entry.folder.key, epicPath: epic.path }],
         }),
+        new vscode.CodeLens(lineRange(epic.range.line), {
+          title: '$(checklist) Review',
+          tooltip: 'Claude reviews this epic against its PRD: requirements without a task, tasks without acceptance criteria, odd dependencies and estimates',
+          command: Commands.reviewEpic,
+          arguments: [{ folder: entry.folder.key, epicPath: epic.path }],
+        }),
       );
     }
     const lined = new Set<number>();

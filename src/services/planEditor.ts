@@ -96,17 +96,31 @@ export class PlanEditor {
     const renames = orderRenames(change.renames);
     await this.checkRenames(plans, renames);
     await this.checkUnchanged(plans, diskWrites);
+    // The folders the new files need that do not exist yet: a failure removes them again,
+    // so that a name the change would have taken is free for the next try.
+    const newFolders = change.creates.length > 0 ? await missingFolders(plans, change.creates.map((c) => c.path)) : [];
+    const undoCreates = async (): Promise<void> => {
+      if (change.creates.length === 0) return;
+      const undo = new vscode.WorkspaceEdit();
+      for (const create of change.creates) undo.deleteFile(plans.uriOf(create.path), { ignoreIfNotExists: true });
+      let undone: boolean;
+      try {
+        undone = await vscode.workspace.applyEdit(undo);
+        for (const folder of newFolders) await vscode.workspace.fs.delete(plans.uriOf(folder), { recursive: false });
+      } catch {
+        undone = false;
+      }
+      if (!undone) this.log.warn(`[PlanEditor] could not remove ${change.creates.map((c) => c.path).join(', ')} after a failed change`);
+    };
     if (change.creates.length > 0) {
       for (const create of change.creates) {
         if (await exists(plans.uriOf(create.path))) throw new PlanConflictError(`${create.path} already exists; nothing was written.`);
       }
-      if (!(await vscode.workspace.applyEdit(createEdit))) throw new PlanConflictError('VS Code could not create the new files; nothing was written.');
+      if (!(await vscode.workspace.applyEdit(createEdit))) {
+        await undoCreates();
+        throw new PlanConflictError('VS Code could not create the new files; nothing was written.');
+      }
     }
-    const undoCreates = async () => {
-      const undo = new vscode.WorkspaceEdit();
-      for (const create of change.creates) undo.deleteFile(plans.uriOf(create.path), { ignoreIfNotExists: true });
-      if (change.creates.length > 0) await vscode.workspace.applyEdit(undo);
-    };
     // The edit's ranges were computed from the buffers as they were; VS Code checks an edit
     // against the version the extension host knows when applyEdit is called. So the versions
     // are compared here, with nothing awaited between this check and that call.
@@ -116,14 +130,14 @@ export class PlanEditor {
         throw new PlanConflictError(`${open.path} changed while it was being edited; nothing was written.`);
       }
     }
-    if (workspaceEdit.size > 0) {
-      if (!(await vscode.workspace.applyEdit(workspaceEdit))) {
-        await undoCreates();
-        throw new PlanConflictError('VS Code could not apply the edit, usually because a document changed meanwhile; nothing was written.');
-      }
-      // Waiting for VS Code to apply the edit gave other programs time to write the closed
-      // files, and writing them now would overwrite that: so they are checked again, and
-      // on a conflict the documents are put back as they were.
+    if (workspaceEdit.size > 0 && !(await vscode.workspace.applyEdit(workspaceEdit))) {
+      await undoCreates();
+      throw new PlanConflictError('VS Code could not apply the edit, usually because a document changed meanwhile; nothing was written.');
+    }
+    if (workspaceEdit.size > 0 || change.creates.length > 0) {
+      // Waiting for VS Code to create the files or apply the edit gave other programs time
+      // to write the closed files, and writing them now would overwrite that: so they are
+      // checked again, and on a conflict the documents and new files are put back.
       try {
         await this.checkUnchanged(plans, diskWrites);
       } catch (error) {
@@ -218,4 +232,19 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** The folders, deepest first, that the files' paths need and that do not exist. */
+async function missingFolders(plans: FolderPlans, paths: readonly string[]): Promise<string[]> {
+  const missing = new Set<string>();
+  for (const path of paths) {
+    const parts = path.split('/').slice(0, -1);
+    for (let i = parts.length; i > 0; i--) {
+      const folder = parts.slice(0, i).join('/');
+      if (missing.has(folder)) continue;
+      if (await exists(plans.uriOf(folder))) break;
+      missing.add(folder);
+    }
+  }
+  return [...missing].sort((a, b) => b.split('/').length - a.split('/').length);
 }

@@ -71,6 +71,11 @@ export async function decomposeCommand(index: PlanIndex, dir: string, options: D
     ...(layout ? { layout: layout as Layout } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     onWait: (waitMs, reason) => io.err(`${reason}: retrying in ${Math.ceil(waitMs / 1000)} s`),
+    // A script cannot be asked: a large request is sent, and said to be large.
+    confirmLarge: async (tokens) => {
+      io.err(`A large request: about ${tokens.toLocaleString('en-US')} input tokens.`);
+      return true;
+    },
   });
   const done = result.outcome === 'done';
   if (options.json) {

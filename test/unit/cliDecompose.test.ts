@@ -86,7 +86,7 @@ describe('autopm decompose', () => {
     const result = await run(env, dir, 'decompose', PRD, '--api-url', server.url);
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /T1 depends on T9, which is not a task of the plan|T9/);
+    assert.match(result.stderr, /depends on T9, which is not a task of the plan\./);
     assert.deepEqual(filesOf(dir), before);
 
     server.enqueue({ kind: 'json', raw: '{"title": "Link', stopReason: 'max_tokens' });

@@ -4,11 +4,12 @@
 import { describe, test } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DECOMPOSITION_SCHEMA } from '../../src/core/decompose/planSchema';
 import { PlanIndex } from '../../src/core/planIndex';
+import { emptySyncState, serializeSyncState } from '../../src/core/sync/syncState';
 import { anthropicModel } from '../../src/services/claude/anthropicModel';
 import type { DecomposeOptions } from '../../src/services/claude/decomposeEngine';
 import { decomposePrd, nodeDecomposeWorkspace } from '../../src/services/claude/decomposeEngine';
@@ -243,5 +244,18 @@ describe('decomposing a PRD into an epic', () => {
     const sent = await run({ confirmLarge: async () => true });
     assert.equal(sent.outcome, 'done', sent.message);
     assert.equal(server.requests.length, 1);
+  });
+
+  test('an epic id the sync state still knows is not taken again: its issues on GitHub belong to the old epic', async (t) => {
+    const { dir, server, run } = await setup(t);
+    const state = emptySyncState('octo/plans');
+    const issues = new Map([[7, { key: 'epic-002-link-shortener/T1', kind: 'task', id: 7007, hash: '0'.repeat(64), state: 'open', updatedAt: '2026-05-01T00:00:00Z' } as const]]);
+    mkdirSync(join(dir, '.autopm'));
+    writeFileSync(join(dir, '.autopm/sync.json'), serializeSyncState({ ...state, issues }));
+    server.enqueue({ kind: 'json', value: PLAN });
+    const result = await run();
+    assert.equal(result.outcome, 'done', result.message);
+    assert.notEqual(result.epicId, 'epic-002-link-shortener');
+    assert.match(result.epicId ?? '', /^epic-003-/);
   });
 });

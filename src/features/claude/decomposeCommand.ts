@@ -11,6 +11,7 @@ import type { PlanEditor } from '../../services/planEditor';
 import { PlanConflictError } from '../../services/planEditor';
 import type { FolderPlans, PlanWorkspace } from '../../services/planWorkspace';
 import { openAtLine, signalOf } from '../presentation';
+import { WorkspaceSyncStateStore } from '../sync/workspaceSyncAccess';
 import type { ClaudeModels } from './claudeModels';
 
 export interface DecomposeServices {
@@ -147,6 +148,7 @@ function editorWorkspace(services: DecomposeServices, plans: FolderPlans): Decom
       });
     },
     epic: (id) => plans.index.epic(id),
+    syncState: () => new WorkspaceSyncStateStore(plans.folder.uri).load(),
   };
 }
 

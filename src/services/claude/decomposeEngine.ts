@@ -12,7 +12,7 @@
  * Neither VS Code nor the file system is seen here: the workspace comes through
  * `DecomposeWorkspace`, so the editor and the command line run the same steps.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { decomposeRequest } from '../../core/claude/decomposePrompt';
 import { isIncompleteDraft } from '../../core/claude/prdWriting';
@@ -23,6 +23,7 @@ import type { PlanChange } from '../../core/edits';
 import { applyEdits, isoNow, PlanEditError } from '../../core/edits';
 import type { Epic, Layout, Prd } from '../../core/model';
 import type { PlanIndex } from '../../core/planIndex';
+import { parseSyncState, SYNC_STATE_PATH } from '../../core/sync/syncState';
 import type { ModelRequest, PlanModel } from './planModel';
 import { estimateInputTokens, isCancelled, ModelError } from './planModel';
 
@@ -46,6 +47,8 @@ export interface DecomposeWorkspace {
   write(change: PlanChange, unchanged: { readonly path: string; readonly text: string }): Promise<void>;
   /** An epic as the workspace reads it now (after `write`). */
   epic(id: string): Epic | undefined;
+  /** The sync state's text (`.autopm/sync.json`), whose epic ids a new epic must not take; undefined when there is none. */
+  syncState(): Promise<string | undefined>;
 }
 
 /** A file the decomposition would write: `before` is undefined for a new file. */
@@ -177,6 +180,16 @@ export async function decomposePrd(options: DecomposeOptions): Promise<Decompose
     if (entries.length > 0) existingRoots.add(root);
     for (const entry of entries) paths.push(`${root}/${entry.name}`);
   }
+  // An epic id the sync state still knows belongs to issues on GitHub: a new epic taking
+  // it would have its tasks synced onto those issues.
+  const takenIds = new Set(options.takenIds ?? []);
+  try {
+    const state = parseSyncState(await workspace.syncState());
+    for (const record of state.issues.values()) takenIds.add(record.key.split('/')[0]);
+    for (const key of state.pending.keys()) takenIds.add(key.split('/')[0]);
+  } catch (error) {
+    log(`The sync state could not be read (${error instanceof Error ? error.message : String(error)}); only the workspace's epic ids are taken.`);
+  }
   const made = decompositionFiles({
     plan: checked.plan,
     prd,
@@ -185,7 +198,7 @@ export async function decomposePrd(options: DecomposeOptions): Promise<Decompose
     roots: workspace.roots,
     existingRoots,
     paths,
-    ...(options.takenIds ? { takenIds: options.takenIds } : {}),
+    takenIds,
     ...(options.layout ? { layout: options.layout } : {}),
     now: (options.now ?? isoNow)(),
   });
@@ -206,7 +219,13 @@ export async function decomposePrd(options: DecomposeOptions): Promise<Decompose
     notes: made.notes,
     model: answer.model,
   };
-  if (options.preview && !(await options.preview(made, files))) return finish('declined', `Nothing was written: the plan for ${made.epicId} was not accepted.`, described);
+  let accepted: boolean;
+  try {
+    accepted = !options.preview || (await options.preview(made, files));
+  } catch (error) {
+    return finish('failed', `The preview of ${made.epicId} failed (${error instanceof Error ? error.message : String(error)}); nothing was written.`, described);
+  }
+  if (!accepted) return finish('declined', `Nothing was written: the plan for ${made.epicId} was not accepted.`, described);
   if (signal?.aborted) return finish('cancelled', 'The decomposition was cancelled; nothing was written.', described);
 
   try {
@@ -253,13 +272,24 @@ export function nodeDecomposeWorkspace(root: string, index: PlanIndex): Decompos
         if (e.path === unchanged.path && before !== unchanged.text) throw new PlanEditError(`${e.path} changed while Claude was answering; nothing was written. Run the decomposition again.`);
         return { path: e.path, text: applyEdits(before, e.edits) };
       });
-      for (const create of change.creates) {
-        mkdirSync(dirname(full(create.path)), { recursive: true });
-        writeFileSync(full(create.path), create.text, { flag: 'wx' });
+      // What this write made, so that a failure partway takes it all back.
+      const made: string[] = [];
+      try {
+        for (const create of change.creates) {
+          const folder = dirname(full(create.path));
+          const first = mkdirSync(folder, { recursive: true });
+          if (first) made.push(first);
+          writeFileSync(full(create.path), create.text, { flag: 'wx' });
+          made.push(full(create.path));
+        }
+        for (const edit of edited) writeFileSync(full(edit.path), edit.text);
+      } catch (error) {
+        for (const path of made.reverse()) rmSync(path, { recursive: true, force: true });
+        throw new PlanEditError(`The epic could not be written (${error instanceof Error ? error.message : String(error)}); nothing was kept.`);
       }
-      for (const edit of edited) writeFileSync(full(edit.path), edit.text);
       await index.update([...change.creates.map((c) => c.path), ...edited.map((e) => e.path)]);
     },
     epic: (id) => index.epic(id),
+    syncState: async () => (existsSync(full(SYNC_STATE_PATH)) ? readFileSync(full(SYNC_STATE_PATH), 'utf8') : undefined),
   };
 }

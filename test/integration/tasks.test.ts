@@ -16,7 +16,7 @@ suite('CodeLens, status bar and task commands', () => {
     const text = await readText(EPIC_001);
     const lenses = await codeLensTitles(fileUri(EPIC_001));
     const at = (needle: string) => lenses.filter((l) => l.line === lineOf(text, needle)).map((l) => l.title);
-    assert.deepEqual(at('# Epic 001'), ['10 tasks · 2 done · 1 in progress · 1 ready · 6 blocked', '$(type-hierarchy) Graph', '$(github) Sync']);
+    assert.deepEqual(at('# Epic 001'), ['10 tasks · 2 done · 1 in progress · 1 ready · 6 blocked', '$(type-hierarchy) Graph', '$(github) Sync', '$(checklist) Review']);
     assert.deepEqual(at('**Task 1:**'), ['Reopen', '#101']);
     assert.deepEqual(at('**Task 3:**'), ['Complete', 'Reopen', '#103']);
     assert.deepEqual(at('**Task 4:**'), ['Start', 'Complete', 'blocked by T3']);
@@ -29,7 +29,7 @@ suite('CodeLens, status bar and task commands', () => {
     const epicText = await readText(`${CALENDAR}/epic.md`);
     const lenses = await codeLensTitles(fileUri(`${CALENDAR}/epic.md`));
     const at = (needle: string) => lenses.filter((l) => l.line === lineOf(epicText, needle)).map((l) => l.title);
-    assert.deepEqual(at('# Epic: team-calendar'), ['6 tasks · 2 done · 1 in progress · 1 ready · 2 blocked', '$(type-hierarchy) Graph', '$(github) Sync']);
+    assert.deepEqual(at('# Epic: team-calendar'), ['6 tasks · 2 done · 1 in progress · 1 ready · 2 blocked', '$(type-hierarchy) Graph', '$(github) Sync', '$(checklist) Review']);
     assert.deepEqual(at('#42 - Time-off API'), ['Reopen', '#42']);
     assert.deepEqual(at('#44 - Week view'), ['Start', 'Complete', '#44', 'blocked by #43']);
     const taskLenses = await codeLensTitles(fileUri(`${CALENDAR}/43.md`));

@@ -4,7 +4,8 @@ import { DEFAULT_MAX_SUBTASKS, expandChange, expandRequest, readExpansion, readR
 import type { PlanChange } from '../../core/edits';
 import { applyEdits, isoNow, PlanEditError } from '../../core/edits';
 import { epicBelongsToPrd } from '../../core/progress';
-import { isCancelled } from '../../services/claude/planModel';
+import { LARGE_REQUEST_TOKENS } from '../../services/claude/decomposeEngine';
+import { estimateInputTokens, isCancelled, ModelError } from '../../services/claude/planModel';
 import type { PlanModel } from '../../services/claude/planModel';
 import type { Notifier } from '../../services/notifier';
 import type { PlanEditor } from '../../services/planEditor';
@@ -138,6 +139,14 @@ export async function refineTaskCommand(services: RefineServices, kind: Refineme
   const retry = () => vscode.commands.executeCommand(kind === 'expand' ? Commands.expandTask : Commands.rescopeTask, { folder: plans.key, epicPath: epic.path, taskId: task.id, ...(direction ? { direction } : {}) });
   const verb = kind === 'expand' ? `splitting ${label} into subtasks` : `re-scoping ${label} (${direction})`;
 
+  const tokens = estimateInputTokens({ ...request, maxTokens: choice.maxTokens });
+  if (
+    tokens > LARGE_REQUEST_TOKENS &&
+    arg?.yes !== true &&
+    (await notifier.ask(`${label} makes a large request: about ${tokens.toLocaleString('en-US')} input tokens to ${choice.model.description}. Send it?`, 'Send')) !== 'Send'
+  ) {
+    return finish('declined', `Nothing was sent: ${label} was left as it was.`);
+  }
   let answer: Awaited<ReturnType<PlanModel['complete']>>;
   try {
     answer = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${choice.model.description} is ${verb}`, cancellable: true }, (progress, token) =>
@@ -153,7 +162,8 @@ export async function refineTaskCommand(services: RefineServices, kind: Refineme
       return result;
     }
     const result = finish('failed', `${error instanceof Error ? error.message : String(error)} ${label} was left as it was.`);
-    void notifier.error(result.message, 'Retry').then((a) => a === 'Retry' && retry());
+    const retryable = !(error instanceof ModelError) || error.retryable;
+    void notifier.error(result.message, ...(retryable ? ['Retry'] : [])).then((a) => a === 'Retry' && retry());
     return result;
   }
 

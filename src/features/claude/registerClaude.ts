@@ -40,7 +40,7 @@ export function registerClaude(context: vscode.ExtensionContext, services: Claud
   const prdLenses = new PrdCodeLensProvider(workspace);
   const lastProblems = new Map<string, readonly string[]>();
   const refine = { workspace, editor, models, notifier, log, previews, lastProblems };
-  const reviews = new ReviewDiagnostics();
+  const reviews = new ReviewDiagnostics(workspace);
   context.subscriptions.push(
     models,
     writings,

@@ -5,7 +5,8 @@ import type { LocatedFinding, Review } from '../../core/claude/reviewEpic';
 import { readReview, reviewMarkdown, reviewRequest } from '../../core/claude/reviewEpic';
 import type { Epic } from '../../core/model';
 import { epicBelongsToPrd } from '../../core/progress';
-import { isCancelled } from '../../services/claude/planModel';
+import { LARGE_REQUEST_TOKENS } from '../../services/claude/decomposeEngine';
+import { estimateInputTokens, isCancelled, ModelError } from '../../services/claude/planModel';
 import type { Notifier } from '../../services/notifier';
 import type { FolderPlans, PlanWorkspace } from '../../services/planWorkspace';
 import { signalOf } from '../presentation';
@@ -20,11 +21,19 @@ export class ReviewDiagnostics extends Disposable {
   /** Which files each epic's review put findings on, so a new review replaces only its own. */
   private readonly filesOf = new Map<string, vscode.Uri[]>();
 
-  constructor() {
+  constructor(workspace: PlanWorkspace) {
     super();
     this._register(
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length > 0 && this.collection.has(e.document.uri)) this.collection.delete(e.document.uri);
+      }),
+    );
+    // Files changed on disk (git, another program, AutoPM's own edits) lose theirs too.
+    this._register(
+      workspace.onDidChange((event) => {
+        if (!event) return;
+        const { folder, change } = event;
+        for (const path of [...change.changed, ...change.removed]) this.collection.delete(folder.uriOf(path));
       }),
     );
   }
@@ -123,6 +132,14 @@ export async function reviewEpicCommand(services: ReviewServices, arg?: ReviewAr
     log.info(`[Review] ${message}`);
     return { outcome, message, ...extra };
   };
+  const tokens = estimateInputTokens({ ...request, maxTokens: choice.maxTokens });
+  if (
+    tokens > LARGE_REQUEST_TOKENS &&
+    arg?.quiet !== true &&
+    (await notifier.ask(`The review of ${epic.id} makes a large request: about ${tokens.toLocaleString('en-US')} input tokens to ${choice.model.description}. Send it?`, 'Send')) !== 'Send'
+  ) {
+    return finish('cancelled', `The review of ${epic.id} was not sent.`);
+  }
   let answer;
   try {
     answer = await vscode.window.withProgress(
@@ -140,7 +157,8 @@ export async function reviewEpicCommand(services: ReviewServices, arg?: ReviewAr
       return result;
     }
     const result = finish('failed', `The review of ${epic.id} failed: ${error instanceof Error ? error.message : String(error)}`);
-    void notifier.error(result.message, 'Retry').then((a) => a === 'Retry' && vscode.commands.executeCommand(Commands.reviewEpic, { folder: plans.key, epicPath: epic.path }));
+    const retryable = !(error instanceof ModelError) || error.retryable;
+    void notifier.error(result.message, ...(retryable ? ['Retry'] : [])).then((a) => a === 'Retry' && vscode.commands.executeCommand(Commands.reviewEpic, { folder: plans.key, epicPath: epic.path }));
     return result;
   }
   const read = readReview(answer.text, answer.stopReason, { epic, ...(prd ? { prd } : {}), ...(prdText !== undefined ? { prdText } : {}) });
@@ -151,15 +169,22 @@ export async function reviewEpicCommand(services: ReviewServices, arg?: ReviewAr
     return result;
   }
   const { review } = read;
-  services.diagnostics.set(`${plans.key}|${epic.path}`, plans, review.findings);
+  // Findings are about the text Claude read: those on a file changed since are dropped.
+  const before = new Map(epicTexts);
+  if (prd && prdText !== undefined) before.set(prd.path, prdText);
+  const changed = new Set<string>();
+  for (const [path, text] of before) if ((await plans.fs.readFile(path)) !== text) changed.add(path);
+  const findings = review.findings.filter((f) => !changed.has(f.path));
+  if (changed.size > 0) log.info(`[Review] ${[...changed].join(', ')} changed while Claude was reviewing; ${review.findings.length - findings.length} findings on them were dropped.`);
+  services.diagnostics.set(`${plans.key}|${epic.path}`, plans, findings);
   for (const note of review.notes) log.info(`[Review] ${note}`);
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: reviewMarkdown(review, epic, prd) });
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: reviewMarkdown({ ...review, findings }, epic, prd) });
   await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: arg?.quiet === true, preview: true });
-  const warnings = review.findings.filter((f) => f.severity === 'warning').length;
+  const warnings = findings.filter((f) => f.severity === 'warning').length;
   const message =
-    review.findings.length === 0
+    findings.length === 0
       ? `Claude's review of ${epic.id} found nothing to change.`
-      : `Claude's review of ${epic.id}: ${review.findings.length} finding${review.findings.length === 1 ? '' : 's'} (${warnings} warning${warnings === 1 ? '' : 's'}), shown in the Problems panel and the report.`;
+      : `Claude's review of ${epic.id}: ${findings.length} finding${findings.length === 1 ? '' : 's'} (${warnings} warning${warnings === 1 ? '' : 's'}), shown in the Problems panel and the report.`;
   void notifier.info(message);
-  return finish('done', message, { review, report: document.uri });
+  return finish('done', message, { review: { ...review, findings }, report: document.uri });
 }

@@ -60,6 +60,8 @@ const SUITES = {
   // (both layouts), in a window of its own so that its key and settings touch no other suite.
   claude: {
     copies: [['examples', '.']],
+    // A language model provider of its own, for the `vscode-lm` provider's tests.
+    extensions: ['test/extensions/language-models'],
   },
 };
 
@@ -99,7 +101,7 @@ for (const name of values.suite ? [values.suite] : Object.keys(SUITES)) {
   let code;
   try {
     code = await runExtensionTests({
-      extensionDevelopmentPath: repo,
+      extensionDevelopmentPath: [repo, ...(SUITES[name].extensions ?? []).map((p) => path.join(repo, p))],
       extensionTestsPath,
       folder,
       workspaceFile,

@@ -374,8 +374,8 @@ async function seedApplicationStorage(page, server, entries) {
 
 /**
  * Runs `extensionTestsPath` (a module whose run() returns a promise) in the real extension
- * host, with `extensionDevelopmentPath` (one path or several) loaded as development
- * extensions, in `folder` or in the multi-root `workspaceFile`. `env` reaches the tests.
+ * host, with `extensionDevelopmentPath` loaded as the development extension (given several,
+ * the first; the others are installed beside it), in `folder` or in the multi-root `workspaceFile`. `env` reaches the tests.
  *
  * Returns 0 only if run() resolved, no extension host crashed, and the runner wrote
  * `resultFile` ($AUTOPM_TEST_RESULT_FILE; default: in the run folder) with tests > 0 and
@@ -397,11 +397,19 @@ export async function runExtensionTests({
   let server;
   let browser;
   try {
-    server = await startServer({ runDir, settings, env: { ...env, AUTOPM_TEST_RESULT_FILE: resultFile } });
+    // The web workbench loads one development extension; any others are installed into
+    // the run's extensions folder, as a user would have them.
+    const [developed, ...installed] = [extensionDevelopmentPath].flat();
+    const extensionsDir = path.join(runDir, 'extensions');
+    for (const extension of installed) {
+      const manifest = JSON.parse(fs.readFileSync(path.join(extension, 'package.json'), 'utf8'));
+      fs.cpSync(extension, path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), { recursive: true });
+    }
+    server = await startServer({ runDir, extensionsDir, settings, env: { ...env, AUTOPM_TEST_RESULT_FILE: resultFile } });
     browser = await launchBrowser();
     const { page, exit } = await newAutomationPage(browser, { logFile: path.join(runDir, 'automation.log') });
     const payload = [
-      ...[extensionDevelopmentPath].flat().map((p) => ['extensionDevelopmentPath', server.remoteUri(p)]),
+      ['extensionDevelopmentPath', server.remoteUri(developed)],
       ['extensionTestsPath', server.remoteUri(extensionTestsPath)],
       ['skipWelcome', 'true'],
     ];

@@ -216,10 +216,14 @@ suite('Claude in VS Code', () => {
   test('Decompose without an answer to its question writes nothing: the preview is only a preview', async () => {
     const before = markdownFiles();
     server.enqueue({ kind: 'json', value: PLAN });
+    const opened: string[] = [];
+    const watching = vscode.window.tabGroups.onDidChangeTabs((e) => opened.push(...e.opened.map((t) => t.label)));
     const { notices } = await observe(async () => {
       const result = await vscode.commands.executeCommand<DecomposeResult>(Commands.decomposePrd, { folder: folderUri().toString(), prdPath: PRD });
       assert.equal(result.outcome, 'declined');
     });
+    watching.dispose();
+    assert.ok(opened.some((label) => label.startsWith('Decompose: epic-002-link-shortener (3 tasks)')), `the preview was opened: ${JSON.stringify(opened)}`);
     assert.ok(notices.some((n) => n.modal && n.message === "Write epic-002-link-shortener with 3 tasks from Claude's plan? The files are shown in the diff."), JSON.stringify(notices));
     assert.deepEqual(markdownFiles(), before);
     // The preview's tabs are closed again.
@@ -295,15 +299,22 @@ suite('Claude in VS Code', () => {
     const ref = { folder: folderUri().toString(), epicPath: 'epics/epic-001-link-shortener.md', taskId: 'T5', direction: 'smaller', yes: true };
     const original = (await api()).workspace.epics().find((e) => e.epic.path === ref.epicPath)!.epic.tasks.find((t) => t.id === 'T5')!;
     server.enqueue({ kind: 'json', value: { title: 'Create links', description: 'Only creation; updates come later.', acceptanceCriteria: [], estimateHours: 0, agent: '' } });
-    const invalid = await observe(async () => assert.equal((await vscode.commands.executeCommand<RefineResult>(Commands.rescopeTask, ref)).outcome, 'invalid'));
-    assert.ok(invalid.notices.some((n) => n.severity === 'error' && /estimate/i.test(n.message) && n.items.includes('Retry')), JSON.stringify(invalid.notices));
+    let problems: readonly string[] = [];
+    const invalid = await observe(async () => {
+      const result = await vscode.commands.executeCommand<RefineResult>(Commands.rescopeTask, ref);
+      assert.equal(result.outcome, 'invalid');
+      problems = result.problems;
+    });
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /estimate/i);
+    assert.ok(invalid.notices.some((n) => n.severity === 'error' && n.message.includes(problems[0]) && n.items.includes('Retry')), JSON.stringify(invalid.notices));
     assert.deepEqual(markdownFiles(), before);
 
     server.enqueue({ kind: 'json', value: { title: 'Create links', description: 'Only creation; updates come later.', acceptanceCriteria: ['POST /links returns the slug'], estimateHours: 2, agent: '' } });
     const result = await vscode.commands.executeCommand<RefineResult>(Commands.rescopeTask, ref);
     assert.equal(result.outcome, 'done', result.message);
     assert.match(promptText(server.requests.at(-1)!.body as never), /smaller/);
-    assert.match(promptText(server.requests.at(-1)!.body as never), /estimate/i, 'the retry names the last problem');
+    assert.ok(promptText(server.requests.at(-1)!.body as never).includes(problems[0]), 'the retry names the last problem');
     const { workspace } = await api();
     const task = await eventually(() => {
       const found = workspace.epics().find((e) => e.epic.path === ref.epicPath)!.epic.tasks.find((t) => t.id === 'T5')!;
@@ -364,5 +375,40 @@ suite('Claude in VS Code', () => {
     await eventually(() => assert.equal(vscode.languages.getDiagnostics(fileUri(PRD)).filter((d) => d.source === 'AutoPM review').length, 0));
     assert.equal(vscode.languages.getDiagnostics(epicUri).filter((d) => d.source === 'AutoPM review').length, 2);
     await vscode.commands.executeCommand('workbench.action.files.revert', prdDocument.uri);
+  });
+
+  test('with a VS Code language model instead of a key: Decompose asks it through vscode.lm, with the schema in the prompt, and writes the checked plan', async () => {
+    await vscode.commands.executeCommand(Commands.clearAnthropicKey);
+    const config = vscode.workspace.getConfiguration('autopm.claude');
+    await config.update('provider', 'vscode-lm', vscode.ConfigurationTarget.Global);
+    await config.update('languageModel', 'autopm-test/test-planner', vscode.ConfigurationTarget.Global);
+    const before = markdownFiles();
+    const requests = server.requests.length;
+    try {
+      // The provider registers once its extension has started.
+      await eventually(async () => assert.equal((await vscode.lm.selectChatModels({ vendor: 'autopm-test' })).length, 1));
+      await vscode.commands.executeCommand('autopmTest.lm.enqueue', '```json\n' + JSON.stringify(PLAN, null, 2) + '\n```');
+      const result = await vscode.commands.executeCommand<DecomposeResult>(Commands.decomposePrd, { folder: folderUri().toString(), prdPath: PRD, yes: true });
+      assert.equal(result.outcome, 'done', result.message);
+      assert.equal(result.model, 'autopm-test/test-planner');
+      const { workspace } = await api();
+      const epic = await eventually(() => {
+        const found = workspace.epics().find((e) => e.epic.path === EPIC);
+        assert.ok(found);
+        return found.epic;
+      });
+      assert.deepEqual(epic.tasks.map((t) => [t.id, [...t.dependsOn]]), [['T1', []], ['T2', ['T1']], ['T3', ['T2']]]);
+      const sent = await vscode.commands.executeCommand<Array<{ model: string; messages: string[] }>>('autopmTest.lm.requests');
+      assert.equal(sent.length, 1);
+      assert.equal(sent[0].model, 'test-planner');
+      const text = sent[0].messages.join('\n');
+      assert.match(text, /following this JSON schema/);
+      assert.ok(text.includes(before.get(PRD)!.split('\n')[0]), 'the PRD was sent');
+      assert.equal(server.requests.length, requests, 'nothing went to the Anthropic API');
+    } finally {
+      await config.update('provider', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('languageModel', undefined, vscode.ConfigurationTarget.Global);
+      await restoreFiles(before);
+    }
   });
 });

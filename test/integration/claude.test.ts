@@ -411,4 +411,35 @@ suite('Claude in VS Code', () => {
       await restoreFiles(before);
     }
   });
+
+  for (const where of ['on disk', 'in its editor and left unsaved'] as const) {
+    test(`a PRD edited ${where} while Claude answers is left as edited, and no epic is written`, async () => {
+      await vscode.commands.executeCommand(Commands.setAnthropicKey, { key: KEY });
+      const before = markdownFiles();
+      server.enqueue({ kind: 'drip', text: JSON.stringify(PLAN), intervalMs: 5, chunkSize: 40 });
+      const requests = server.requests.length;
+      const running = vscode.commands.executeCommand<DecomposeResult>(Commands.decomposePrd, { folder: folderUri().toString(), prdPath: PRD, yes: true });
+      await eventually(() => assert.ok((server.requests[requests]?.deltas ?? 0) >= 1));
+      let document: vscode.TextDocument | undefined;
+      if (where === 'in its editor and left unsaved') {
+        document = await vscode.workspace.openTextDocument(fileUri(PRD));
+        const editor = await vscode.window.showTextDocument(document);
+        assert.ok(await editor.edit((b) => b.insert(new vscode.Position(document!.lineCount, 0), 'A line typed meanwhile.\n')));
+      } else {
+        fs.writeFileSync(fileUri(PRD).fsPath, `${before.get(PRD)}A line written meanwhile.\n`);
+      }
+      const result = await running;
+      assert.equal(result.outcome, 'failed', result.message);
+      assert.match(result.message, /changed while Claude was answering; nothing was written/);
+      assert.ok(!fs.existsSync(fileUri(EPIC).fsPath), 'no epic file is left');
+      if (document) {
+        assert.ok(document.isDirty && document.getText().endsWith('A line typed meanwhile.\n'), 'the unsaved edit is kept');
+        await vscode.commands.executeCommand('workbench.action.files.revert', document.uri);
+      } else {
+        assert.equal(await readText(PRD), `${before.get(PRD)}A line written meanwhile.\n`);
+      }
+      await restoreFiles(before);
+      assert.deepEqual(markdownFiles(), before);
+    });
+  }
 });

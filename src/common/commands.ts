@@ -14,6 +14,7 @@ export const Commands = {
   decomposePrd: 'autopm.decomposePrd',
   reviewEpic: 'autopm.reviewEpic',
   expandTask: 'autopm.expandTask',
+  refineTask: 'autopm.refineTask',
   rescopeTask: 'autopm.rescopeTask',
   openDocs: 'autopm.openDocs',
   openIssue: 'autopm.openIssue',

@@ -442,4 +442,28 @@ suite('Claude in VS Code', () => {
       assert.deepEqual(markdownFiles(), before);
     });
   }
+
+  test('the Refine lens on a task line asks how, then runs that refinement; unanswered, its preview writes nothing', async () => {
+    await vscode.commands.executeCommand(Commands.setAnthropicKey, { key: KEY });
+    const before = markdownFiles();
+    const uri = fileUri('epics/epic-001-link-shortener.md');
+    const text = await readText('epics/epic-001-link-shortener.md');
+    await vscode.workspace.openTextDocument(uri);
+    const line = text.split('\n').findIndex((l) => l.includes('**Task 6:**'));
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    const lens = lenses.find((l) => l.range.start.line === line && l.command?.command === Commands.refineTask);
+    assert.ok(lens, JSON.stringify(lenses.filter((l) => l.range.start.line === line).map((l) => l.command?.title)));
+    const subtask = (key: string, dependsOn: string[]) => ({ key, title: `Part ${key}`, description: '', acceptanceCriteria: [], estimateHours: 1, agent: '', dependsOn });
+    server.enqueue({ kind: 'json', value: { subtasks: [subtask('S1', []), subtask('S2', ['S1'])] } });
+    const requests = server.requests.length;
+    const running = vscode.commands.executeCommand<RefineResult>(lens.command!.command, ...(lens.command!.arguments ?? []));
+    // The pick's first item is Expand into Subtasks.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const result = await running;
+    assert.equal(result.outcome, 'declined', result.message);
+    assert.equal(server.requests.length, requests + 1);
+    assert.match(promptText(server.requests.at(-1)!.body as never), /T6/);
+    assert.deepEqual(markdownFiles(), before);
+  });
 });

@@ -69,8 +69,10 @@ suite('CodeLens scope and issue links', () => {
         { line: 0, title: '$(checklist) Review' },
         { line: 7, title: 'Start' },
         { line: 7, title: 'Complete' },
+        { line: 7, title: '$(sparkle) Refine' },
         { line: 8, title: 'Start' },
         { line: 8, title: 'Complete' },
+        { line: 8, title: '$(sparkle) Refine' },
         { line: 8, title: 'blocked by T1' },
       ]),
     );

@@ -18,9 +18,9 @@ suite('CodeLens, status bar and task commands', () => {
     const at = (needle: string) => lenses.filter((l) => l.line === lineOf(text, needle)).map((l) => l.title);
     assert.deepEqual(at('# Epic 001'), ['10 tasks · 2 done · 1 in progress · 1 ready · 6 blocked', '$(type-hierarchy) Graph', '$(github) Sync', '$(checklist) Review']);
     assert.deepEqual(at('**Task 1:**'), ['Reopen', '#101']);
-    assert.deepEqual(at('**Task 3:**'), ['Complete', 'Reopen', '#103']);
-    assert.deepEqual(at('**Task 4:**'), ['Start', 'Complete', 'blocked by T3']);
-    assert.deepEqual(at('**Task 6:**'), ['Start', 'Complete']);
+    assert.deepEqual(at('**Task 3:**'), ['Complete', 'Reopen', '$(sparkle) Refine', '#103']);
+    assert.deepEqual(at('**Task 4:**'), ['Start', 'Complete', '$(sparkle) Refine', 'blocked by T3']);
+    assert.deepEqual(at('**Task 6:**'), ['Start', 'Complete', '$(sparkle) Refine']);
     // Ten task lines, and nothing anywhere else but the title.
     assert.equal(new Set(lenses.map((l) => l.line)).size, 11);
   });
@@ -31,9 +31,9 @@ suite('CodeLens, status bar and task commands', () => {
     const at = (needle: string) => lenses.filter((l) => l.line === lineOf(epicText, needle)).map((l) => l.title);
     assert.deepEqual(at('# Epic: team-calendar'), ['6 tasks · 2 done · 1 in progress · 1 ready · 2 blocked', '$(type-hierarchy) Graph', '$(github) Sync', '$(checklist) Review']);
     assert.deepEqual(at('#42 - Time-off API'), ['Reopen', '#42']);
-    assert.deepEqual(at('#44 - Week view'), ['Start', 'Complete', '#44', 'blocked by #43']);
+    assert.deepEqual(at('#44 - Week view'), ['Start', 'Complete', '$(sparkle) Refine', '#44', 'blocked by #43']);
     const taskLenses = await codeLensTitles(fileUri(`${CALENDAR}/43.md`));
-    assert.deepEqual(taskLenses.map((l) => l.title), ['Complete', 'Reopen', '#43']);
+    assert.deepEqual(taskLenses.map((l) => l.title), ['Complete', 'Reopen', '$(sparkle) Refine', '#43']);
     // The issue lens opens the task's own issue address; "blocked by" names the blockers.
     const raw = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', fileUri(`${CALENDAR}/epic.md`));
     const issue = raw.find((l) => l.command?.title === '#42')!.command!;

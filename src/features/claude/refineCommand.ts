@@ -237,3 +237,20 @@ export async function refineTaskCommand(services: RefineServices, kind: Refineme
     return result;
   }
 }
+
+/** "Refine Task": which refinement, in a pick, then that command on the same task. */
+export async function refineTaskPick(services: RefineServices, arg?: RefineArgs): Promise<RefineResult | undefined> {
+  const entry = await chooseTask(services, arg, 'expand');
+  if (!entry) return undefined;
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: '$(list-tree) Expand into Subtasks', description: 'split it into two to eight tasks it then waits for', refinement: 'expand' as const },
+      { label: '$(arrow-down) Re-scope Smaller', description: 'less work: the essential part, the rest left out', refinement: 'rescope' as const, direction: 'smaller' as const },
+      { label: '$(arrow-up) Re-scope Larger', description: 'more work: what the task misses', refinement: 'rescope' as const, direction: 'larger' as const },
+    ],
+    { title: `Refine ${taskLabel(entry.task)}`, placeHolder: 'How should Claude refine this task?' },
+  );
+  if (!picked) return undefined;
+  const ref = { folder: entry.folder.key, epicPath: entry.epic.path, taskId: entry.task.id };
+  return refineTaskCommand(services, picked.refinement, { ...ref, ...('direction' in picked ? { direction: picked.direction } : {}) });
+}

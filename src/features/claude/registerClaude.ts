@@ -13,7 +13,7 @@ import { PrdCodeLensProvider } from './prdCodeLens';
 import type { RefineArgs } from './refineCommand';
 import type { ReviewArgs } from './reviewCommand';
 import { ReviewDiagnostics, reviewEpicCommand } from './reviewCommand';
-import { refineTaskCommand } from './refineCommand';
+import { refineTaskCommand, refineTaskPick } from './refineCommand';
 import { Writings } from './writings';
 
 export interface ClaudeServices {
@@ -57,6 +57,7 @@ export function registerClaude(context: vscode.ExtensionContext, services: Claud
     ),
     vscode.commands.registerCommand(Commands.expandTask, (arg?: RefineArgs) => refineTaskCommand(refine, 'expand', arg)),
     vscode.commands.registerCommand(Commands.rescopeTask, (arg?: RefineArgs) => refineTaskCommand(refine, 'rescope', arg)),
+    vscode.commands.registerCommand(Commands.refineTask, (arg?: RefineArgs) => refineTaskPick(refine, arg)),
     vscode.commands.registerCommand(Commands.setAnthropicKey, (options?: { key?: unknown }) => setAnthropicKey(models, options)),
     vscode.commands.registerCommand(Commands.clearAnthropicKey, async () => {
       await models.clearKey();

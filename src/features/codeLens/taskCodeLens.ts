@@ -106,6 +106,7 @@ function taskLenses(epic: EpicEntry, entry: TaskEntry, line: number): vscode.Cod
   if (task.state === 'open') lenses.push(lens('Start', Commands.startTask, `Mark ${task.id} in progress`));
   if (task.state !== 'done') lenses.push(lens('Complete', Commands.completeTask, `Mark ${task.id} done`));
   if (task.state !== 'open') lenses.push(lens('Reopen', Commands.reopenTask, `Mark ${task.id} open again`));
+  if (task.state !== 'done') lenses.push(lens('$(sparkle) Refine', Commands.refineTask, `Have Claude split ${task.id} into subtasks, or make it smaller or larger`));
   if (task.issue !== undefined) {
     const url = issueUrl(epic.epic, task);
     lenses.push(lens(`#${task.issue}`, Commands.openIssue, url ? `Open ${url}` : `Issue #${task.issue}`, [url]));

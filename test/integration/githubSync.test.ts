@@ -12,7 +12,7 @@ import type { PullEvent } from '../../src/features/sync/pullFromGitHub';
 import type { SyncResult } from '../../src/services/sync/syncEngine';
 import { startGitHubServer } from '../servers/github/server';
 import type { GitHubServer } from '../servers/github/server';
-import { api, children, closeAllEditors, codeLensTitles, eventually, fileUri, folderUri, readText } from './helpers';
+import { api, children, closeAllEditors, codeLensTitles, eventually, fileUri, folderUri, readText, writeText } from './helpers';
 
 const EPIC_001 = 'epics/epic-001-link-shortener.md';
 const SEARCH = '.claude/epics/search/epic.md';
@@ -464,6 +464,29 @@ suite('GitHub sync in VS Code', () => {
       const repository = vscode.extensions.getExtension<{ getAPI(v: 1): { getRepository(uri: vscode.Uri): { state: { remotes: Array<{ fetchUrl?: string }> } } | null } }>('vscode.git')!.exports.getAPI(1).getRepository(folderUri());
       await eventually(() => assert.match(repository?.state.remotes[0]?.fetchUrl ?? '', /github\.com/), 15000);
     }
+  });
+
+  test('Cancel on the sync\'s progress notification stops it between writes; the next sync finishes it with no duplicate issue', async () => {
+    const epicPath = 'epics/epic-009-cancel-me.md';
+    await writeText(epicPath, '# Epic 009: Cancel me\n\n**Status:** Planning\n\n## Tasks\n\n- [ ] **Task 1:** First step\n- [ ] **Task 2:** Second step\n- [ ] **Task 3:** Third step\n');
+    const { workspace } = await api();
+    await eventually(() => assert.ok(workspace.findEpic(folderUri().toString(), epicPath)));
+    const mine = () => server.issues().filter((i) => i.body?.includes('autopm:epic epic-009-cancel-me') || i.body?.includes('autopm:task epic-009-cancel-me/'));
+    // The second create answers late, which leaves time to press Cancel.
+    server.faults.add({ method: 'POST', path: '/repos/*/*/issues', times: 3, fault: { kind: 'delay', ms: 1500 } });
+    const running = vscode.commands.executeCommand<SyncResult | undefined>(Commands.syncEpic, { folder: folderUri().toString(), epicPath, yes: true });
+    await eventually(() => assert.ok(mine().length >= 1), 15000);
+    await vscode.commands.executeCommand('notification.acceptPrimaryAction');
+    const cancelled = await running;
+    assert.equal(cancelled?.outcome, 'cancelled', cancelled?.message);
+    const partial = mine().length;
+    assert.ok(partial >= 1 && partial < 4, `${partial} issues before the cancel took effect`);
+    server.faults.clear();
+    const finished = await vscode.commands.executeCommand<SyncResult | undefined>(Commands.syncEpic, { folder: folderUri().toString(), epicPath, yes: true });
+    assert.equal(finished?.outcome, 'done', finished?.message);
+    assert.equal(mine().length, 4, 'the epic and its three tasks, each once');
+    const text = await readText(epicPath);
+    assert.equal((text.match(/\(#\d+\)$/gm) ?? []).length, 3, text);
   });
 
   test('signed out, Sync asks silently first, then for a sign-in; without one it writes nothing and says why', async () => {

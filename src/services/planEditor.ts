@@ -96,6 +96,17 @@ export class PlanEditor {
     const renames = orderRenames(change.renames);
     await this.checkRenames(plans, renames);
     await this.checkUnchanged(plans, diskWrites);
+    // An open document with no unsaved changes is saved after the edit: if its file was
+    // written meanwhile and VS Code has not read it again yet, that save would fail and
+    // leave the edit hanging in the buffer, so the file must still hold the buffer's text.
+    for (const open of openEdits) {
+      if (open.document.isDirty) continue;
+      // A document's text leaves out the byte-order mark its file may start with.
+      const onDisk = decodeText(await vscode.workspace.fs.readFile(open.document.uri)).replace(/^\uFEFF/, '');
+      if (onDisk !== open.before.replace(/^\uFEFF/, '')) {
+        throw new PlanConflictError(`${open.path} changed on disk while it was being edited; nothing was written.`);
+      }
+    }
     // The folders the new files need that do not exist yet: a failure removes them again,
     // so that a name the change would have taken is free for the next try.
     const newFolders = change.creates.length > 0 ? await missingFolders(plans, change.creates.map((c) => c.path)) : [];

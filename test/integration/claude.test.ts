@@ -32,8 +32,17 @@ const PLAN = {
   milestones: [{ id: 'M1', title: 'Redirects work', when: 'Day 3', tasks: ['T3'] }],
 };
 
+/** Takes back unsaved changes in any document of the workspace, so that the files are the truth again. */
+async function revertDirty(): Promise<void> {
+  for (const document of vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === folderUri().scheme)) {
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
+}
+
 /** Puts the markdown files back as they were: new ones deleted, changed ones rewritten. */
 async function restoreFiles(before: Map<string, string>): Promise<void> {
+  await revertDirty();
   await closeAllEditors();
   for (const [file, text] of markdownFiles()) {
     if (!before.has(file)) await vscode.workspace.fs.delete(fileUri(file));
@@ -376,7 +385,7 @@ suite('Claude in VS Code', () => {
     await eventually(() => assert.equal(vscode.languages.getDiagnostics(fileUri(PRD)).filter((d) => d.source === 'AutoPM review').length, 0));
     assert.equal(vscode.languages.getDiagnostics(epicUri).filter((d) => d.source === 'AutoPM review').length, 2);
     // The web workbench saves edits after a second: the file is put back either way.
-    if (prdDocument.isDirty) await vscode.commands.executeCommand('workbench.action.files.revert', prdDocument.uri);
+    await revertDirty();
     if ((await readText(PRD)) !== prdBefore) await writeText(PRD, prdBefore);
   });
 
@@ -418,6 +427,7 @@ suite('Claude in VS Code', () => {
   for (const where of ['on disk', 'in its editor'] as const) {
     test(`a PRD edited ${where} while Claude answers is left as edited, and no epic is written`, async () => {
       await vscode.commands.executeCommand(Commands.setAnthropicKey, { key: KEY });
+      await revertDirty();
       assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === fileUri(PRD).toString() && d.isDirty), 'the PRD has no unsaved changes to begin with');
       const before = markdownFiles();
       // Slow enough (about 3 s) that the edit lands while the answer streams.
@@ -442,12 +452,10 @@ suite('Claude in VS Code', () => {
         if (document) {
           // Kept in the editor (the web workbench may have saved it since, as it saves after a second).
           assert.ok(document.getText().endsWith('A line typed meanwhile.\n'), 'the typed line is kept');
-          await vscode.commands.executeCommand('workbench.action.files.revert', document.uri);
         } else {
           assert.equal(await readText(PRD), `${before.get(PRD)}A line written meanwhile.\n`);
         }
       } finally {
-        if (document?.isDirty) await vscode.commands.executeCommand('workbench.action.files.revert', document.uri);
         await restoreFiles(before);
       }
       assert.deepEqual(markdownFiles(), before);

@@ -189,7 +189,7 @@ test('the Complete CodeLens marks a task done in the editor and on disk', watche
   // Reopened where Show Next Task left it; the title is at the top.
   await editor.locator('.view-line').first().waitFor({ timeout: TIMEOUT });
   await goToLine(1);
-  await waitForLens('# Epic 001: Link Shortener Service', '10 tasks · 2 done · 1 in progress · 1 ready · 6 blocked | Graph | Sync');
+  await waitForLens('# Epic 001: Link Shortener Service', '10 tasks · 2 done · 1 in progress · 1 ready · 6 blocked | Graph | Sync | Review');
   await statusItem().filter({ hasText: 'Epic 001' }).waitFor({ timeout: TIMEOUT });
   assert.equal(await statusText(), 'Epic 001 · 2/10');
 
@@ -197,7 +197,7 @@ test('the Complete CodeLens marks a task done in the editor and on disk', watche
   await goToLine(lineNumberOf(before, TASK_6));
   await editor.locator('.view-line', { hasText: TASK_6 }).waitFor();
 
-  const index = await waitForLens(`- [ ] ${TASK_6}`, 'Start | Complete');
+  const index = await waitForLens(`- [ ] ${TASK_6}`, 'Start | Complete | Refine');
   await lenses.nth(index).locator('a', { hasText: 'Complete' }).click();
 
   await editor.locator('.view-line', { hasText: `- [x] ${TASK_6}` }).waitFor({ timeout: TIMEOUT });
@@ -245,7 +245,7 @@ test('Start Task on a blocked task under the cursor asks first: Cancel changes n
   const after = await until(() => fs.readFileSync(file, 'utf8'), (text) => text !== before, 'the file to be saved');
   assert.equal(after, before.replace(`- [ ] ${TASK_4}`, `- [-] ${TASK_4}`));
   // In progress now, it is no longer shown as blocked.
-  await waitForLens(`- [-] ${TASK_4}`, 'Complete | Reopen');
+  await waitForLens(`- [-] ${TASK_4}`, 'Complete | Reopen | Refine');
 }));
 
 test('Start Task from the palette asks which task, then starts it', watched(async () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/common/commands';
-import { api, changedFiles, closeAllEditors, fileUri, lineOf, markdownFiles, observe, readText, ref, restoreMarkdownFiles } from './helpers';
+import { api, changedFiles, closeAllEditors, eventually, fileUri, lineOf, markdownFiles, observe, readText, ref, restoreMarkdownFiles } from './helpers';
 
 const EPIC_001 = 'epics/epic-001-link-shortener.md';
 const CALENDAR = '.claude/epics/team-calendar';
@@ -138,12 +138,18 @@ suite('Task commands: refusals, the cursor, the quick pick and files changed on 
     // epic.md is open, so it is edited through VS Code first; 46.md is closed and written after.
     const document = await vscode.workspace.openTextDocument(fileUri(epic));
     await vscode.window.showTextDocument(document);
+    // A document kept from an earlier test may still be reloading the restored file: its
+    // reload must not be taken for the command's edit.
+    await eventually(() => {
+      assert.equal(document.getText(), before.get(epic));
+      assert.equal(document.isDirty, false);
+    });
     const theirs = withStatus(before.get(task)!, 'in-progress', '2026-03-01T08:00:00Z');
     let wrote = false;
     // Another program writes 46.md the moment VS Code applies the edit to epic.md: after the
     // command has read 46.md and before it writes it. Synchronously, so it lands in between.
     const listener = vscode.workspace.onDidChangeTextDocument((e) => {
-      if (wrote || e.document !== document || e.contentChanges.length === 0) return;
+      if (wrote || e.document !== document || !document.getText().includes('- [x] #46 - Calendar')) return;
       wrote = true;
       fs.writeFileSync(fileUri(task).fsPath, theirs);
     });

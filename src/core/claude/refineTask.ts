@@ -48,6 +48,7 @@ import { percentOf } from '../progress';
 import { taskText } from '../sync/planText';
 import { comparePaths, detectEol, joinPath, lineStartOffsets, splitLines, stripBom } from '../text';
 import { validateEpic } from '../validate';
+import { capitalised, CONTROL, describeValue, foundAt, hex, hundredths, LINE_BREAK, markdownText, pointerSegments, position, TYPE_WORDS, unfenced, wellFormed } from './answerText';
 
 // ---------------------------------------------------------------------------------
 // The answers' shapes
@@ -302,10 +303,6 @@ function validatorOf(which: 'rescope' | 'expand'): ValidateFunction {
   return (expandValidator ??= new Ajv({ allErrors: true, strict: true }).compile(EXPAND_SCHEMA));
 }
 
-function capitalised(sentence: string): string {
-  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
-}
-
 function shown(key: string): string {
   return /^[\p{L}\p{N}_.-]+$/u.test(key) ? key : JSON.stringify(key);
 }
@@ -364,37 +361,6 @@ function subjectOf(which: 'rescope' | 'expand', value: unknown, path: readonly s
   return taskSubject(subtaskName(Number(path[1]), at(value, ['subtasks', path[1], 'key'])), path.slice(2));
 }
 
-const TYPE_WORDS: Readonly<Record<string, string>> = {
-  string: 'text',
-  number: 'a number',
-  integer: 'a whole number',
-  boolean: 'true or false',
-  array: 'a list',
-  object: 'an object',
-  null: 'null',
-};
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  switch (typeof value) {
-    case 'string':
-      return `the text ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
-    case 'number':
-      return `the number ${String(value)}`;
-    case 'boolean':
-      return String(value);
-    case 'object':
-      return 'an object';
-    default:
-      return typeof value;
-  }
-}
-
-function pointerSegments(pointer: string): string[] {
-  return pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
 function schemaProblem(which: 'rescope' | 'expand', value: unknown, error: ErrorObject): string {
   const path = pointerSegments(error.instancePath);
   const subject = subjectOf(which, value, path);
@@ -426,30 +392,6 @@ function schemaProblem(which: 'rescope' | 'expand', value: unknown, error: Error
 
 // Tidying, as checkPlan.ts tidies a plan: what is written is exactly what was checked.
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-// Vertical tab, form feed and the Unicode separators break a line too, in some editor or other.
-// eslint-disable-next-line no-control-regex
-const LINE_BREAK = /[\n\r\u000b\u000c\u0085\u2028\u2029]/;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u0084\u0086-\u009f]/;
-
-/** The text a file can hold: a lone surrogate is written to disk as U+FFFD, so it is one already. */
-function wellFormed(value: string): string {
-  return value.replace(LONE_SURROGATE, '\uFFFD');
-}
-
-/** Markdown with LF line breaks, no blank lines at either end, no white space at line ends and no indentation common to every line. */
-function markdownText(value: string): string {
-  const lines = wellFormed(value).replace(/\r\n?/g, '\n').split('\n').map((l) => l.trimEnd());
-  let start = 0;
-  let end = lines.length;
-  while (start < end && lines[start] === '') start++;
-  while (end > start && lines[end - 1] === '') end--;
-  const kept = lines.slice(start, end);
-  const common = Math.min(...kept.filter((l) => l !== '').map((l) => l.length - l.trimStart().length));
-  return kept.map((l) => l.slice(Number.isFinite(common) ? common : 0)).join('\n');
-}
-
 /**
  * One check on one line: list markers and checkboxes in front are dropped (the file writes
  * its own), a line break is a space. Dropped until none is left, so that a criterion
@@ -462,12 +404,6 @@ function criterionText(value: string): string {
     text = text.replace(/^(?:[-*+]\s+|\d{1,9}[.)]\s+)?(?:\[[ xX-]\]\s*)?/, '').trim();
   }
   return text;
-}
-
-/** Hundredths of an hour: the file writes the number, and `1.3333333333 hours` helps nobody. */
-function hundredths(hours: number): number {
-  const rounded = Math.round(hours * 100) / 100;
-  return Number.isFinite(rounded) ? rounded : hours;
 }
 
 function unique<T>(values: readonly T[]): T[] {
@@ -490,10 +426,6 @@ function tidySubtask(raw: ProposedSubtask): ProposedSubtask {
     ...tidyTask(raw),
     dependsOn: unique(raw.dependsOn.map((d) => canonicalSubtaskKey(wellFormed(d)))),
   };
-}
-
-function hex(char: string): string {
-  return 'U+' + char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
 }
 
 function lineProblems(value: string, what: string, owner: string, blank: boolean): string[] {
@@ -583,24 +515,6 @@ interface AnswerWords {
   readonly declined: string;
   readonly empty: string;
   readonly fewer: string;
-}
-
-function position(value: string, offset: number): { line: number; column: number } {
-  const before = value.slice(0, offset);
-  return { line: before.split('\n').length, column: offset - (before.lastIndexOf('\n') + 1) + 1 };
-}
-
-function foundAt(value: string, offset: number): string {
-  if (offset >= value.length) return 'the answer ends';
-  const char = String.fromCodePoint(value.codePointAt(offset)!);
-  const shownChar = char === '"' ? `'"'` : `"${char}"`;
-  return `${char < ' ' || char === '\u007f' ? hex(char) : shownChar} was found`;
-}
-
-/** An answer wrapped in a ```json fence, as models write when no format is enforced: the JSON inside it and where it starts. */
-function unfenced(value: string): { json: string; start: number } {
-  const match = /^(\s*```[ \t]*(?:json)?[ \t]*\r?\n)([\s\S]*?)\r?\n[ \t]*```\s*$/i.exec(value);
-  return match ? { json: match[2], start: match[1].length } : { json: value, start: 0 };
 }
 
 function parseAnswer(answer: string, stopReason: string | undefined, words: AnswerWords): { ok: true; value: unknown } | { ok: false; problems: string[] } {

@@ -19,6 +19,7 @@ import { findFrontmatter } from '../frontmatter';
 import type { Epic, Prd, Task } from '../model';
 import { issueNumberFrom, numericId } from '../parse/common';
 import { comparePaths, splitLines, stripBom } from '../text';
+import { capitalised, describeValue, foundAt, pointerSegments, position, TYPE_WORDS, unfenced, wellFormed } from './answerText';
 
 // ---------------------------------------------------------------------------------
 // The answer's shape
@@ -194,32 +195,6 @@ function reviewValidator(): ValidateFunction {
   return (validator ??= new Ajv({ allErrors: true, strict: true }).compile(REVIEW_SCHEMA));
 }
 
-function capitalised(sentence: string): string {
-  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
-}
-
-function hex(char: string): string {
-  return 'U+' + char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-}
-
-function position(value: string, offset: number): { line: number; column: number } {
-  const before = value.slice(0, offset);
-  return { line: before.split('\n').length, column: offset - (before.lastIndexOf('\n') + 1) + 1 };
-}
-
-function foundAt(value: string, offset: number): string {
-  if (offset >= value.length) return 'the answer ends';
-  const char = String.fromCodePoint(value.codePointAt(offset)!);
-  const shownChar = char === '"' ? `'"'` : `"${char}"`;
-  return `${char < ' ' || char === '\u007f' ? hex(char) : shownChar} was found`;
-}
-
-/** An answer wrapped in a ```json fence, as models write when no format is enforced: the JSON inside it and where it starts. */
-function unfenced(value: string): { json: string; start: number } {
-  const match = /^(\s*```[ \t]*(?:json)?[ \t]*\r?\n)([\s\S]*?)\r?\n[ \t]*```\s*$/i.exec(value);
-  return match ? { json: match[2], start: match[1].length } : { json: value, start: 0 };
-}
-
 function parseAnswer(answer: string, stopReason: string | undefined): { ok: true; value: unknown } | { ok: false; problems: string[] } {
   if (stopReason === 'refusal') {
     const said = answer.trim();
@@ -247,33 +222,6 @@ function parseAnswer(answer: string, stopReason: string | undefined): { ok: true
 const REVIEW_LABELS: Readonly<Record<string, string>> = { summary: 'summary', findings: 'list of findings (findings)' };
 const FINDING_LABELS: Readonly<Record<string, string>> = { kind: 'kind', severity: 'severity', task: 'task', requirement: 'requirement', message: 'message' };
 
-const TYPE_WORDS: Readonly<Record<string, string>> = {
-  string: 'text',
-  number: 'a number',
-  integer: 'a whole number',
-  boolean: 'true or false',
-  array: 'a list',
-  object: 'an object',
-  null: 'null',
-};
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  switch (typeof value) {
-    case 'string':
-      return `the text ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
-    case 'number':
-      return `the number ${String(value)}`;
-    case 'boolean':
-      return String(value);
-    case 'object':
-      return 'an object';
-    default:
-      return typeof value;
-  }
-}
-
 function at(value: unknown, path: readonly string[]): unknown {
   let current = value;
   for (const segment of path) {
@@ -294,7 +242,7 @@ function subjectOf(path: readonly string[]): string {
 }
 
 function schemaProblem(value: unknown, error: ErrorObject): string {
-  const path = error.instancePath === '' ? [] : error.instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const path = pointerSegments(error.instancePath);
   const subject = subjectOf(path);
   const found = at(value, path);
   const labels = path.length === 0 ? REVIEW_LABELS : FINDING_LABELS;
@@ -321,13 +269,12 @@ function schemaProblem(value: unknown, error: ErrorObject): string {
   }
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g;
 
 /** One line, as the Problems panel and a bullet of the report show it. */
 function oneLine(value: string): string {
-  return value.replace(LONE_SURROGATE, '\uFFFD').replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
+  return wellFormed(value).replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /** A reference as a message shows it: bare when it is a plain word, quoted otherwise. */
@@ -542,7 +489,7 @@ export function readReview(text: string, stopReason: string | undefined, target:
   });
   // Array sort is stable: findings on one line keep the order Claude gave them.
   located.sort((a, b) => comparePaths(a.path, b.path) || a.line - b.line);
-  return { ok: true, review: { summary: answer.summary.replace(LONE_SURROGATE, '\uFFFD').replace(CONTROL, ' ').replace(/\r\n?/g, '\n').trim(), findings: located, notes: [...new Set(notes)] } };
+  return { ok: true, review: { summary: wellFormed(answer.summary).replace(CONTROL, ' ').replace(/\r\n?/g, '\n').trim(), findings: located, notes: [...new Set(notes)] } };
 }
 
 // ---------------------------------------------------------------------------------

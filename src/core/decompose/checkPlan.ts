@@ -12,6 +12,7 @@
  */
 import Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { capitalised, CONTROL, describeValue, foundAt, hex, hundredths, LINE_BREAK, markdownText, pointerSegments, position, TYPE_WORDS, unfenced, wellFormed } from '../claude/answerText';
 import type { ProposedMilestone, ProposedPlan, ProposedTask } from './planSchema';
 import { DECOMPOSITION_SCHEMA } from './planSchema';
 
@@ -47,10 +48,6 @@ function canonicalMilestoneId(id: string): string {
   const trimmed = id.trim();
   const match = /^(?:m|milestone)[\s_-]*#?0*(\d+)$/i.exec(trimmed);
   return match ? `M${match[1]}` : trimmed;
-}
-
-function capitalised(sentence: string): string {
-  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
 }
 
 /** A key as a message shows it: bare when it is a plain word, quoted otherwise. */
@@ -128,37 +125,6 @@ function labelOf(path: readonly string[], property: string): string {
   return labels[property] ?? JSON.stringify(property);
 }
 
-const TYPE_WORDS: Readonly<Record<string, string>> = {
-  string: 'text',
-  number: 'a number',
-  integer: 'a whole number',
-  boolean: 'true or false',
-  array: 'a list',
-  object: 'an object',
-  null: 'null',
-};
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  switch (typeof value) {
-    case 'string':
-      return `the text ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
-    case 'number':
-      return `the number ${String(value)}`;
-    case 'boolean':
-      return String(value);
-    case 'object':
-      return 'an object';
-    default:
-      return typeof value;
-  }
-}
-
-function pointerSegments(pointer: string): string[] {
-  return pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
 function schemaProblem(value: unknown, error: ErrorObject): string {
   const path = pointerSegments(error.instancePath);
   const subject = subjectOf(value, path);
@@ -187,34 +153,6 @@ function schemaProblem(value: unknown, error: ErrorObject): string {
 // ---------------------------------------------------------------------------------
 // Tidying
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-// Vertical tab, form feed and the Unicode separators break a line too, in some editor or other.
-// eslint-disable-next-line no-control-regex
-const LINE_BREAK = /[\n\r\u000b\u000c\u0085\u2028\u2029]/;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u0084\u0086-\u009f]/;
-
-/** The text a file can hold: a lone surrogate is written to disk as U+FFFD, so it is one already. */
-function wellFormed(text: string): string {
-  return text.replace(LONE_SURROGATE, '\uFFFD');
-}
-
-/**
- * Markdown with LF line breaks, no blank lines at either end, no white space at line ends
- * and no indentation common to every line: the plan's readers take that off (see
- * planText.ts), so it is taken off before anything is written.
- */
-function markdownText(text: string): string {
-  const lines = wellFormed(text).replace(/\r\n?/g, '\n').split('\n').map((l) => l.trimEnd());
-  let start = 0;
-  let end = lines.length;
-  while (start < end && lines[start] === '') start++;
-  while (end > start && lines[end - 1] === '') end--;
-  const kept = lines.slice(start, end);
-  const common = Math.min(...kept.filter((l) => l !== '').map((l) => l.length - l.trimStart().length));
-  return kept.map((l) => l.slice(Number.isFinite(common) ? common : 0)).join('\n');
-}
-
 /**
  * One check on one line. A list marker or checkbox the model put in front is dropped (the
  * file writes its own), and a line break inside is a space, as markdown renders it.
@@ -225,11 +163,6 @@ function criterionText(text: string): string {
     .trim()
     .replace(/^(?:[-*+]\s+|\d{1,9}[.)]\s+)?(?:\[[ xX-]\]\s*)?/, '')
     .trim();
-}
-
-function hundredths(hours: number): number {
-  const rounded = Math.round(hours * 100) / 100;
-  return Number.isFinite(rounded) ? rounded : hours;
 }
 
 function unique(values: readonly string[]): string[] {
@@ -267,10 +200,6 @@ function tidy(raw: ProposedPlan): ProposedPlan {
 
 // ---------------------------------------------------------------------------------
 // What the schema cannot say
-
-function hex(char: string): string {
-  return 'U+' + char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-}
 
 /** Problems of a field that must be one line; `blank` says whether an empty one is a problem. */
 function lineProblems(text: string, what: string, owner: string, blank: boolean): string[] {
@@ -587,25 +516,6 @@ export function jsonBreak(text: string): JsonBreak | undefined {
     if (e !== null && typeof e === 'object' && 'expected' in e) return e as JsonBreak;
     throw e;
   }
-}
-
-function position(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, column: offset - (before.lastIndexOf('\n') + 1) + 1 };
-}
-
-function foundAt(text: string, offset: number): string {
-  if (offset >= text.length) return 'the answer ends';
-  const char = String.fromCodePoint(text.codePointAt(offset)!);
-  const quoted = char === '"' ? `'"'` : `"${char}"`;
-  return `${char < ' ' || char === '\u007f' ? hex(char) : quoted} was found`;
-}
-
-/** An answer wrapped in a ```json fence, as models write when no format is enforced: the JSON inside it and where it starts. */
-function unfenced(text: string): { json: string; start: number } {
-  const match = /^(\s*```[ \t]*(?:json)?[ \t]*\r?\n)([\s\S]*?)\r?\n[ \t]*```\s*$/i.exec(text);
-  return match ? { json: match[2], start: match[1].length } : { json: text, start: 0 };
 }
 
 /**

@@ -28,6 +28,8 @@ export interface TrackerIssue {
   readonly url: string;
   /** The milestone the issue is in, when the tracker has milestones and it is in one. */
   readonly milestone?: TrackerMilestone;
+  /** How many sub-issues the issue has, when the tracker says and there are any. */
+  readonly subIssues?: number;
 }
 
 export interface TrackerMilestone {

@@ -12,7 +12,7 @@ import type { PullEvent } from '../../src/features/sync/pullFromGitHub';
 import type { SyncResult } from '../../src/services/sync/syncEngine';
 import { startGitHubServer } from '../servers/github/server';
 import type { GitHubServer } from '../servers/github/server';
-import { api, children, closeAllEditors, codeLensTitles, eventually, fileUri, folderUri, readText, writeText } from './helpers';
+import { api, children, closeAllEditors, codeLensTitles, eventually, fileUri, folderUri, observe, readText, writeText } from './helpers';
 
 const EPIC_001 = 'epics/epic-001-link-shortener.md';
 const SEARCH = '.claude/epics/search/epic.md';
@@ -391,11 +391,19 @@ suite('GitHub sync in VS Code', () => {
     server.seedSubIssue(parent.number, email.number);
     server.seedSubIssue(parent.number, push.number);
     server.seedBlockedBy(push.number, email.number);
-    const result = await vscode.commands.executeCommand<{ outcome: string; message: string; path?: string; epicId?: string }>(Commands.importIssues, {
-      folder: folderUri().toString(),
-      source: { kind: 'epic', number: parent.number },
+    // A sub-issue of a task is not a task: the import names it and leaves it on GitHub.
+    const template = server.seedIssue({ title: 'Digest template' });
+    server.seedSubIssue(email.number, template.number);
+    let result: { outcome: string; message: string; path?: string; epicId?: string } | undefined;
+    const { notices } = await observe(async () => {
+      result = await vscode.commands.executeCommand(Commands.importIssues, { folder: folderUri().toString(), source: { kind: 'epic', number: parent.number } });
     });
-    assert.equal(result?.outcome, 'done', result?.message);
+    assert.ok(result);
+    assert.equal(result.outcome, 'done', result.message);
+    assert.deepEqual(
+      notices.map((n) => [n.severity, n.message]),
+      [['information', `${result.message} #${email.number} has sub-issues of its own (#${template.number}), which were not imported: a task has no subtasks. Import #${email.number} to make them an epic of their own.`]],
+    );
     const { workspace } = await api();
     const entry = workspace.findEpic(folderUri().toString(), result.path!)!;
     assert.ok(entry, `the index has ${result.path}`);

@@ -267,6 +267,27 @@ for (const layout of ['single-file', 'directory'] as const) {
 }
 
 describe('import, the rest', { concurrency: true }, () => {
+  test('sub-issues of a task are named and left on GitHub, not imported', async (t) => {
+    const h = await harness(t, 'single-file');
+    const seeded = seedEpic(h.server);
+    const card = seeded.tasks[0];
+    const nested = [h.server.seedIssue({ title: 'Card form: expiry rules' }).number, h.server.seedIssue({ title: 'Card form: CVC hint' }).number];
+    for (const n of nested) h.server.seedSubIssue(card, n);
+
+    const result = await h.import({ source: { kind: 'epic', number: seeded.epic } });
+    assert.equal(result.outcome, 'done', result.message);
+    assert.match(result.message, /: 5 tasks \(2 done\)/);
+    assert.deepEqual(
+      result.notes.filter((n) => n.includes('sub-issues of its own')),
+      [`#${card} has sub-issues of its own (#${nested[0]}, #${nested[1]}), which were not imported: a task has no subtasks. Import #${card} to make them an epic of their own.`],
+    );
+    const epic = (await h.index()).epic(result.epicId!)!;
+    assert.deepEqual(epic.tasks.map((task) => task.issue), seeded.tasks);
+    assert.deepEqual((await trackerOf(h.server).listSubIssues(card)).map((i) => i.number), nested, 'GitHub keeps them where they were');
+
+    assert.ok(!epic.tasks.some((task) => nested.includes(task.issue!)));
+  });
+
   test('issues imported already are refused, and a new epic never takes an existing name', async (t) => {
     const h = await harness(t, 'single-file');
     const seeded = seedEpic(h.server);

@@ -186,7 +186,8 @@ async function importInto(services: SyncServices, folder: FolderPlans, source: I
       }),
   );
   if (result.outcome === 'done') {
-    void notifier.info(result.message);
+    for (const note of result.notes) log.info(`[Import] ${note}`);
+    void notifier.info([result.message, ...result.notes].join(' '));
     if (result.path) await openAtLine(folder.uriOf(result.path), 0, false);
   } else if (result.outcome === 'cancelled') void notifier.info(result.message);
   else void notifier.error(result.message);

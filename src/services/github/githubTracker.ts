@@ -341,6 +341,7 @@ interface RawIssue {
   readonly updated_at: string;
   readonly html_url: string;
   readonly milestone?: { readonly number: number; readonly title: string } | null;
+  readonly sub_issues_summary?: { readonly total?: number } | null;
 }
 
 function toTrackerIssue(raw: Record<string, unknown> | RawIssue): TrackerIssue {
@@ -358,6 +359,7 @@ function toTrackerIssue(raw: Record<string, unknown> | RawIssue): TrackerIssue {
     url: issue.html_url,
     // Only when there is one, so that an issue outside milestones has the shape it always had.
     ...(issue.milestone ? { milestone: { number: issue.milestone.number, title: issue.milestone.title } } : {}),
+    ...(issue.sub_issues_summary?.total ? { subIssues: issue.sub_issues_summary.total } : {}),
   };
 }
 

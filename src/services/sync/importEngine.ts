@@ -174,6 +174,7 @@ export async function importIssues(options: ImportOptions): Promise<ImportResult
 
     const { source } = options;
     let epicIssue: TrackerIssue | undefined;
+    const nestedNotes: string[] = [];
     let issues: TrackerIssue[];
     let title: string;
     if (source.kind === 'epic') {
@@ -191,6 +192,16 @@ export async function importIssues(options: ImportOptions): Promise<ImportResult
         return finish('refused', `#${source.number} has no sub-issues, so there are no tasks to import: add its tasks as sub-issues on GitHub, or import them by label or milestone.`);
       }
       title = epicIssue.title;
+      // A task has no subtasks: sub-issues of the sub-issues are named, not imported.
+      for (const issue of issues) {
+        if (!issue.subIssues) continue;
+        check();
+        const nested = await tracker.listSubIssues(issue.number, signal);
+        if (nested.length === 0) continue;
+        nestedNotes.push(
+          `#${issue.number} has sub-issues of its own (${nested.map((n) => `#${n.number}`).join(', ')}), which were not imported: a task has no subtasks. Import #${issue.number} to make them an epic of their own.`,
+        );
+      }
     } else if (source.kind === 'label') {
       log(`Listing the issues labelled “${source.label}”`);
       issues = (await tracker.listIssues({ labels: [source.label] }, signal)).sort((a, b) => a.number - b.number);
@@ -257,7 +268,7 @@ export async function importIssues(options: ImportOptions): Promise<ImportResult
       blockedBy,
       now,
     });
-    const described = { epicId: plan.epicId, layout: plan.layout, path: plan.epicPath, tasks: [...plan.tasks], external: [...plan.external], notes: [...plan.notes], ...(epicIssue ? { epicIssue: epicIssue.number } : {}) };
+    const described = { epicId: plan.epicId, layout: plan.layout, path: plan.epicPath, tasks: [...plan.tasks], external: [...plan.external], notes: [...plan.notes, ...nestedNotes], ...(epicIssue ? { epicIssue: epicIssue.number } : {}) };
 
     // ---- Write: the files, then the state.
     check();
@@ -274,6 +285,8 @@ export async function importIssues(options: ImportOptions): Promise<ImportResult
     for (const [n, record] of plan.records) {
       // One issue per key, as the sync keeps it.
       for (const [other, r] of records) if (r.key === record.key && other !== n) records.delete(other);
+      // No ETag is recorded: the bodies lack their markers until the first sync, which must
+      // read every issue in full to add them, and a 304 would tell it nothing was missing.
       records.set(n, record);
     }
     const text = serializeSyncState({ ...state, repository: state.repository ?? repository.fullName, issues: records });

@@ -56,6 +56,26 @@ const SUITES = {
       'github-enterprise-octocat': JSON.stringify([{ id: 'autopm.autopm', name: 'AutoPM', allowed: true }]),
     },
   },
+  // Sync in a workspace of two folders, each a git repository with an origin of its own:
+  // alpha's is the repository the local server serves, beta's one it does not.
+  githubMultiRoot: {
+    copies: [['examples/prds', 'alpha/prds'], ['examples/epics', 'alpha/epics'], ['test/fixtures/unsynced/.claude', 'beta/.claude']],
+    folders: ['alpha', 'beta'],
+    prepare: (root) => {
+      const epic = path.join(root, 'alpha', 'epics', 'epic-001-link-shortener.md');
+      fs.writeFileSync(epic, fs.readFileSync(epic, 'utf8').replace(/ \(#\d+\)$/gm, ''));
+      const origins = { alpha: 'https://github.com/octo-org/planning.git', beta: 'git@github.com:octo-org/elsewhere.git' };
+      for (const [folder, origin] of Object.entries(origins)) {
+        for (const args of [['init', '-q', '-b', 'main'], ['remote', 'add', 'origin', origin]]) {
+          execFileSync('git', args, { cwd: path.join(root, folder), stdio: 'ignore' });
+        }
+      }
+    },
+    env: { AUTOPM_GITHUB_WRITE_INTERVAL_MS: '0', VSCODE_SKIP_BUILTIN_EXTENSIONS: 'vscode.github-authentication' },
+    applicationStorage: {
+      'github-octocat': JSON.stringify([{ id: 'autopm.autopm', name: 'AutoPM', allowed: true }]),
+    },
+  },
   // New PRD and Decompose against the local Anthropic server, on a copy of the examples
   // (both layouts), in a window of its own so that its key and settings touch no other suite.
   claude: {

@@ -337,9 +337,10 @@ async function prepare(options: SyncOptions, log: (line: string) => void): Promi
   return { repository, stateText, state, snapshot, remote, full, plan: planSync({ ...input, remote }) };
 }
 
-function failureMessage(error: unknown): string {
+/** `wrote`: whether the sync had begun writing, and so whether running it again resumes. */
+function failureMessage(error: unknown, wrote: boolean): string {
   if (error instanceof TrackerError) {
-    return `${error.message} Run the sync again to resume: every issue made so far is recorded in the plan.`;
+    return wrote ? `${error.message} Run the sync again to resume: every issue made so far is recorded in the plan.` : `${error.message} Nothing was written.`;
   }
   if (error instanceof SyncStateError || error instanceof PlanEditError) return error.message;
   return error instanceof Error ? error.message : String(error);
@@ -364,7 +365,7 @@ export async function previewSync(options: SyncOptions): Promise<SyncResult> {
     if (plan.refusals.length > 0) return { ...result, outcome: 'refused', message: plan.refusals.join(' ') };
     return result;
   } catch (error) {
-    return { ...result, outcome: isCancellation(error, options.signal) ? 'cancelled' : 'failed', message: failureMessage(error) };
+    return { ...result, outcome: isCancellation(error, options.signal) ? 'cancelled' : 'failed', message: failureMessage(error, false) };
   }
 }
 
@@ -393,7 +394,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     return result;
   } catch (error) {
     result.outcome = isCancellation(error, options.signal) ? 'cancelled' : 'failed';
-    result.message = result.outcome === 'cancelled' ? 'The sync was cancelled; run it again to finish: every issue made so far is recorded in the plan.' : failureMessage(error);
+    result.message = result.outcome === 'cancelled' ? 'The sync was cancelled; run it again to finish: every issue made so far is recorded in the plan.' : failureMessage(error, run !== undefined);
     log(result.message);
     return result;
   } finally {

@@ -57,18 +57,22 @@ const SUITES = {
     },
   },
   // Sync in a workspace of two folders, each a git repository with an origin of its own:
-  // alpha's is the repository the local server serves, beta's one it does not.
+  // alpha's is the repository the local server serves, beta's one it does not (beta's
+  // upstream is alpha's).
   githubMultiRoot: {
     copies: [['examples/prds', 'alpha/prds'], ['examples/epics', 'alpha/epics'], ['test/fixtures/unsynced/.claude', 'beta/.claude']],
     folders: ['alpha', 'beta'],
     prepare: (root) => {
       const epic = path.join(root, 'alpha', 'epics', 'epic-001-link-shortener.md');
       fs.writeFileSync(epic, fs.readFileSync(epic, 'utf8').replace(/ \(#\d+\)$/gm, ''));
-      const origins = { alpha: 'https://github.com/octo-org/planning.git', beta: 'git@github.com:octo-org/elsewhere.git' };
-      for (const [folder, origin] of Object.entries(origins)) {
-        for (const args of [['init', '-q', '-b', 'main'], ['remote', 'add', 'origin', origin]]) {
-          execFileSync('git', args, { cwd: path.join(root, folder), stdio: 'ignore' });
-        }
+      // beta's second remote, upstream, is alpha's repository.
+      const remotes = {
+        alpha: [['origin', 'https://github.com/octo-org/planning.git']],
+        beta: [['origin', 'git@github.com:octo-org/elsewhere.git'], ['upstream', 'https://github.com/octo-org/planning']],
+      };
+      for (const [folder, list] of Object.entries(remotes)) {
+        execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: path.join(root, folder), stdio: 'ignore' });
+        for (const [name, url] of list) execFileSync('git', ['remote', 'add', name, url], { cwd: path.join(root, folder), stdio: 'ignore' });
       }
     },
     env: { AUTOPM_GITHUB_WRITE_INTERVAL_MS: '0', VSCODE_SKIP_BUILTIN_EXTENSIONS: 'vscode.github-authentication' },

@@ -1,8 +1,9 @@
 // GitHub sync in a workspace of two folders, each a git repository of its own: `alpha`
 // (origin github.com/octo-org/planning, which the local GitHub server serves) and `beta`
-// (origin git@github.com:octo-org/elsewhere.git, which it does not). Each folder syncs
-// to the repository of its own remote and keeps its own sync state; a failure in one
-// folder leaves the other alone.
+// (origin git@github.com:octo-org/elsewhere.git, which it does not; its upstream is
+// alpha's repository). Each folder syncs to the repository of its own remote and keeps its
+// own sync state; a failure in one folder leaves the other alone; a folder whose sync
+// state names one of its remotes syncs with that one.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/common/commands';
@@ -123,5 +124,21 @@ suite('GitHub sync in a workspace of two repositories', () => {
     );
     assert.equal(await readText(ALPHA_EPIC, ALPHA), before.replace(line, line.replace('- [ ]', '- [x]')));
     assert.equal(await readText(BETA_EPIC, BETA), betaBefore);
+  });
+
+  test("a folder whose sync state names one of its remotes' repositories syncs there, not to its origin", async () => {
+    // As a team that committed .autopm/sync.json for the upstream repository has it.
+    await vscode.workspace.fs.writeFile(fileUri('.autopm/sync.json', BETA), new TextEncoder().encode('{\n  "version": 1,\n  "repository": "octo-org/planning",\n  "issues": {}\n}\n'));
+    const issues = server.issues().length;
+    const synced = await vscode.commands.executeCommand<SyncResult | undefined>(Commands.syncEpic, { folder: folderUri(BETA).toString(), epicPath: BETA_EPIC, yes: true });
+    assert.ok(synced && synced.outcome === 'done', synced?.message);
+    assert.equal(synced.repository, 'octo-org/planning');
+    const { workspace } = await api();
+    const epic = workspace.findEpic(folderUri(BETA).toString(), BETA_EPIC)!.epic;
+    assert.equal(server.issues().length, issues + epic.tasks.length + 1, "beta's epic and tasks, besides alpha's");
+    const state = JSON.parse(await readText('.autopm/sync.json', BETA)) as { repository: string; issues: Record<string, { key: string }> };
+    assert.deepEqual(Object.values(state.issues).map((r) => r.key.split('/')[0]).filter((k, i, all) => all.indexOf(k) === i), ['search'], "beta's state holds beta's issues only");
+    const alpha = JSON.parse(await readText('.autopm/sync.json', ALPHA)) as { issues: Record<string, { key: string }> };
+    assert.equal(Object.keys(alpha.issues).length, 11, "alpha's state is as alpha's sync left it");
   });
 });

@@ -1,6 +1,7 @@
 /**
  * What the sync engine needs from an issue tracker: issues, sub-issues, dependencies,
- * labels and comments. GitHub is the one implementation today; the engine never sees
+ * labels and comments, and (optionally) assignees and pull requests for the
+ * development loop. GitHub is the one implementation today; the engine never sees
  * Octokit, so another tracker (Azure DevOps Boards) can be added without touching it.
  *
  * Every method takes an `AbortSignal`: cancelling a sync aborts the request in flight.
@@ -53,6 +54,8 @@ export interface TrackerRepository {
   readonly hasIssues: boolean;
   /** Push, triage, maintain or admin permission: enough to create, label and close issues. */
   readonly canWrite: boolean;
+  /** The branch pull requests go into unless told otherwise, when the tracker has branches. */
+  readonly defaultBranch?: string;
 }
 
 export interface NewIssue {
@@ -68,6 +71,33 @@ export interface IssuePatch {
   readonly stateReason?: StateReason;
   readonly labels?: readonly string[];
   readonly assignees?: readonly string[];
+}
+
+export interface NewPullRequest {
+  readonly title: string;
+  readonly body: string;
+  /** The branch the changes are on (a ref name, such as `feature/login`). */
+  readonly head: string;
+  /** The branch they are to be merged into. */
+  readonly base: string;
+  readonly draft?: boolean;
+}
+
+export interface TrackerPullRequest {
+  readonly number: number;
+  /** The tracker's numeric id of the pull request: neither its number nor its issue's id. */
+  readonly id: number;
+  /** The pull request's web address. */
+  readonly url: string;
+  readonly title: string;
+  readonly body: string;
+  readonly state: 'open' | 'closed';
+  readonly merged: boolean;
+  readonly draft: boolean;
+  /** The head branch's ref name. */
+  readonly head: string;
+  /** The base branch's ref name. */
+  readonly base: string;
 }
 
 export interface LabelSpec {
@@ -132,6 +162,29 @@ export interface Tracker {
    * whether a comment it made before (in a run that failed) is there already.
    */
   listComments?(number: number, signal?: AbortSignal): Promise<TrackerComment[]>;
+
+  /**
+   * Adds assignees, keeping those the issue has. Logins that cannot be assigned are
+   * ignored without an error, as GitHub ignores them: the answer's `assignees` say who
+   * is assigned now.
+   */
+  addAssignees?(number: number, logins: readonly string[], signal?: AbortSignal): Promise<TrackerIssue>;
+  /** Removes assignees; logins that are not assigned are ignored. */
+  removeAssignees?(number: number, logins: readonly string[], signal?: AbortSignal): Promise<TrackerIssue>;
+
+  /**
+   * Never retried blind, like createIssue: a failure is TrackerError with maybeCommitted
+   * when the request may have reached the server; the caller looks with
+   * findPullRequests before trying again. A refusal (no commits between the branches,
+   * one open already) is `invalid` with the tracker's own reason.
+   */
+  createPullRequest?(pr: NewPullRequest, signal?: AbortSignal): Promise<TrackerPullRequest>;
+  /** Pull requests from the branch `head` (a ref name), open ones unless `state` says otherwise, newest first. */
+  findPullRequests?(
+    head: string,
+    options?: { readonly state?: 'open' | 'closed' | 'all'; readonly base?: string },
+    signal?: AbortSignal,
+  ): Promise<TrackerPullRequest[]>;
 }
 
 export type TrackerErrorKind =

@@ -581,6 +581,179 @@ describe('dependencies', () => {
   });
 });
 
+describe('branches and pull requests', () => {
+  test('the default branch is main; seeded branches are listed with a commit id each', async (t) => {
+    const { server, octokit, repo } = await serve(t);
+    assert.equal((await octokit.rest.repos.get(repo)).data.default_branch, 'main');
+    server.seedBranch('feature/x');
+    server.seedBranch('empty', { commitsAhead: 0 });
+    assert.deepEqual(server.branches().map((b) => [b.name, b.commitsAhead]), [['main', 0], ['feature/x', 1], ['empty', 0]]);
+    for (const branch of server.branches()) assert.match(branch.sha, /^[0-9a-f]{40}$/);
+    assert.throws(() => server.seedBranch('feature/x'), /already has a branch/);
+  });
+
+  test('opening one: 201 in GitHub\'s shape, the next issue number, an id of its own, listed among the issues too', async (t) => {
+    const { server, octokit, repo } = await serve(t, { login: 'mona' });
+    server.seedIssue({ title: 'Before it' });
+    const branch = server.seedBranch('feature/x', { commitsAhead: 3 });
+    const response = await octokit.rest.pulls.create({ ...repo, title: 'Add x', head: 'feature/x', base: 'main', body: 'Closes #1' });
+    const pr = response.data;
+    assert.equal(response.status, 201);
+    assert.equal(response.headers.location, `${server.url}/repos/octo-org/planning/pulls/2`);
+    assert.deepEqual([pr.number, pr.state, pr.draft, pr.merged, pr.title, pr.body, pr.user.login], [2, 'open', false, false, 'Add x', 'Closes #1', 'mona']);
+    assert.equal(pr.html_url, 'https://github.com/octo-org/planning/pull/2');
+    assert.equal(pr.url, `${server.url}/repos/octo-org/planning/pulls/2`);
+    assert.ok(Number(pr.id) > 1_000_000_000);
+    assert.deepEqual([pr.head.ref, pr.head.label, pr.head.sha, pr.head.repo.full_name], ['feature/x', 'octo-org:feature/x', branch.sha, 'octo-org/planning']);
+    assert.deepEqual([pr.base.ref, pr.base.label, pr.base.sha], ['main', 'octo-org:main', server.branches()[0].sha]);
+    // GitHub works mergeability out after answering the create.
+    assert.deepEqual([pr.mergeable, pr.mergeable_state, pr.commits, pr.maintainer_can_modify], [null, 'unknown', 3, true]);
+    assert.match(pr.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.equal(server.writes(), 1);
+
+    const read = (await octokit.rest.pulls.get({ ...repo, pull_number: 2 })).data;
+    assert.deepEqual([read.id, read.mergeable, read.mergeable_state], [pr.id, true, 'clean']);
+    const asIssue = (await octokit.rest.issues.get({ ...repo, issue_number: 2 })).data;
+    assert.ok(asIssue.pull_request);
+    assert.notEqual(asIssue.id, pr.id);
+    assert.equal(asIssue.html_url, pr.html_url);
+    const listed = (await octokit.rest.issues.listForRepo(repo)).data;
+    assert.deepEqual(listed.map((i) => [i.number, Boolean(i.pull_request)]), [[2, true], [1, false]]);
+    const [stored] = server.pullRequests();
+    assert.deepEqual([stored.number, stored.body, stored.pull?.head, stored.pull?.base, stored.pull?.draft], [2, 'Closes #1', 'feature/x', 'main', false]);
+    assert.deepEqual(server.issues().map((i) => i.number), [1]);
+  });
+
+  test('head may name the owner; a draft stays a draft in both shapes; an issue number is not a pull request', async (t) => {
+    const { server, octokit, repo } = await serve(t);
+    server.seedIssue();
+    server.seedBranch('wip');
+    const pr = (await octokit.rest.pulls.create({ ...repo, title: 'WIP', head: 'octo-org:wip', base: 'main', draft: true })).data;
+    assert.deepEqual([pr.draft, pr.head.ref, pr.body], [true, 'wip', null]);
+    assert.equal((await octokit.rest.issues.get({ ...repo, issue_number: pr.number })).data.draft, true);
+    assert.equal((await octokit.rest.pulls.get({ ...repo, pull_number: pr.number })).data.mergeable_state, 'draft');
+    assert.equal(server.pullRequests()[0].pull?.draft, true);
+    assert.equal((await refusal(octokit.rest.pulls.get({ ...repo, pull_number: 1 }))).status, 404);
+    assert.equal((await refusal(octokit.rest.pulls.get({ ...repo, pull_number: 99 }))).status, 404);
+  });
+
+  test('GitHub\'s refusals: missing fields, unknown branches, no commits, one open already; none creates anything', async (t) => {
+    const { server, octokit, repo } = await serve(t);
+    server.seedBranch('feature/x');
+    server.seedBranch('same', { commitsAhead: 0 });
+    const errorsOf = async (body: Record<string, unknown>): Promise<unknown> => {
+      const refused = await refusal(octokit.request('POST /repos/{owner}/{repo}/pulls', { ...repo, ...body } as unknown as { owner: string; repo: string; head: string; base: string }));
+      assert.deepEqual([refused.status, refused.message], [422, 'Validation Failed']);
+      assert.equal(refused.data.documentation_url, 'https://docs.github.com/rest/pulls/pulls#create-a-pull-request');
+      return refused.data.errors;
+    };
+    assert.deepEqual(await errorsOf({ body: 'nothing else' }), [
+      { resource: 'PullRequest', code: 'missing_field', field: 'title' },
+      { resource: 'PullRequest', code: 'missing_field', field: 'head' },
+      { resource: 'PullRequest', code: 'missing_field', field: 'base' },
+    ]);
+    assert.deepEqual(await errorsOf({ title: ' ', head: 'feature/x', base: 'main' }), [{ resource: 'PullRequest', code: 'missing_field', field: 'title' }]);
+    assert.deepEqual(await errorsOf({ title: 'T', head: 'nowhere', base: 'main' }), [{ resource: 'PullRequest', field: 'head', code: 'invalid' }]);
+    assert.deepEqual(await errorsOf({ title: 'T', head: 'someone-else:feature/x', base: 'main' }), [{ resource: 'PullRequest', field: 'head', code: 'invalid' }]);
+    assert.deepEqual(await errorsOf({ title: 'T', head: 'feature/x', base: 'develop' }), [{ resource: 'PullRequest', field: 'base', code: 'invalid' }]);
+    assert.deepEqual(await errorsOf({ title: 'T', head: 'main', base: 'main' }), [{ resource: 'PullRequest', code: 'custom', message: 'No commits between main and main' }]);
+    assert.deepEqual(await errorsOf({ title: 'T', head: 'same', base: 'main' }), [{ resource: 'PullRequest', code: 'custom', message: 'No commits between main and same' }]);
+    const bad = await refusal(octokit.request('POST /repos/{owner}/{repo}/pulls', { ...repo, title: 'T', head: 'feature/x', base: 'main', draft: 'yes' as unknown as boolean }));
+    assert.deepEqual([bad.status, bad.message], [422, 'Invalid request.\n\nInvalid property /draft: `"yes"` is not of type `boolean`.']);
+    assert.equal(server.writes(), 0);
+    assert.equal(server.pullRequests().length, 0);
+
+    await octokit.rest.pulls.create({ ...repo, title: 'First', head: 'feature/x', base: 'main' });
+    assert.deepEqual(await errorsOf({ title: 'Again', head: 'octo-org:feature/x', base: 'main' }), [
+      { resource: 'PullRequest', code: 'custom', message: 'A pull request already exists for octo-org:feature/x.' },
+    ]);
+    // Once the first is closed, the branch may be proposed again.
+    await octokit.rest.issues.update({ ...repo, issue_number: 1, state: 'closed' });
+    assert.equal((await octokit.rest.pulls.create({ ...repo, title: 'Again', head: 'feature/x', base: 'main' })).data.number, 2);
+  });
+
+  test('opening one needs push: triage alone is refused with 403, and pull requests answer with issues turned off', async (t) => {
+    const triage = await serve(t, { permissions: { push: false, triage: true } });
+    triage.server.seedBranch('feature/x');
+    const refused = await refusal(triage.octokit.rest.pulls.create({ ...triage.repo, title: 'T', head: 'feature/x', base: 'main' }));
+    assert.deepEqual([refused.status, refused.message], [403, 'Resource not accessible by personal access token']);
+    assert.equal(triage.server.pullRequests().length, 0);
+    const off = await serve(t, { hasIssues: false });
+    off.server.seedBranch('feature/x');
+    await off.octokit.rest.pulls.create({ ...off.repo, title: 'T', head: 'feature/x', base: 'main' });
+    assert.equal((await off.octokit.rest.pulls.list(off.repo)).data.length, 1);
+  });
+
+  test('the list: open unless told, newest first, by owner:ref head and base, paged with link headers; a bare head is ignored as GitHub ignores it', async (t) => {
+    const { server, octokit, repo } = await serve(t, { perPageMax: 2 });
+    server.seedBranch('feature/x');
+    server.seedBranch('release');
+    server.seedIssue({ title: 'Just an issue' });
+    for (let i = 1; i <= 4; i++) {
+      server.seedPullRequest({ title: `x ${i}`, head: 'feature/x', state: i < 4 ? 'closed' : 'open', merged: i === 1, createdAt: `2024-0${i}-01T00:00:00Z` });
+    }
+    server.seedPullRequest({ title: 'other', head: 'feature/y', createdAt: '2024-05-01T00:00:00Z' });
+    server.seedPullRequest({ title: 'into release', head: 'feature/z', base: 'release', createdAt: '2024-06-01T00:00:00Z' });
+    const titles = async (params: Record<string, unknown>): Promise<string[]> =>
+      (await octokit.paginate(octokit.rest.pulls.list, { ...repo, per_page: 100, ...params })).map((p) => p.title);
+    assert.deepEqual(await titles({}), ['into release', 'other', 'x 4']);
+    assert.deepEqual(await titles({ state: 'all', head: 'octo-org:feature/x' }), ['x 4', 'x 3', 'x 2', 'x 1']);
+    assert.deepEqual(await titles({ state: 'closed', head: 'OCTO-ORG:feature/x', direction: 'asc' }), ['x 1', 'x 2', 'x 3']);
+    assert.deepEqual(await titles({ head: 'feature/x' }), ['into release', 'other', 'x 4']);
+    assert.deepEqual(await titles({ head: 'someone-else:feature/x' }), []);
+    assert.deepEqual(await titles({ base: 'release' }), ['into release']);
+
+    const first = await octokit.rest.pulls.list({ ...repo, state: 'all' });
+    assert.equal(first.data.length, 2);
+    assert.match(first.headers.link ?? '', new RegExp(`<${server.url}/repositories/\\d+/pulls\\?state=all&page=2>; rel="next"`));
+    assert.match(first.headers.link ?? '', /page=3>; rel="last"/);
+    // The list carries the simple shape: merged_at, not merged.
+    const merged = (await octokit.rest.pulls.list({ ...repo, state: 'closed', head: 'octo-org:feature/x', direction: 'asc', per_page: 1 })).data[0];
+    assert.equal('merged' in merged, false);
+    assert.ok(merged.merged_at);
+    assert.equal((await refusal(octokit.rest.pulls.list({ ...repo, state: 'merged' as 'all' }))).status, 422);
+  });
+});
+
+describe('assignees', () => {
+  test('adding keeps who is assigned, in the account\'s spelling, and drops logins that cannot be assigned without a word', async (t) => {
+    const { server, octokit, repo } = await serve(t, { login: 'mona', collaborators: ['Hubot', 'octocat'] });
+    server.seedIssue({ title: 'Work', assignees: ['octocat'] });
+    const before = server.issue(1)!.updatedAt;
+    const response = await octokit.rest.issues.addAssignees({ ...repo, issue_number: 1, assignees: ['mona', 'hubot', 'stranger', 'octocat'] });
+    assert.equal(response.status, 201);
+    assert.deepEqual(response.data.assignees?.map((a) => a.login), ['octocat', 'mona', 'Hubot']);
+    assert.equal(response.data.assignee?.login, 'octocat');
+    assert.ok(Date.parse(server.issue(1)!.updatedAt) > Date.parse(before));
+    assert.equal(server.writes(), 1);
+    const unchanged = await octokit.rest.issues.addAssignees({ ...repo, issue_number: 1, assignees: ['stranger'] });
+    assert.deepEqual(unchanged.data.assignees?.map((a) => a.login), ['octocat', 'mona', 'Hubot']);
+    assert.equal((await refusal(octokit.rest.issues.addAssignees({ ...repo, issue_number: 9, assignees: ['mona'] }))).status, 404);
+  });
+
+  test('removing answers 200 with the issue; logins not assigned are ignored; the list is required', async (t) => {
+    const { server, octokit, repo } = await serve(t, { collaborators: ['hubot'] });
+    server.seedIssue({ assignees: ['octocat', 'hubot'] });
+    const response = await octokit.rest.issues.removeAssignees({ ...repo, issue_number: 1, assignees: ['OCTOCAT', 'nobody'] });
+    assert.equal(response.status, 200);
+    assert.deepEqual(response.data.assignees?.map((a) => a.login), ['hubot']);
+    assert.deepEqual(server.issue(1)!.assignees, ['hubot']);
+    const refused = await refusal(octokit.request('DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees', { ...repo, issue_number: 1 } as unknown as { owner: string; repo: string; issue_number: number; assignees: string[] }));
+    assert.deepEqual([refused.status, refused.message], [422, 'Invalid request.\n\n"assignees" wasn\'t supplied.']);
+  });
+
+  test('assigning needs triage; pull requests take assignees through the issue endpoints', async (t) => {
+    const readOnly = await serve(t, { permissions: { push: false, triage: false } });
+    readOnly.server.seedIssue();
+    assert.equal((await refusal(readOnly.octokit.rest.issues.addAssignees({ ...readOnly.repo, issue_number: 1, assignees: ['octocat'] }))).status, 403);
+    const triage = await serve(t, { permissions: { push: false, triage: true } });
+    triage.server.seedPullRequest();
+    await triage.octokit.rest.issues.addAssignees({ ...triage.repo, issue_number: 1, assignees: ['octocat'] });
+    const pr = (await triage.octokit.rest.pulls.get({ ...triage.repo, pull_number: 1 })).data;
+    assert.deepEqual(pr.assignees?.map((a) => a.login), ['octocat']);
+  });
+});
+
 describe('faults', () => {
   test('a secondary rate limit is a 403 (or 429) with retry-after and GitHub\'s message; nothing is done', async (t) => {
     const { server, octokit, repo } = await serve(t);
@@ -615,6 +788,15 @@ describe('faults', () => {
     assert.deepEqual(server.issues().map((i) => i.title), ['Made anyway']);
     assert.equal(server.writes(), 1);
     assert.deepEqual([rule.fired, rule.remaining], [1, 0]);
+  });
+
+  test('a 502 after the commit of a pull request: it exists once, and listing finds it', async (t) => {
+    const { server, octokit, repo } = await serve(t);
+    server.seedBranch('feature/x');
+    server.faults.add({ method: 'POST', path: '/repos/*/*/pulls', fault: { kind: 'error-after-commit' } });
+    assert.equal((await refusal(octokit.rest.pulls.create({ ...repo, title: 'Lost answer', head: 'feature/x', base: 'main' }))).status, 502);
+    assert.equal(server.writes(), 1);
+    assert.deepEqual((await octokit.rest.pulls.list({ ...repo, head: 'octo-org:feature/x' })).data.map((p) => p.title), ['Lost answer']);
   });
 
   test('a connection dropped after the commit gets no answer, and the issue exists; dropped before, nothing does', async (t) => {

@@ -61,6 +61,7 @@ describe('reading the repository', () => {
       url: 'https://github.com/octo-org/planning',
       hasIssues: true,
       canWrite: true,
+      defaultBranch: 'main',
     });
     assert.equal(await tracker.currentUser(), 'mona');
     assert.equal(server.requests[0].headers['user-agent']?.toString().split(' ')[0], 'autopm-vscode/1.2.3');

@@ -1,7 +1,7 @@
 /**
  * The `Tracker` over GitHub's REST API. The rules that keep a sync safe live here:
  * - A request that creates something (an issue, a comment, a label, a sub-issue link,
- *   a dependency) is sent once and never retried by the client: if GitHub carried it
+ *   a dependency, a pull request) is sent once and never retried by the client: if GitHub carried it
  *   out and then failed to answer, a retry would make a duplicate. Such a failure is a
  *   `TrackerError` with `maybeCommitted` set, and the caller looks before trying again.
  * - Reads and idempotent updates may be retried by the retry plugin.
@@ -16,10 +16,12 @@ import type {
   IssuePatch,
   LabelSpec,
   NewIssue,
+  NewPullRequest,
   StateReason,
   Tracker,
   TrackerComment,
   TrackerIssue,
+  TrackerPullRequest,
   TrackerRepository,
 } from '../tracker';
 import { TrackerError } from '../tracker';
@@ -82,6 +84,7 @@ class GitHubTracker implements Tracker {
         url: data.html_url,
         hasIssues: data.has_issues,
         canWrite: Boolean(p && (p.push || p.triage || p.maintain || p.admin)),
+        defaultBranch: data.default_branch,
       };
     });
   }
@@ -287,6 +290,67 @@ class GitHubTracker implements Tracker {
     });
   }
 
+  addAssignees(number: number, logins: readonly string[], signal?: AbortSignal): Promise<TrackerIssue> {
+    // Assigning someone already assigned changes nothing, so a retry is harmless.
+    return this.call(`assign ${logins.join(', ')} to issue #${number}`, 'idempotent', signal, async (request) => {
+      const { data } = await this.octokit.rest.issues.addAssignees({ owner: this.owner, repo: this.repo, issue_number: number, assignees: [...logins], request });
+      return toTrackerIssue(data as unknown as RawIssue);
+    });
+  }
+
+  removeAssignees(number: number, logins: readonly string[], signal?: AbortSignal): Promise<TrackerIssue> {
+    // GitHub answers 200 for logins that are not assigned, so a retried removal is harmless too.
+    return this.call(`unassign ${logins.join(', ')} from issue #${number}`, 'idempotent', signal, async (request) => {
+      const { data } = await this.octokit.rest.issues.removeAssignees({ owner: this.owner, repo: this.repo, issue_number: number, assignees: [...logins], request });
+      return toTrackerIssue(data as unknown as RawIssue);
+    });
+  }
+
+  createPullRequest(pr: NewPullRequest, signal?: AbortSignal): Promise<TrackerPullRequest> {
+    return this.call(`open the pull request “${pr.title}” from ${pr.head} into ${pr.base}`, 'once', signal, async (request) => {
+      const { data } = await this.octokit.rest.pulls.create({
+        owner: this.owner,
+        repo: this.repo,
+        title: pr.title,
+        body: pr.body,
+        head: pr.head,
+        base: pr.base,
+        ...(pr.draft === undefined ? {} : { draft: pr.draft }),
+        request,
+      });
+      return toTrackerPullRequest(data as unknown as RawPullRequest);
+    });
+  }
+
+  findPullRequests(
+    head: string,
+    options: { readonly state?: 'open' | 'closed' | 'all'; readonly base?: string } = {},
+    signal?: AbortSignal,
+  ): Promise<TrackerPullRequest[]> {
+    return this.call(`list the pull requests from ${head}`, 'read', signal, async (request) => {
+      const raw = await this.pages(
+        'GET /repos/{owner}/{repo}/pulls',
+        {
+          state: options.state ?? 'open',
+          // GitHub ignores a head filter without the owner and lists every pull request;
+          // a ref name cannot hold a colon, so one that does names its owner already.
+          head: head.includes(':') ? head : `${this.owner}:${head}`,
+          ...(options.base === undefined ? {} : { base: options.base }),
+          sort: 'created',
+          direction: 'desc',
+        },
+        request,
+      );
+      // A pull request opened while the pages are read pushes the others down a page; keep each once.
+      const byId = new Map<number, TrackerPullRequest>();
+      for (const item of raw) {
+        const pull = toTrackerPullRequest(item);
+        if (!byId.has(pull.id)) byId.set(pull.id, pull);
+      }
+      return [...byId.values()];
+    });
+  }
+
   // ---- plumbing -------------------------------------------------------------------
 
   /**
@@ -360,6 +424,37 @@ function toTrackerIssue(raw: Record<string, unknown> | RawIssue): TrackerIssue {
     // Only when there is one, so that an issue outside milestones has the shape it always had.
     ...(issue.milestone ? { milestone: { number: issue.milestone.number, title: issue.milestone.title } } : {}),
     ...(issue.sub_issues_summary?.total ? { subIssues: issue.sub_issues_summary.total } : {}),
+  };
+}
+
+interface RawPullRequest {
+  readonly id: number | bigint;
+  readonly number: number;
+  readonly title: string;
+  readonly body?: string | null;
+  readonly state: string;
+  readonly html_url: string;
+  readonly draft?: boolean;
+  /** Only on a single pull request; lists carry `merged_at` alone. */
+  readonly merged?: boolean;
+  readonly merged_at?: string | null;
+  readonly head: { readonly ref: string };
+  readonly base: { readonly ref: string };
+}
+
+function toTrackerPullRequest(raw: Record<string, unknown> | RawPullRequest): TrackerPullRequest {
+  const pull = raw as RawPullRequest;
+  return {
+    number: pull.number,
+    id: Number(pull.id),
+    url: pull.html_url,
+    title: pull.title,
+    body: pull.body ?? '',
+    state: pull.state === 'closed' ? 'closed' : 'open',
+    merged: pull.merged ?? (pull.merged_at !== undefined && pull.merged_at !== null),
+    draft: pull.draft ?? false,
+    head: pull.head.ref,
+    base: pull.base.ref,
   };
 }
 
@@ -444,7 +539,9 @@ function toTrackerError(error: unknown, doing: string, write: boolean, repositor
   if (error instanceof TrackerError) return error;
   const fail = (reason: string, kind: TrackerError['kind'], status?: number, maybeCommitted = false): TrackerError => {
     const tail = maybeCommitted ? ' GitHub may have carried it out anyway.' : '';
-    return new TrackerError(redact(`Could not ${doing} in ${repository}: ${reason}.${tail}`), kind, status, maybeCommitted);
+    // GitHub's own reasons may end with a full stop already ("A pull request already exists for …").
+    const stop = /[.!?]$/.test(reason) ? '' : '.';
+    return new TrackerError(redact(`Could not ${doing} in ${repository}: ${reason}${stop}${tail}`), kind, status, maybeCommitted);
   };
   if (error instanceof Error && error.name === 'AbortError') return fail('the request was cancelled', 'cancelled', undefined, write);
 

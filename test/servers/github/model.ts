@@ -1,10 +1,12 @@
 /**
  * The repository the local GitHub server holds: issues and pull requests (one number
- * sequence, as on GitHub), labels, milestones (a number sequence of their own),
- * comments, sub-issue links and blocked-by links.
+ * sequence, as on GitHub), branches, labels, milestones (a number sequence of their
+ * own), comments, sub-issue links and blocked-by links.
  * Nothing here knows about HTTP; `routes.ts` turns requests into calls on it and
  * `render.ts` turns what it holds into GitHub's JSON.
  */
+
+import { createHash } from 'node:crypto';
 
 export type IssueState = 'open' | 'closed';
 export type StateReason = 'completed' | 'not_planned' | 'reopened' | 'duplicate';
@@ -44,6 +46,34 @@ export interface SeedMilestone {
   readonly createdAt?: string;
 }
 
+/** The branch every repository starts with, and what `default_branch` reports. */
+export const DEFAULT_BRANCH = 'main';
+
+export interface StoredBranch {
+  readonly name: string;
+  /** The commit at its tip: 40 hex digits. */
+  readonly sha: string;
+  /** How many commits it has that the default branch lacks; 0 for the default branch itself. */
+  readonly commitsAhead: number;
+}
+
+/** What a pull request has beyond the issue it also is. */
+export interface StoredPullRequestDetails {
+  /** The pull request's own database id: neither its number nor the id of its issue, as on GitHub. */
+  readonly pullId: number;
+  /** The branch the changes come from (a ref name in this repository). */
+  readonly head: string;
+  readonly headSha: string;
+  /** The branch the changes are to be merged into. */
+  readonly base: string;
+  readonly baseSha: string;
+  /** How many commits the head has over the base when the pull request was opened. */
+  readonly commits: number;
+  draft: boolean;
+  readonly maintainerCanModify: boolean;
+  mergedAt: string | null;
+}
+
 export interface StoredComment {
   readonly id: number;
   readonly nodeId: string;
@@ -81,6 +111,8 @@ export interface StoredIssue {
   subIssueIds: number[];
   /** The `id`s of the issues that block this one. */
   blockedByIds: number[];
+  /** Present on pull requests only. */
+  readonly pull?: StoredPullRequestDetails;
 }
 
 export interface SeedIssue {
@@ -95,6 +127,17 @@ export interface SeedIssue {
   readonly user?: string;
   readonly createdAt?: string;
   readonly updatedAt?: string;
+}
+
+export interface SeedPullRequest extends SeedIssue {
+  /** The head branch's name; `patch-{number}` unless told. It need not have been seeded. */
+  readonly head?: string;
+  /** The base branch's name; the default branch unless told. */
+  readonly base?: string;
+  readonly draft?: boolean;
+  readonly maintainerCanModify?: boolean;
+  /** Closed by merging; only with `state: 'closed'`. */
+  readonly merged?: boolean;
 }
 
 /** GitHub's documented cap: "You can add up to 100 sub-issues per parent issue". */
@@ -126,6 +169,7 @@ export class RepositoryModel {
   private readonly labelsByKey = new Map<string, StoredLabel>();
   private readonly commentList: StoredComment[] = [];
   private readonly milestonesByNumber = new Map<number, StoredMilestone>();
+  private readonly branchesByName = new Map<string, StoredBranch>();
   private lastNumber = 0;
   private lastMilestoneNumber = 0;
   // Ids start far from any issue number and grow by uneven steps, so that code which
@@ -134,11 +178,15 @@ export class RepositoryModel {
   private nextLabelId = 6_012_345_000;
   private nextCommentId = 2_598_000_000;
   private nextMilestoneId = 13_004_000;
+  private nextPullId = 1_912_000_000 + 577;
+  private commitsMade = 0;
 
   constructor(
     private readonly now: () => number,
     private readonly defaultUser: string,
-  ) {}
+  ) {
+    this.createBranch(DEFAULT_BRANCH, 0);
+  }
 
   // ---- issues -------------------------------------------------------------------
 
@@ -154,8 +202,41 @@ export class RepositoryModel {
     return this.byId.get(id);
   }
 
-  createIssue(seed: SeedIssue, isPullRequest = false): StoredIssue {
+  createIssue(seed: SeedIssue): StoredIssue {
+    return this.add(seed, () => undefined);
+  }
+
+  /** A pull request: the next number of the issue sequence, and an id of its own besides. */
+  createPullRequest(seed: SeedPullRequest): StoredIssue {
+    return this.add(seed, (number) => {
+      const head = seed.head ?? `patch-${number}`;
+      const base = seed.base ?? DEFAULT_BRANCH;
+      const pullId = this.nextPullId;
+      this.nextPullId += 1_013 + ((number * 4_271) % 89);
+      const state = seed.state ?? 'open';
+      return {
+        pullId,
+        head,
+        headSha: this.branch(head)?.sha ?? this.commitSha(head),
+        base,
+        baseSha: this.branch(base)?.sha ?? this.commitSha(base),
+        commits: Math.max(1, this.branch(head)?.commitsAhead ?? 1),
+        draft: seed.draft ?? false,
+        maintainerCanModify: seed.maintainerCanModify ?? true,
+        mergedAt: state === 'closed' && seed.merged ? (seed.updatedAt ?? seed.createdAt ?? isoSeconds(this.now())) : null,
+      };
+    });
+  }
+
+  /** Open pull requests from `head` into `base`. */
+  openPullRequests(head: string, base: string): StoredIssue[] {
+    return this.allIssues().filter((i) => i.pull && i.state === 'open' && i.pull.head === head && i.pull.base === base);
+  }
+
+  private add(seed: SeedIssue, pull: (number: number) => StoredPullRequestDetails | undefined): StoredIssue {
     const number = ++this.lastNumber;
+    const details = pull(number);
+    const isPullRequest = details !== undefined;
     const id = this.nextIssueId;
     this.nextIssueId += 1_009 + ((number * 7_919) % 97);
     const created = seed.createdAt ?? isoSeconds(this.now());
@@ -181,6 +262,7 @@ export class RepositoryModel {
       parentId: null,
       subIssueIds: [],
       blockedByIds: [],
+      ...(details ? { pull: details } : {}),
     };
     this.byNumber.set(number, issue);
     this.byId.set(id, issue);
@@ -199,6 +281,29 @@ export class RepositoryModel {
   /** Now, or a second after `previous` when now is not later than that. */
   private after(previous: string): string {
     return isoSeconds(Math.max(this.now(), Date.parse(previous) + 1000));
+  }
+
+  // ---- branches -----------------------------------------------------------------
+
+  branches(): StoredBranch[] {
+    return [...this.branchesByName.values()];
+  }
+
+  /** Git ref names are case-sensitive, and so is this. */
+  branch(name: string): StoredBranch | undefined {
+    return this.branchesByName.get(name);
+  }
+
+  createBranch(name: string, commitsAhead: number): StoredBranch {
+    const branch: StoredBranch = { name, sha: this.commitSha(name), commitsAhead };
+    this.branchesByName.set(name, branch);
+    return branch;
+  }
+
+  /** A commit id of the right shape, different every time. */
+  private commitSha(seed: string): string {
+    this.commitsMade += 1;
+    return createHash('sha1').update(`${seed}\n${this.commitsMade}`).digest('hex');
   }
 
   // ---- labels -------------------------------------------------------------------

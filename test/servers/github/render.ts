@@ -1,9 +1,11 @@
 /**
- * GitHub's JSON for what the model holds, following the `issue`, `label`, `milestone`,
- * `issue-comment`, `full-repository` and `simple-user` schemas of GitHub's OpenAPI
- * description (as `@octokit/openapi-types` carries it). Fields a client could not tell
- * apart from their defaults (reactions, apps) are given empty values.
+ * GitHub's JSON for what the model holds, following the `issue`, `pull-request`,
+ * `pull-request-simple`, `label`, `milestone`, `issue-comment`, `full-repository` and
+ * `simple-user` schemas of GitHub's OpenAPI description (as `@octokit/openapi-types`
+ * carries it). Fields a client could not tell apart from their defaults (reactions,
+ * apps, reviews) are given empty values.
  */
+import { DEFAULT_BRANCH } from './model';
 import type { RepositoryModel, StoredComment, StoredIssue, StoredLabel, StoredMilestone } from './model';
 
 export interface RenderContext {
@@ -152,16 +154,112 @@ export function renderIssue(ctx: RenderContext, issue: StoredIssue): Record<stri
     parent_issue_url: parent ? `${repoApi(ctx)}/issues/${parent.number}` : null,
   };
   if (issue.isPullRequest) {
-    json.draft = false;
+    json.draft = issue.pull?.draft ?? false;
     json.pull_request = {
       url: `${repoApi(ctx)}/pulls/${issue.number}`,
       html_url: web,
       diff_url: `${web}.diff`,
       patch_url: `${web}.patch`,
-      merged_at: null,
+      merged_at: issue.pull?.mergedAt ?? null,
     };
   }
   return json;
+}
+
+export interface PullRequestShape {
+  /**
+   * The `pull-request` schema of a single pull request (merge state, counts) rather
+   * than the `pull-request-simple` one that lists carry.
+   */
+  readonly full: boolean;
+  /**
+   * Just opened: GitHub works out mergeability in the background, so the answer to the
+   * create says `mergeable: null` and `mergeable_state: 'unknown'`; reads after it know.
+   */
+  readonly fresh?: boolean;
+}
+
+/** A pull request as `/pulls` renders it; `issue.pull` must be set. */
+export function renderPullRequest(ctx: RenderContext, flags: RepositoryFlags, issue: StoredIssue, shape: PullRequestShape): Record<string, unknown> {
+  const pull = issue.pull!;
+  const { model } = ctx;
+  const api = repoApi(ctx);
+  const url = `${api}/pulls/${issue.number}`;
+  const web = `${ctx.htmlUrl}/${ctx.owner}/${ctx.repo}/pull/${issue.number}`;
+  const milestone = issue.milestone === null ? undefined : model.milestone(issue.milestone);
+  const repository = renderRepository(ctx, flags);
+  const end = (ref: string, sha: string): Record<string, unknown> => ({
+    label: `${ctx.owner}:${ref}`,
+    ref,
+    sha,
+    user: renderUser(ctx, ctx.owner),
+    repo: repository,
+  });
+  const json: Record<string, unknown> = {
+    url,
+    id: pull.pullId,
+    node_id: issue.nodeId,
+    html_url: web,
+    diff_url: `${web}.diff`,
+    patch_url: `${web}.patch`,
+    issue_url: `${api}/issues/${issue.number}`,
+    commits_url: `${url}/commits`,
+    review_comments_url: `${url}/comments`,
+    review_comment_url: `${api}/pulls/comments{/number}`,
+    comments_url: `${api}/issues/${issue.number}/comments`,
+    statuses_url: `${api}/statuses/${pull.headSha}`,
+    number: issue.number,
+    state: issue.state,
+    locked: false,
+    title: issue.title,
+    user: renderUser(ctx, issue.user),
+    body: issue.body,
+    labels: issue.labels.map((name) => renderLabel(ctx, model.label(name)!)),
+    milestone: milestone ? renderMilestone(ctx, milestone) : null,
+    active_lock_reason: null,
+    created_at: issue.createdAt,
+    updated_at: issue.updatedAt,
+    closed_at: issue.closedAt,
+    merged_at: pull.mergedAt,
+    merge_commit_sha: null,
+    assignee: issue.assignees.length > 0 ? renderUser(ctx, issue.assignees[0]) : null,
+    assignees: issue.assignees.map((login) => renderUser(ctx, login)),
+    requested_reviewers: [],
+    requested_teams: [],
+    head: end(pull.head, pull.headSha),
+    base: end(pull.base, pull.baseSha),
+    _links: {
+      self: { href: url },
+      html: { href: web },
+      issue: { href: `${api}/issues/${issue.number}` },
+      comments: { href: `${api}/issues/${issue.number}/comments` },
+      review_comments: { href: `${url}/comments` },
+      review_comment: { href: `${api}/pulls/comments{/number}` },
+      commits: { href: `${url}/commits` },
+      statuses: { href: `${api}/statuses/${pull.headSha}` },
+    },
+    author_association: issue.user === ctx.owner ? 'OWNER' : 'COLLABORATOR',
+    auto_merge: null,
+    draft: pull.draft,
+  };
+  if (!shape.full) return json;
+  const open = issue.state === 'open';
+  return {
+    ...json,
+    merged: pull.mergedAt !== null,
+    mergeable: shape.fresh || !open ? null : true,
+    rebaseable: shape.fresh || !open ? null : true,
+    mergeable_state: shape.fresh || !open ? 'unknown' : pull.draft ? 'draft' : 'clean',
+    merged_by: pull.mergedAt === null ? null : renderUser(ctx, issue.closedBy ?? issue.user),
+    comments: issue.comments,
+    review_comments: 0,
+    maintainer_can_modify: pull.maintainerCanModify,
+    commits: pull.commits,
+    // The diff's size is made up from the commit count: the server holds no file contents.
+    additions: pull.commits * 12,
+    deletions: pull.commits * 3,
+    changed_files: pull.commits,
+  };
 }
 
 export function renderComment(ctx: RenderContext, comment: StoredComment): Record<string, unknown> {
@@ -216,7 +314,7 @@ export function renderRepository(ctx: RenderContext, flags: RepositoryFlags): Re
     stargazers_count: 0,
     watchers_count: 0,
     size: 0,
-    default_branch: 'main',
+    default_branch: DEFAULT_BRANCH,
     open_issues_count: open,
     is_template: false,
     topics: [],

@@ -9,7 +9,7 @@
  */
 import { GitHubHttpError, MAX_DEPENDENCIES, MAX_SUB_ISSUE_DEPTH, MAX_SUB_ISSUES, isoSeconds } from './model';
 import type { MilestoneState, StateReason, StoredIssue, StoredMilestone } from './model';
-import { renderComment, renderIssue, renderLabel, renderMilestone, renderRepository, renderUser } from './render';
+import { renderComment, renderIssue, renderLabel, renderMilestone, renderPullRequest, renderRepository, renderUser } from './render';
 import type { RenderContext, RepositoryFlags } from './render';
 
 export interface RouteRequest {
@@ -31,6 +31,8 @@ export interface RouteAnswer {
 export interface RouteEnvironment extends RenderContext {
   readonly flags: RepositoryFlags;
   readonly login: string;
+  /** Who besides the signed-in user can be assigned issues. */
+  readonly collaborators: readonly string[];
   readonly perPageMax: number;
 }
 
@@ -45,6 +47,8 @@ interface Route {
   readonly issues: boolean;
   /** Needs triage (or more) on the repository. */
   readonly triage?: boolean;
+  /** Needs push (or more): triage is not enough. */
+  readonly push?: boolean;
   readonly handle: Handler;
 }
 
@@ -57,6 +61,19 @@ const repoRoutes: Route[] = [
   { method: 'POST', pattern: /^\/issues$/, docs: 'issues/issues#create-an-issue', issues: true, handle: createIssue },
   { method: 'GET', pattern: /^\/issues\/(\d+)$/, docs: 'issues/issues#get-an-issue', issues: true, handle: getIssue },
   { method: 'PATCH', pattern: /^\/issues\/(\d+)$/, docs: 'issues/issues#update-an-issue', issues: true, handle: updateIssue },
+  { method: 'POST', pattern: /^\/issues\/(\d+)\/assignees$/, docs: 'issues/assignees#add-assignees-to-an-issue', issues: true, triage: true, handle: addAssignees },
+  {
+    method: 'DELETE',
+    pattern: /^\/issues\/(\d+)\/assignees$/,
+    docs: 'issues/assignees#remove-assignees-from-an-issue',
+    issues: true,
+    triage: true,
+    handle: removeAssignees,
+  },
+  // Pull requests answer with issues turned off.
+  { method: 'GET', pattern: /^\/pulls$/, docs: 'pulls/pulls#list-pull-requests', issues: false, handle: listPullRequests },
+  { method: 'POST', pattern: /^\/pulls$/, docs: 'pulls/pulls#create-a-pull-request', issues: false, push: true, handle: createPullRequest },
+  { method: 'GET', pattern: /^\/pulls\/(\d+)$/, docs: 'pulls/pulls#get-a-pull-request', issues: false, handle: getPullRequest },
   { method: 'GET', pattern: /^\/labels$/, docs: 'issues/labels#list-labels-for-a-repository', issues: false, handle: listLabels },
   { method: 'POST', pattern: /^\/labels$/, docs: 'issues/labels#create-a-label', issues: false, triage: true, handle: createLabel },
   { method: 'GET', pattern: /^\/labels\/([^/]+)$/, docs: 'issues/labels#get-a-label', issues: false, handle: getLabel },
@@ -140,7 +157,7 @@ export function routeRepositoryRequest(env: RouteEnvironment, method: string, re
       throw new GitHubHttpError(410, { message: 'Issues are disabled for this repo', documentation_url: docs, status: '410' });
     }
     const p = env.flags.permissions;
-    if (route.triage && !(p.triage || p.push || p.maintain || p.admin)) {
+    if ((route.triage && !(p.triage || p.push || p.maintain || p.admin)) || (route.push && !(p.push || p.maintain || p.admin))) {
       throw new GitHubHttpError(403, { message: 'Resource not accessible by personal access token', documentation_url: docs, status: '403' });
     }
     return route.handle(env, { ...req, method, params: match!.slice(1).map((s) => decodeURIComponent(s)) });
@@ -420,6 +437,152 @@ function dedupe(names: readonly string[]): string[] {
     seen.add(key);
     return true;
   });
+}
+
+// ---- assignees ---------------------------------------------------------------------------
+
+/** The login as the account spells it, when it can be assigned issues here; logins are case-insensitive. */
+function assignable(env: RouteEnvironment, login: string): string | undefined {
+  return [env.login, ...env.collaborators].find((candidate) => candidate.toLowerCase() === login.toLowerCase());
+}
+
+/** `assignees` of the add and remove bodies: logins, which adding also takes as `{ login }` objects. */
+function assigneeLogins(body: Record<string, unknown>, required: boolean, objects: boolean): string[] {
+  if (!('assignees' in body)) {
+    if (required) throw invalid('"assignees" wasn\'t supplied.');
+    return [];
+  }
+  const value = body.assignees;
+  if (!Array.isArray(value)) throw invalid(`Invalid property /assignees: \`${JSON.stringify(value)}\` is not of type \`array\`.`);
+  return value.map((item, index) => {
+    if (objects && typeof item === 'object' && item !== null && typeof (item as { login?: unknown }).login === 'string') return (item as { login: string }).login;
+    if (typeof item !== 'string') throw invalid(`Invalid property /assignees/${index}: \`${JSON.stringify(item)}\` is not of type \`string\`.`);
+    return item;
+  });
+}
+
+/** Logins that cannot be assigned are dropped without a word, as GitHub drops them. */
+function addAssignees(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const issue = issueOr404(env, req.params[0]);
+  const logins = assigneeLogins(bodyObject(req.body), false, true)
+    .map((login) => assignable(env, login))
+    .filter((login): login is string => login !== undefined);
+  const merged = dedupe([...issue.assignees, ...logins]);
+  if (merged.length !== issue.assignees.length) {
+    issue.assignees = merged;
+    env.model.touch(issue);
+  }
+  return created(env, `/issues/${issue.number}`, renderIssue(env, issue));
+}
+
+function removeAssignees(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const issue = issueOr404(env, req.params[0]);
+  const gone = new Set(assigneeLogins(bodyObject(req.body), true, false).map((login) => login.toLowerCase()));
+  const kept = issue.assignees.filter((login) => !gone.has(login.toLowerCase()));
+  if (kept.length !== issue.assignees.length) {
+    issue.assignees = kept;
+    env.model.touch(issue);
+  }
+  return { status: 200, body: renderIssue(env, issue) };
+}
+
+// ---- pull requests -----------------------------------------------------------------------
+
+function pullRequestOr404(env: RouteEnvironment, numberText: string): StoredIssue {
+  const issue = env.model.issue(Number(numberText));
+  // An issue's number is not a pull request's, though they share the sequence.
+  if (!issue?.pull) throw notFound();
+  return issue;
+}
+
+function optionalBoolean(body: Record<string, unknown>, field: string): boolean | undefined {
+  if (!(field in body) || body[field] === undefined) return undefined;
+  const value = body[field];
+  if (typeof value !== 'boolean') throw invalid(`Invalid property /${field}: \`${JSON.stringify(value)}\` is not of type \`boolean\`.`);
+  return value;
+}
+
+/**
+ * The branch a `head` names, given as `ref` or `owner:ref`; undefined when the owner is
+ * another (a fork, which this repository has none of) or the branch does not exist.
+ */
+function headBranch(env: RouteEnvironment, head: string): string | undefined {
+  const colon = head.indexOf(':');
+  if (colon >= 0 && head.slice(0, colon).toLowerCase() !== env.owner.toLowerCase()) return undefined;
+  const ref = colon >= 0 ? head.slice(colon + 1) : head;
+  return env.model.branch(ref) ? ref : undefined;
+}
+
+function createPullRequest(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const body = bodyObject(req.body);
+  const title = optionalString(body, 'title');
+  const head = optionalString(body, 'head');
+  const base = optionalString(body, 'base');
+  const text = optionalString(body, 'body', true);
+  const draft = optionalBoolean(body, 'draft');
+  const maintainerCanModify = optionalBoolean(body, 'maintainer_can_modify');
+  const given = { title, head, base };
+  const missing = (['title', 'head', 'base'] as const).filter((field) => !given[field] || given[field]!.trim() === '');
+  if (missing.length > 0) throw validationFailed(missing.map((field) => ({ resource: 'PullRequest', code: 'missing_field', field })));
+
+  const ref = headBranch(env, head!);
+  const baseBranch = env.model.branch(base!);
+  const unknown = [...(ref === undefined ? ['head'] : []), ...(baseBranch === undefined ? ['base'] : [])];
+  if (unknown.length > 0) throw validationFailed(unknown.map((field) => ({ resource: 'PullRequest', field, code: 'invalid' })));
+  // Commits ahead are counted against the default branch, whatever the base: the
+  // server keeps no history to compare two other branches by.
+  if (ref === base || env.model.branch(ref!)!.commitsAhead === 0) {
+    throw validationFailed([{ resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${ref}` }]);
+  }
+  if (env.model.openPullRequests(ref!, base!).length > 0) {
+    throw validationFailed([{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${env.owner}:${ref}.` }]);
+  }
+  const pull = env.model.createPullRequest({ title: title!, body: text ?? null, user: env.login, head: ref, base: base!, draft, maintainerCanModify });
+  return created(env, `/pulls/${pull.number}`, renderPullRequest(env, env.flags, pull, { full: true, fresh: true }));
+}
+
+/**
+ * The `head` filter of the list: `owner:ref`. A bare ref name is ignored without a word,
+ * as GitHub ignores it (every pull request matches), which is a trap for clients that
+ * forget the owner; another owner's matches nothing here, there being no forks.
+ */
+function headFilter(env: RouteEnvironment, text: string | null): (pull: StoredIssue) => boolean {
+  const colon = text?.indexOf(':') ?? -1;
+  if (text === null || colon < 0) return () => true;
+  if (text.slice(0, colon).toLowerCase() !== env.owner.toLowerCase()) return () => false;
+  const ref = text.slice(colon + 1);
+  return (p) => p.pull!.head === ref;
+}
+
+const MONTH_MS = 30 * 24 * 3600 * 1000;
+
+function listPullRequests(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  const q = req.query;
+  const state = q.get('state') ?? 'open';
+  if (!['open', 'closed', 'all'].includes(state)) throw validationFailed([{ resource: 'PullRequest', field: 'state', code: 'invalid' }]);
+  const sort = q.get('sort') ?? 'created';
+  if (!['created', 'updated', 'popularity', 'long-running'].includes(sort)) throw validationFailed([{ resource: 'PullRequest', field: 'sort', code: 'invalid' }]);
+  const direction = q.get('direction') ?? (sort === 'created' ? 'desc' : 'asc');
+  if (direction !== 'asc' && direction !== 'desc') throw validationFailed([{ resource: 'PullRequest', field: 'direction', code: 'invalid' }]);
+  const fromHead = headFilter(env, q.get('head'));
+  const base = q.get('base');
+  const now = Date.now();
+  const key = (p: StoredIssue): number => (sort === 'updated' ? Date.parse(p.updatedAt) : sort === 'popularity' ? p.comments : Date.parse(p.createdAt));
+  const items = env.model
+    .allIssues()
+    .filter((i) => i.pull !== undefined)
+    .filter((p) => state === 'all' || p.state === state)
+    .filter(fromHead)
+    .filter((p) => base === null || p.pull!.base === base)
+    // "open for more than a month and had activity within the past month"
+    .filter((p) => sort !== 'long-running' || (now - Date.parse(p.createdAt) > MONTH_MS && now - Date.parse(p.updatedAt) < MONTH_MS))
+    // Ties (same second) fall back to the number, so pages never overlap or skip.
+    .sort((a, b) => (direction === 'asc' ? key(a) - key(b) || a.number - b.number : key(b) - key(a) || b.number - a.number));
+  return paged(env, req, items, (p) => renderPullRequest(env, env.flags, p, { full: false }));
+}
+
+function getPullRequest(env: RouteEnvironment, req: RouteRequest): RouteAnswer {
+  return { status: 200, body: renderPullRequest(env, env.flags, pullRequestOr404(env, req.params[0]), { full: true }) };
 }
 
 // ---- labels --------------------------------------------------------------------------

@@ -12,13 +12,26 @@ import type { AddressInfo } from 'node:net';
 import { FaultRules } from './faults';
 import type { Fault, FaultInjector, FaultKind } from './faults';
 import { GitHubHttpError, RepositoryModel, isoSeconds } from './model';
-import type { SeedIssue, SeedMilestone, StoredComment, StoredIssue, StoredLabel, StoredMilestone } from './model';
+import type { SeedIssue, SeedMilestone, SeedPullRequest, StoredBranch, StoredComment, StoredIssue, StoredLabel, StoredMilestone } from './model';
 import { getAuthenticatedUser, routeRepositoryRequest } from './routes';
 import type { RouteAnswer, RouteEnvironment } from './routes';
 
 export type { Fault, FaultHandle, FaultInjector, FaultKind, FaultRule } from './faults';
-export type { IssueState, MilestoneState, SeedIssue, SeedMilestone, StateReason, StoredComment, StoredIssue, StoredLabel, StoredMilestone } from './model';
-export { MAX_DEPENDENCIES, MAX_SUB_ISSUES } from './model';
+export type {
+  IssueState,
+  MilestoneState,
+  SeedIssue,
+  SeedMilestone,
+  SeedPullRequest,
+  StateReason,
+  StoredBranch,
+  StoredComment,
+  StoredIssue,
+  StoredLabel,
+  StoredMilestone,
+  StoredPullRequestDetails,
+} from './model';
+export { DEFAULT_BRANCH, MAX_DEPENDENCIES, MAX_SUB_ISSUES } from './model';
 
 export interface RepositoryPermissions {
   readonly admin: boolean;
@@ -35,7 +48,12 @@ export interface GitHubServerOptions {
   readonly token?: string;
   /** The signed-in user `GET /user` answers. */
   readonly login?: string;
-  /** What `GET /repos/{owner}/{repo}` reports; write endpoints that need triage refuse without it. */
+  /** Who besides `login` can be assigned issues; other logins are dropped silently, as GitHub drops them. */
+  readonly collaborators?: readonly string[];
+  /**
+   * What `GET /repos/{owner}/{repo}` reports; write endpoints that need triage refuse
+   * without it, and opening a pull request needs push.
+   */
   readonly permissions?: Partial<RepositoryPermissions>;
   /** When false, issue endpoints answer 410 "Issues are disabled for this repo". */
   readonly hasIssues?: boolean;
@@ -76,8 +94,10 @@ export interface GitHubServer {
   readonly requests: readonly RecordedRequest[];
   /** The repository's issues (pull requests left out) as they are now, oldest first. */
   issues(): StoredIssue[];
-  /** The repository's pull requests as they are now. */
+  /** The repository's pull requests as they are now, with their `pull` details (head, base, draft). */
   pullRequests(): StoredIssue[];
+  /** The branches: the default branch `main` and those seeded. */
+  branches(): StoredBranch[];
   issue(number: number): StoredIssue | undefined;
   labels(): StoredLabel[];
   /** The repository's milestones as they are now, by number. */
@@ -86,7 +106,13 @@ export interface GitHubServer {
   comments(number: number): StoredComment[];
   /** An issue; its `milestone`, when given, must be the number of a seeded milestone. */
   seedIssue(seed?: SeedIssue): StoredIssue;
-  seedPullRequest(seed?: SeedIssue): StoredIssue;
+  /** A pull request, without the API or its checks: its head branch need not exist. */
+  seedPullRequest(seed?: SeedPullRequest): StoredIssue;
+  /**
+   * A branch with `commitsAhead` commits (1 unless told) that the default branch lacks;
+   * a pull request can be opened from it when that is more than 0.
+   */
+  seedBranch(name: string, options?: { readonly commitsAhead?: number }): StoredBranch;
   seedLabel(name: string, options?: { readonly color?: string; readonly description?: string }): StoredLabel;
   /**
    * A milestone, open unless told, created by the signed-in user; milestones are
@@ -140,6 +166,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     repoId,
     model,
     login,
+    collaborators: options.collaborators ?? [],
     perPageMax,
     flags: { hasIssues: options.hasIssues ?? true, permissions, createdAt: isoSeconds(startedAt) },
     userId: (name) => {
@@ -384,9 +411,10 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const copy = <T>(value: T): T => structuredClone(value);
-  const seedWith = (seed: SeedIssue, isPullRequest: boolean): StoredIssue => {
+  const seedWith = (seed: SeedPullRequest, isPullRequest: boolean): StoredIssue => {
     if (seed.milestone !== undefined && !model.milestone(seed.milestone)) throw new Error(`The test repository has no milestone ${seed.milestone}.`);
-    return copy(model.createIssue(seed, isPullRequest));
+    if (seed.merged && seed.state !== 'closed') throw new Error('A merged pull request is closed: seed it with state "closed".');
+    return copy(isPullRequest ? model.createPullRequest(seed) : model.createIssue(seed));
   };
   const mustIssue = (number: number): StoredIssue => {
     const issue = model.issue(number);
@@ -403,6 +431,7 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     requests,
     issues: () => model.allIssues().filter((i) => !i.isPullRequest).map(copy),
     pullRequests: () => model.allIssues().filter((i) => i.isPullRequest).map(copy),
+    branches: () => model.branches().map(copy),
     issue: (number) => {
       const issue = model.issue(number);
       return issue ? copy(issue) : undefined;
@@ -416,6 +445,12 @@ export async function startGitHubServer(options: GitHubServerOptions = {}): Prom
     comments: (number) => model.comments(number).map(copy),
     seedIssue: (seed = {}) => seedWith(seed, false),
     seedPullRequest: (seed = {}) => seedWith({ title: 'A pull request', ...seed }, true),
+    seedBranch: (name, branchOptions = {}) => {
+      const commitsAhead = branchOptions.commitsAhead ?? 1;
+      if (model.branch(name)) throw new Error(`The test repository already has a branch "${name}".`);
+      if (!Number.isInteger(commitsAhead) || commitsAhead < 0) throw new Error(`A branch is 0 or more commits ahead, not ${commitsAhead}.`);
+      return copy(model.createBranch(name, commitsAhead));
+    },
     seedLabel: (name, labelOptions = {}) => {
       if (model.label(name)) throw new Error(`The test repository already has a label "${name}".`);
       return copy(model.createLabel(name, labelOptions.color ?? 'ededed', labelOptions.description ?? null));

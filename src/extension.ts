@@ -24,6 +24,9 @@ import type { EpicSync } from './features/sync/registerSync';
 import type { GitHubPull } from './features/sync/pullFromGitHub';
 import { registerSync } from './features/sync/registerSync';
 import { ActiveEpic } from './services/activeEpic';
+import type { ActiveTask } from './services/activeTask';
+import type { DevLoop } from './features/devloop/devLoop';
+import { registerDevLoop } from './features/devloop/registerDevLoop';
 import { ExternalOpener } from './services/externalOpener';
 import { Notifier } from './services/notifier';
 import { PlanEditor } from './services/planEditor';
@@ -43,6 +46,8 @@ export interface AutoPmApi {
   readonly sync: EpicSync;
   readonly pull: GitHubPull;
   readonly claude: Claude;
+  readonly devLoop: DevLoop;
+  readonly activeTask: ActiveTask;
   /** What the task commands told the user, and the web addresses they opened. */
   readonly notifier: Notifier;
   readonly links: ExternalOpener;
@@ -74,7 +79,13 @@ export function activate(context: vscode.ExtensionContext): AutoPmApi {
   context.subscriptions.push(workspace.onDidChangeState(setState), vscode.workspace.onDidChangeWorkspaceFolders(setMultiRoot));
 
   const explorer = registerExplorer(context, workspace);
-  registerTaskCommands(context, { workspace, editor, activeEpic, log, notifier, links, revealInTree: (entry) => explorer.revealTask(entry) });
+  const auth = new GitHubAuth();
+  context.subscriptions.push(auth);
+  const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
+  // Start, Complete and Reopen around the file edit: the branch, the issue, the next task.
+  const { devLoop, activeTask } = registerDevLoop(context, { workspace, notifier, links, log, auth, version });
+  const lifecycle = devLoop;
+  registerTaskCommands(context, { workspace, editor, activeEpic, log, notifier, links, revealInTree: (entry) => explorer.revealTask(entry), lifecycle });
   registerPlanCommands(context, { workspace, diagnostics, log });
   const currentSprint = new CurrentSprint(workspace);
   context.subscriptions.push(currentSprint);
@@ -85,11 +96,8 @@ export function activate(context: vscode.ExtensionContext): AutoPmApi {
   const graphs = registerGraph(context, panelServices);
   const sprints = registerSprint(context, { ...panelServices, sprints: currentSprint, editor, notifier });
   // The board moves cards with the task commands' own code, so it needs what they need.
-  const boards = registerBoard(context, { ...panelServices, editor, activeEpic, notifier });
+  const boards = registerBoard(context, { ...panelServices, editor, activeEpic, notifier, lifecycle });
   const reports = registerReports(context, panelServices, activeEpic);
-  const auth = new GitHubAuth();
-  context.subscriptions.push(auth);
-  const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
   const { sync, pull } = registerSync(context, { workspace, editor, log, notifier, auth, version });
   const claude = registerClaude(context, { workspace, editor, notifier, log, version });
 
@@ -97,7 +105,7 @@ export function activate(context: vscode.ExtensionContext): AutoPmApi {
 
   const activationMs = performance.now() - started;
   log.info(`[Extension] activated in ${activationMs.toFixed(1)} ms`);
-  return { workspace, explorer, statusBar, diagnostics, graphs, sprints, boards, reports, sync, pull, claude, notifier, links, logUri: context.logUri, activationMs, indexStartedDuringActivation: workspace.hasStartedBuild };
+  return { workspace, explorer, statusBar, diagnostics, graphs, sprints, boards, reports, sync, pull, claude, devLoop, activeTask, notifier, links, logUri: context.logUri, activationMs, indexStartedDuringActivation: workspace.hasStartedBuild };
 }
 
 export function deactivate(): void {

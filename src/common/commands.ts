@@ -37,6 +37,7 @@ export const Commands = {
   setAnthropicKey: 'autopm.setAnthropicKey',
   clearAnthropicKey: 'autopm.clearAnthropicKey',
   stopWriting: 'autopm.stopWriting',
+  handToClaudeCode: 'autopm.handToClaudeCode',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

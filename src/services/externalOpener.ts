@@ -25,4 +25,21 @@ export class ExternalOpener extends Disposable {
       return false;
     }
   }
+
+  /**
+   * Opens an address VS Code handles itself (`<scheme>://<extension id>/…`, which goes to
+   * that extension's URI handler). Through the opener rather than `openExternal`: in a
+   * browser, `openExternal` would hand the address to the browser and leave the workbench.
+   */
+  async openInWorkbench(uri: vscode.Uri): Promise<boolean> {
+    this.log.info(`[Links] opening ${uri.scheme}://${uri.authority}${uri.path} in VS Code`);
+    this._onDidOpen.fire(uri);
+    try {
+      await vscode.commands.executeCommand('vscode.open', uri);
+      return true;
+    } catch (error) {
+      this.log.warn(`[Links] could not open ${uri.scheme}://${uri.authority}${uri.path}: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    }
+  }
 }

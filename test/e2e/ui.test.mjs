@@ -2,7 +2,7 @@
 // dist/autopm.vsix installed, driven in headless chromium. `npm run test:e2e` packages first.
 //
 // The tests run in order on one workbench and share its state: the first ones read the
-// example as it is (Next Up, the status bar before any task is worked on, Show Next Task),
+// example as it is (Next Up, the status bar before any task is worked on, Next Task),
 // then the CodeLens test completes Task 6, which the status bar test reads. Screenshots go
 // to test-results/e2e/ui/.
 //
@@ -156,8 +156,14 @@ test('with no epic in the editor and none worked on, the status bar follows the 
   await waitForStatusText('team-calendar · 2/6');
 }));
 
-test('Show Next Task opens the task the core makes next at its line and names it, with the reason', watched(async () => {
-  await runCommand(page, 'AutoPM: Show Next Task');
+test('Next Task lists the task the core makes next first, with the reason; choosing it opens it at its line and names it', watched(async () => {
+  await runCommand(page, 'AutoPM: Next Task');
+  const first = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: NEXT_TASK }).first();
+  await first.waitFor({ timeout: TIMEOUT });
+  assert.ok(plain(await first.innerText()).includes(next.reason), plain(await first.innerText()));
+  await page.locator('.quick-input-widget', { hasText: 'Recommended' }).waitFor({ timeout: TIMEOUT });
+  await shoot('next-task-pick.png');
+  await page.keyboard.press('Enter');
   await waitForNotification(page, 'Next:', { timeoutMs: TIMEOUT });
   const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'Next:' }).first();
   assert.equal(plain(await toast.locator('.notification-list-item-message').innerText()), `Next: ${NEXT_TASK} (Epic 001). ${next.reason}`);
@@ -186,7 +192,7 @@ test('the Complete CodeLens marks a task done in the editor and on disk', watche
 
   const editor = page.locator('.editor-instance');
   const lenses = editor.locator('.codelens-decoration');
-  // Reopened where Show Next Task left it; the title is at the top.
+  // Reopened where Next Task left it; the title is at the top.
   await editor.locator('.view-line').first().waitFor({ timeout: TIMEOUT });
   await goToLine(1);
   await waitForLens('# Epic 001: Link Shortener Service', '10 tasks · 2 done · 1 in progress · 1 ready · 6 blocked | Graph | Sync | Review');

@@ -80,6 +80,37 @@ const SUITES = {
       'github-octocat': JSON.stringify([{ id: 'autopm.autopm', name: 'AutoPM', allowed: true }]),
     },
   },
+  // The development loop (Start, Complete, Reopen, the epic's pull request) in a git
+  // repository with a first commit, whose origin is on github.com for the local GitHub
+  // server and pushes to a bare repository beside the workspace.
+  devLoop: {
+    copies: [['examples/prds', 'prds'], ['examples/epics', 'epics']],
+    prepare: (root) => {
+      const epic = path.join(root, 'epics', 'epic-001-link-shortener.md');
+      fs.writeFileSync(epic, fs.readFileSync(epic, 'utf8').replace(/ \(#\d+\)$/gm, ''));
+      const remote = `${root}-remote.git`;
+      execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote], { stdio: 'ignore' });
+      const steps = [
+        ['init', '-q', '-b', 'main'],
+        ['config', 'user.name', 'Octo Cat'],
+        ['config', 'user.email', 'octocat@example.com'],
+        ['config', 'commit.gpgsign', 'false'],
+        ['remote', 'add', 'origin', 'https://github.com/octo-org/planning.git'],
+        ['config', 'remote.origin.pushurl', remote],
+        ['add', '-A'],
+        ['commit', '-q', '-m', 'The plan'],
+        ['push', '-q', 'origin', 'main'],
+      ];
+      for (const args of steps) execFileSync('git', args, { cwd: root, stdio: 'ignore' });
+    },
+    cleanup: (root) => fs.rmSync(`${root}-remote.git`, { recursive: true, force: true }),
+    // Claude Code as far as Hand to Claude Code sees it: an extension with its id that takes its address.
+    extensions: ['test/extensions/claude-code'],
+    env: { AUTOPM_GITHUB_WRITE_INTERVAL_MS: '0', VSCODE_SKIP_BUILTIN_EXTENSIONS: 'vscode.github-authentication' },
+    applicationStorage: {
+      'github-octocat': JSON.stringify([{ id: 'autopm.autopm', name: 'AutoPM', allowed: true }]),
+    },
+  },
   // New PRD and Decompose against the local Anthropic server, on a copy of the examples
   // (both layouts), in a window of its own so that its key and settings touch no other suite.
   claude: {
@@ -137,7 +168,10 @@ for (const name of values.suite ? [values.suite] : Object.keys(SUITES)) {
     process.exit(1);
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  if (code === 0) fs.rmSync(root, { recursive: true, force: true });
+  if (code === 0) {
+    fs.rmSync(root, { recursive: true, force: true });
+    SUITES[name].cleanup?.(root);
+  }
   if (code !== 0) failed = true;
   summary.push(`${name}: ${code === 0 ? 'passed' : `FAILED (exit code ${code}; workspace kept in ${root})`} in ${seconds} s`);
 }

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import Mocha from 'mocha';
 
 /** Suites that need a workspace of their own; every other test file runs in `single`. */
-const SUITE_FILES: Record<string, string> = { multiRoot: 'multiRoot.test.js', empty: 'emptyWorkspace.test.js', git: 'reportHistory.test.js', github: 'githubSync.test.js', githubMultiRoot: 'githubMultiRoot.test.js', claude: 'claude.test.js' };
+const SUITE_FILES: Record<string, string> = { multiRoot: 'multiRoot.test.js', empty: 'emptyWorkspace.test.js', git: 'reportHistory.test.js', github: 'githubSync.test.js', githubMultiRoot: 'githubMultiRoot.test.js', devLoop: 'devLoop.test.js', claude: 'claude.test.js' };
 
 export function run(): Promise<void> {
   const suite = process.env.AUTOPM_TEST_SUITE ?? 'single';

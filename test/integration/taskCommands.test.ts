@@ -118,7 +118,7 @@ suite('Task commands: refusals, the cursor, the quick pick and files changed on 
     });
   });
 
-  test('a closed file changed on disk since the index read it is edited as it is now: the change on disk is kept, and there is nothing to warn about', async () => {
+  test('a closed file changed on disk since the index read it is edited as it is now: the change on disk is kept, with no warning: only the offer to close the issue', async () => {
     const task = `${CALENDAR}/46.md`;
     const onDisk = replaced(before.get(task)!, '## Acceptance Criteria\n', '## Acceptance Criteria\n- [ ] Written on disk by someone else\n');
     // Written straight to disk, and the command runs before the index hears of it.
@@ -129,7 +129,9 @@ suite('Task commands: refusals, the cursor, the quick pick and files changed on 
       [task]: withStatus(onDisk, 'closed', updatedIn(now.get(task))),
       [`${CALENDAR}/epic.md`]: replaced(replaced(before.get(`${CALENDAR}/epic.md`)!, '- [ ] #46 - Calendar', '- [x] #46 - Calendar'), 'progress: 33%', 'progress: 50%'),
     });
-    assert.deepEqual(notices, []);
+    assert.deepEqual(notices, [
+      { severity: 'information', message: '#46 Calendar export (ICS) is done. Close #46 on GitHub, with a comment on the work?', items: ['Close Issue'], modal: false },
+    ]);
   });
 
   test('a closed file changed on disk while a command edits it is not overwritten, the open file is put back, and the user is told in plain words', async () => {

@@ -180,10 +180,12 @@ suite('CodeLens, status bar and task commands', () => {
     await eventually(() => assert.equal(explorer.epicsView.selection[0]?.id.endsWith('/task/T3'), true));
   });
 
-  test('Show Next Task opens the recommended task at its line', async () => {
+  test('Next Task lists the recommended task first; choosing it opens it at its line', async () => {
     const text = await readText(EPIC_001);
     void vscode.commands.executeCommand(Commands.showNextTask);
-    await eventually(() => {
+    // The quick pick opens with the recommended task active; Enter chooses it.
+    await eventually(async () => {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
       const editor = vscode.window.activeTextEditor;
       assert.equal(editor?.document.uri.path, fileUri(EPIC_001).path);
       assert.equal(editor?.selection.active.line, lineOf(text, '**Task 6:**'));

@@ -63,10 +63,14 @@ async function gitHead(folder: FolderPlans): Promise<{ branch?: string; commit?:
 async function runIssueAction(services: SyncServices, arg: unknown, action: IssueAction): Promise<TaskIssueResult | undefined> {
   const entry = await chooseTask(services, arg, action);
   if (!entry) return undefined;
-  return services.queue ? services.queue.run(entry.folder.key, () => issueAction(services, entry, action)) : issueAction(services, entry, action);
+  // Complete Task passes `{ ref, summary }`: the commits made for the task, for the comment.
+  const given = arg && typeof arg === 'object' ? (arg as { summary?: unknown }).summary : undefined;
+  const summary = typeof given === 'string' ? given : undefined;
+  const run = () => issueAction(services, entry, action, summary);
+  return services.queue ? services.queue.run(entry.folder.key, run) : run();
 }
 
-async function issueAction(services: SyncServices, entry: TaskEntry, action: IssueAction): Promise<TaskIssueResult | undefined> {
+async function issueAction(services: SyncServices, entry: TaskEntry, action: IssueAction, summary: string | undefined): Promise<TaskIssueResult | undefined> {
   const { notifier, log, auth } = services;
   const label = taskLabel(entry.task);
   const connected = await connectToGitHub(entry.folder.folder, auth, { interactive: true, version: services.version, log });
@@ -86,7 +90,7 @@ async function issueAction(services: SyncServices, entry: TaskEntry, action: Iss
     { location: vscode.ProgressLocation.Notification, title: `${action === 'close' ? 'Closing' : 'Reopening'} the issue of ${label}…`, cancellable: true },
     (_progress, token) => {
       const signal = signalOf(token);
-      return action === 'close' ? gitHead(entry.folder).then((head) => closeTaskIssue({ ...options, ...head, signal })) : reopenTaskIssue({ ...options, signal });
+      return action === 'close' ? gitHead(entry.folder).then((head) => closeTaskIssue({ ...options, ...head, ...(summary ? { summary } : {}), signal })) : reopenTaskIssue({ ...options, signal });
     },
   );
   if (result.outcome === 'done') void notifier.info(result.message);

@@ -22,6 +22,18 @@ export interface TaskServices {
   readonly links: ExternalOpener;
   /** Selects a task in the Epics view when that view is open. */
   readonly revealInTree: (entry: TaskEntry) => Promise<void>;
+  /** What happens around a state change besides the file edit: branches, issues, the next task. */
+  readonly lifecycle?: TaskLifecycle;
+}
+
+/**
+ * Steps around a task's state change. `beforeChange` runs once the user has agreed to the
+ * change and before the file is edited; answering false stops the change with nothing
+ * written. `afterChange` runs once the file says so, with the entry as it was before.
+ */
+export interface TaskLifecycle {
+  beforeChange(entry: TaskEntry, target: TaskState): Promise<boolean>;
+  afterChange(entry: TaskEntry, target: TaskState): Promise<void>;
 }
 
 type Transition = 'start' | 'complete' | 'reopen';
@@ -56,14 +68,14 @@ export function registerTaskCommands(context: vscode.ExtensionContext, services:
     vscode.commands.registerCommand(Commands.startTask, transition('start')),
     vscode.commands.registerCommand(Commands.completeTask, transition('complete')),
     vscode.commands.registerCommand(Commands.reopenTask, transition('reopen')),
-    vscode.commands.registerCommand(Commands.showNextTask, () => showNextTask(services)),
+    vscode.commands.registerCommand(Commands.showNextTask, (arg?: unknown) => showNextTask(services, arg)),
     vscode.commands.registerCommand(Commands.revealTasks, (ref?: unknown, ids?: unknown) => revealTasks(services, toTaskRef(ref), ids)),
     vscode.commands.registerCommand(Commands.openIssue, (url?: unknown) => openIssue(services, url)),
   );
 }
 
 /** What the task services a state change needs; the board's host has them too. */
-export type TaskStateServices = Pick<TaskServices, 'editor' | 'activeEpic' | 'log' | 'notifier'>;
+export type TaskStateServices = Pick<TaskServices, 'editor' | 'activeEpic' | 'log' | 'notifier' | 'lifecycle'>;
 
 /** How a state change ended; `unchanged` and `failed` carry what to tell the user. */
 export type TaskStateResult =
@@ -89,12 +101,14 @@ export async function changeTaskState(services: TaskStateServices, entry: TaskEn
     const choice = await services.notifier.ask(`${label} is blocked by ${blockers}.`, 'Start Anyway');
     if (choice !== 'Start Anyway') return { kind: 'declined' };
   }
+  if (services.lifecycle && !(await services.lifecycle.beforeChange(entry, target))) return { kind: 'declined' };
   const { epic, task, folder } = entry;
   const paths = [epic.path, task.path];
   try {
     const changed = await services.editor.apply(folder, paths, (read) => setTaskStateChange(epic, task.id, target, read, isoNow()));
     services.log.info(`[Tasks] ${verb} ${epic.id}:${task.id} (${changed.join(', ') || 'no change'})`);
     await services.activeEpic.workedOn(entry);
+    await services.lifecycle?.afterChange(entry, target);
     return { kind: 'changed' };
   } catch (error) {
     if (error instanceof PlanEditError || error instanceof PlanConflictError) {
@@ -172,19 +186,100 @@ function analysesWithEntries(workspace: PlanWorkspace, folder?: FolderPlans): { 
   return { analyses: entries.map((e) => e.analysis), entryOf: new Map(entries.map((e) => [e.epic, e])) };
 }
 
-async function showNextTask(services: TaskServices): Promise<void> {
+/** The task the core recommends next, of one folder or of the whole workspace, and why. */
+export function recommendedNext(workspace: PlanWorkspace, folder?: FolderPlans): { readonly entry: TaskEntry; readonly reason: string } | undefined {
+  const { analyses, entryOf } = analysesWithEntries(workspace, folder);
+  const next = nextTask(analyses);
+  const entry = next && taskEntry(entryOf.get(next.epic)!, next.task.task.id);
+  return entry && next ? { entry, reason: next.reason } : undefined;
+}
+
+interface NextPick extends vscode.QuickPickItem {
+  readonly entry?: TaskEntry;
+}
+
+const START_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('play'), tooltip: 'Start Task' };
+
+/**
+ * Next Task: the recommended task with its reason, then the other ready tasks in the
+ * order the core ranks them ("Available tasks (by priority)"), and the tasks in progress.
+ * Choosing one opens it at its line and offers to start it; its play button starts it.
+ * Called with a task, it opens that one.
+ */
+async function showNextTask(services: TaskServices, arg: unknown): Promise<void> {
   const { workspace } = services;
   await workspace.ready();
-  const { analyses, entryOf } = analysesWithEntries(workspace);
-  const next = nextTask(analyses);
+  const ref = toTaskRef(arg);
+  const given = ref && workspace.findTask(ref);
+  if (given) {
+    await openAndOffer(services, given, undefined);
+    return;
+  }
+  const next = recommendedNext(workspace);
   if (!next) {
+    const { analyses } = analysesWithEntries(workspace);
     const blocked = analyses.reduce((n, a) => n + a.counts.blocked, 0);
     void services.notifier.info(blocked > 0 ? `No task is ready: ${blocked} are blocked.` : 'No task is ready.');
     return;
   }
-  const entry = taskEntry(entryOf.get(next.epic)!, next.task.task.id)!;
+  const multiRoot = workspace.allFolders.length > 1;
+  const describe = (entry: TaskEntry): string =>
+    [epicShortName(entry.epic), entry.task.priority && `priority ${entry.task.priority}`, entry.task.estimate, multiRoot && entry.folder.folder.name].filter(Boolean).join(' · ');
+  const item = (entry: TaskEntry, detail?: string): NextPick => ({
+    label: `${stateCodicon(entry.state.display)} ${taskLabel(entry.task)}`,
+    description: describe(entry),
+    ...(detail ? { detail } : {}),
+    buttons: entry.state.display === 'ready' ? [START_BUTTON] : [],
+    entry,
+  });
+  const key = (e: TaskEntry) => `${e.folder.key}#${e.epic.path}#${e.task.id}`;
+  const others = readyEntries(workspace).filter((e) => key(e) !== key(next.entry));
+  const started = workspace
+    .epics()
+    .flatMap((epicEntry) => epicEntry.epic.tasks.filter((t) => t.state === 'in-progress').map((t) => taskEntry(epicEntry, t.id)))
+    .filter((t): t is TaskEntry => t !== undefined);
+  const items: NextPick[] = [
+    { label: 'Recommended', kind: vscode.QuickPickItemKind.Separator },
+    item(next.entry, next.reason),
+    ...(others.length > 0 ? [{ label: 'Available tasks (by priority)', kind: vscode.QuickPickItemKind.Separator }, ...others.map((e) => item(e))] : []),
+    ...(started.length > 0 ? [{ label: 'In progress', kind: vscode.QuickPickItemKind.Separator }, ...started.map((e) => item(e))] : []),
+  ];
+  const chosen = await new Promise<{ entry: TaskEntry; start: boolean } | undefined>((resolve) => {
+    const pick = vscode.window.createQuickPick<NextPick>();
+    pick.title = 'Next Task';
+    pick.placeholder = 'Open a task, or start it with its play button';
+    pick.matchOnDescription = true;
+    pick.matchOnDetail = true;
+    pick.items = items;
+    pick.activeItems = [items[1]];
+    let result: { entry: TaskEntry; start: boolean } | undefined;
+    pick.onDidAccept(() => {
+      const entry = pick.selectedItems[0]?.entry;
+      if (entry) result = { entry, start: false };
+      pick.hide();
+    });
+    pick.onDidTriggerItemButton((event) => {
+      if (event.item.entry) result = { entry: event.item.entry, start: true };
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      pick.dispose();
+      resolve(result);
+    });
+    pick.show();
+  });
+  if (!chosen) return;
+  if (chosen.start) await setTaskState(services, chosen.entry, 'start');
+  else await openAndOffer(services, chosen.entry, key(chosen.entry) === key(next.entry) ? next.reason : undefined);
+}
+
+/** Opens a task at its line and, when it can be started, offers to. */
+async function openAndOffer(services: TaskServices, entry: TaskEntry, reason: string | undefined): Promise<void> {
   await openAtLine(entry.folder.uriOf(entry.task.path), entry.task.range.line);
-  const choice = await services.notifier.info(`Next: ${taskLabel(entry.task)} (${epicShortName(entry.epic)}). ${next.reason}`, 'Start Task');
+  if (entry.task.state !== 'open') return;
+  const prefix = reason !== undefined ? 'Next: ' : '';
+  const text = `${prefix}${taskLabel(entry.task)} (${epicShortName(entry.epic)}).${reason !== undefined ? ` ${reason}` : ''}`;
+  const choice = await services.notifier.info(text, 'Start Task');
   if (choice === 'Start Task') await setTaskState(services, entry, 'start');
 }
 

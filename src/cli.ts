@@ -17,6 +17,7 @@ import { planStateLabel } from './core/status';
 import { statusConflict } from './core/validate';
 import { NodePlanFileSystem } from './services/nodePlanFileSystem';
 import { reportCommand } from './cliReport';
+import { standupCommand } from './cliStandup';
 import { sprintCommand, SprintUsageError } from './cliSprint';
 import { importCommand, importSource, pullCommand, syncCommand, SyncUsageError } from './cliSync';
 import { ClaudeUsageError, decomposeCommand } from './cliClaude';
@@ -37,6 +38,9 @@ Commands:
   report [dir] [--epic <id>] [--format markdown|json]
                                         the project report, or one epic's, with a burndown
                                         from git history when the folder is a repository
+  standup [dir] [--json] [--today <date>]
+                                        done since the last working day, in progress, blocked
+                                        and next, as markdown to paste
   sync <epic> [dir] [--repo owner/name] [--api-url URL] [--dry-run] [--json] [--verbose]
                                         push an epic and its tasks to GitHub issues, with
                                         sub-issues and dependencies; the token comes from
@@ -400,6 +404,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         // --format defaults to mermaid for graphs; a report defaults to markdown.
         const format = argv.includes('--format') || argv.some((a) => a.startsWith('--format=')) ? values.format : values.json ? 'json' : 'markdown';
         return reportCommand(await loadIndex(dir, roots, useCache), dir, { epic: values.epic, format, roots, today: values.today }, io);
+      }
+      case 'standup': {
+        const dir = resolve(args[0] ?? '.');
+        return standupCommand(await loadIndex(dir, roots, useCache), dir, { json: values.json, today: values.today, roots }, io);
       }
       case 'sync': {
         if (!args[0]) throw new UsageError('sync needs an epic id.');

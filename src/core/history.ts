@@ -256,7 +256,8 @@ async function replay(history: PlanHistory, options: ReplayOptions): Promise<{ e
   return { events, last: before };
 }
 
-const COMPLETED_KEYS = ['completed', 'completed_at', 'completed_on', 'closed', 'closed_at', 'done_at', 'finished', 'updated', 'updated_at'];
+/** The frontmatter keys a task file's completion date is read from, first match wins. */
+export const COMPLETED_KEYS = ['completed', 'completed_at', 'completed_on', 'closed', 'closed_at', 'done_at', 'finished', 'updated', 'updated_at'];
 const CREATED_KEYS = ['created', 'created_at'];
 
 /** A date as an event carries it: the timestamp as written when it is one, else its day. */
@@ -267,7 +268,8 @@ function eventDate(value: unknown): string | undefined {
   return day;
 }
 
-function frontmatterDate(text: string | undefined, keys: readonly string[]): string | undefined {
+/** The first of `keys` in a file's frontmatter that holds a date, as an event carries it. */
+export function frontmatterDate(text: string | undefined, keys: readonly string[]): string | undefined {
   if (text === undefined) return undefined;
   const data = findFrontmatter(text)?.data;
   if (!data) return undefined;

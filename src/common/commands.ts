@@ -29,6 +29,7 @@ export const Commands = {
   removeTaskFromSprint: 'autopm.removeTaskFromSprint',
   openSprintStatus: 'autopm.openSprintStatus',
   openProjectStatus: 'autopm.openProjectStatus',
+  standup: 'autopm.standup',
   syncEpic: 'autopm.syncEpic',
   pullFromGitHub: 'autopm.pullFromGitHub',
   closeIssue: 'autopm.closeIssue',

@@ -18,6 +18,8 @@ import { issueNumberFrom } from './parse/common';
 import { epicsOfPrd, percentOf, prdOfEpic, progressOf, stateOfTasks } from './progress';
 import type { StatusConflict } from './validate';
 import { statusConflict } from './validate';
+import type { Standup } from './standup';
+import { buildStandup } from './standup';
 import { dirName } from './text';
 
 /** Done, in progress and total tasks, and the percentage done (0..100, rounded; 0 when there are none). */
@@ -672,6 +674,8 @@ export interface ProjectReport {
   readonly roadmap: Roadmap;
   /** The burndown of every task, when a history was given; else null. */
   readonly burndown: BurndownSeries | null;
+  /** Done since the last working day, in progress, blocked and next, when `today` was given; else null. */
+  readonly standup: Standup | null;
 }
 
 export interface ProjectReportOptions extends Omit<ReportOptions, 'prds' | 'analysis'> {
@@ -988,6 +992,17 @@ export function buildProjectReport(plan: { readonly prds: readonly Prd[]; readon
     deliverables: deliverablesOf(prds, epics, analyses, options),
     roadmap: roadmapOf(epics, counting),
     burndown: options.history ? projectBurndown(epics, options.history, options.today) : null,
+    standup: options.today
+      ? buildStandup({
+          epics,
+          analysis: (e) => analyses.get(e) ?? analysisOf(e),
+          // Dates from file versions only: file dates alone would date every task of a
+          // single-file epic by the epic's last edit. Without them the task files' own dates serve.
+          ...(options.history?.source === 'history' ? { events: options.history.events } : {}),
+          ...(options.readText ? { readText: options.readText } : {}),
+          today: options.today,
+        })
+      : null,
   };
 }
 

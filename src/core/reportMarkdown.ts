@@ -7,6 +7,7 @@
 import type { BurndownSeries } from './burndown';
 import type { DeliverableRow, EpicReport, ProjectReport, ReportHours, ReportIssue, ReportProgress, ReportStatus } from './report';
 import type { PlanState, TaskDisplayState } from './model';
+import { standupSections } from './standup';
 
 export interface ReportMarkdownOptions {
   /**
@@ -191,6 +192,7 @@ export function projectReportMarkdown(report: ProjectReport, options: ReportMark
   if (report.next !== null) {
     lines.push(`Next: ${fileLink(`${report.next.label} ${report.next.title}`.trim(), report.next.path, base, report.next.line)} (${escapeMarkdown(report.next.epicId)}): ${escapeMarkdown(report.next.reason)}`, '');
   }
+  if (report.standup !== null) lines.push('## Standup', '', ...standupSections(report.standup, 3));
   const epicById = new Map(report.epics.map((e) => [e.id, e]));
   const epicRow = (id: string) => {
     const e = epicById.get(id)!;

@@ -41,6 +41,8 @@ export interface StandupTask {
   readonly label: string;
   readonly issue?: number;
   readonly path: string;
+  /** The task's line in its file, zero-based. */
+  readonly line: number;
 }
 
 export interface StandupDoneTask extends StandupTask {
@@ -115,6 +117,7 @@ function itemOf(epic: Epic, task: Task): StandupTask {
     label: taskLabel(task),
     ...(task.issue !== undefined ? { issue: task.issue } : {}),
     path: task.path,
+    line: task.range.line,
   };
 }
 
@@ -187,20 +190,24 @@ function lineOf(item: StandupTask): string {
 }
 
 function section(heading: string, lines: readonly string[]): string[] {
-  return [`## ${heading}`, '', ...(lines.length === 0 ? ['Nothing.'] : lines), ''];
+  return [heading, '', ...(lines.length === 0 ? ['Nothing.'] : lines), ''];
 }
 
-export function standupMarkdown(model: Standup): string {
+/** The four sections, under headings of the given depth (`##` in the document, `###` inside a report). */
+export function standupSections(model: Standup, depth = 2): string[] {
+  const h = '#'.repeat(depth);
   const done = model.done.map((t) => `- ${lineOf(t)}, done ${dayOf(t.when) ?? t.when}`);
   const inProgress = model.inProgress.map((t) => `- ${lineOf(t)}${t.since !== undefined ? `, since ${dayOf(t.since) ?? t.since}` : ''}`);
   const blocked = model.blocked.map((t) => `- ${lineOf(t)}, blocked by ${t.blockers.join(', ')}`);
   const next = model.next ? [`- ${lineOf(model.next)}`, '', `  ${model.next.reason}`] : [];
   return [
-    `# Standup — ${model.today}`,
-    '',
-    ...section(`Done since ${weekdayDate(model.since)}`, done),
-    ...section('In progress', inProgress),
-    ...section('Blocked', blocked),
-    ...section('Next', next),
-  ].join('\n');
+    ...section(`${h} Done since ${weekdayDate(model.since)}`, done),
+    ...section(`${h} In progress`, inProgress),
+    ...section(`${h} Blocked`, blocked),
+    ...section(`${h} Next`, next),
+  ];
+}
+
+export function standupMarkdown(model: Standup): string {
+  return [`# Standup — ${model.today}`, '', ...standupSections(model)].join('\n');
 }

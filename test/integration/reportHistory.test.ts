@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProjectReport } from '../../src/core/report';
+import { lastWorkingDay, weekdayDate } from '../../src/core/standup';
 import type { ReportUpdateMessage } from '../../src/shared/reportProtocol';
 import { api, eventually, folderUri } from './helpers';
 
@@ -50,5 +51,77 @@ suite('Report burndown from git history', () => {
     } finally {
       panel.dispose();
     }
+  });
+
+  test('Standup: a task ticked in a commit of the last working day is done since then, beside what is blocked and next, as a markdown document and in the project report', async () => {
+    // The standup's "today" is the real one, as the user's: the commit is dated from it.
+    const now = new Date();
+    const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+    const since = lastWorkingDay(today);
+    const epic = path.join(root(), 'epics', 'epic-001-link-shortener.md');
+    fs.writeFileSync(epic, fs.readFileSync(epic, 'utf8').replace('- [-] **Task 3:**', '- [x] **Task 3:**'));
+    git(['commit', '-q', '-am', 'task 3 done'], `${since}T12:00:00Z`);
+    await vscode.commands.executeCommand('git.refresh');
+
+    const text = await eventually(async () => {
+      const written = await vscode.commands.executeCommand<string | undefined>('autopm.standup');
+      assert.match(written ?? '', /^- epic-001-link-shortener: T3 Link table and slug generator .*, done \d{4}/m);
+      return written!;
+    }, 20000);
+    assert.equal(
+      text,
+      [
+        `# Standup — ${today}`,
+        '',
+        `## Done since ${weekdayDate(since)}`,
+        '',
+        `- epic-001-link-shortener: T3 Link table and slug generator (#103), done ${since}`,
+        '',
+        // Task 2 was done in March, long before: it is not news. The calendar's #43 was started then.
+        '## In progress',
+        '',
+        '- team-calendar: #43 On-call rota import, since 2026-03-09',
+        '',
+        '## Blocked',
+        '',
+        '- epic-001-link-shortener: T5 Create, update and disable links, blocked by T6',
+        '- epic-001-link-shortener: T7 Click events pipeline, blocked by T4',
+        '- epic-001-link-shortener: T8 Daily click counts endpoint, blocked by T7',
+        '- epic-001-link-shortener: T9 Load test the redirect path, blocked by T4',
+        '- epic-001-link-shortener: T10 Runbook and dashboards, blocked by T8, T9',
+        '- team-calendar: #44 Week view, blocked by #43',
+        '- team-calendar: #45 Shift swaps, blocked by #43',
+        '',
+        '## Next',
+        '',
+        '- epic-001-link-shortener: T4 Redirect endpoint with Redis cache',
+        '',
+        '  Ready: its dependency (T3) is done; priority high; estimate 4 hours; starts the critical path (4 tasks, 13h of work); unblocks 4 tasks.',
+        '',
+      ].join('\n'),
+    );
+    // The command opened it as an untitled markdown document to paste from.
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.isUntitled, true);
+    assert.equal(editor?.document.languageId, 'markdown');
+    assert.equal(editor?.document.getText(), text);
+
+    // The project report carries the same standup.
+    const { reports } = await api();
+    const panel = reports.show({ kind: 'project', folder: folderUri().toString() });
+    try {
+      const standup = await eventually(() => {
+        const last = panel.trace.filter((t) => t.direction === 'toWebview' && t.message.type === 'report').at(-1)?.message as ReportUpdateMessage | undefined;
+        assert.equal(last?.historySource, 'history');
+        const model = (last!.report as ProjectReport).standup!;
+        assert.deepEqual(model.done.map((t) => [t.taskId, t.when.slice(0, 10)]), [['T3', since]]);
+        return model;
+      }, 20000);
+      assert.equal(standup.since, since);
+      assert.ok(standup.blocked.length > 0 && standup.next !== undefined);
+    } finally {
+      panel.dispose();
+    }
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });

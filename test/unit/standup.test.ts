@@ -8,6 +8,8 @@ import type { TaskEvent, TaskEventKind } from '../../src/core/history';
 import { taskKey } from '../../src/core/history';
 import { parseSingleFileEpic } from '../../src/core/parse/singleFileEpicParser';
 import { PlanIndex } from '../../src/core/planIndex';
+import { buildProjectReport } from '../../src/core/report';
+import { projectReportMarkdown } from '../../src/core/reportMarkdown';
 import { buildStandup, lastWorkingDay, standupMarkdown, weekdayDate } from '../../src/core/standup';
 import { standupCommand } from '../../src/cliStandup';
 import { main } from '../../src/cli';
@@ -202,6 +204,52 @@ describe('buildStandup from task events', () => {
     const model = buildStandup({ epics: [closed], events: oldEvents, today: '2026-03-09' });
     assert.equal(model.next, undefined);
     assert.deepEqual([model.inProgress, model.blocked], [[], []]);
+  });
+});
+
+describe('the standup in the project report', () => {
+  const ID = 'epic-011-report';
+  const epic = singleFile(ID, 'Epic 011: Report', ['- [x] **Task 1:** Shipped on Friday (#7)', '- [-] **Task 2:** Under way', '- [ ] **Task 3:** After Task 2', '  - **Depends on:** Task 2']);
+  const done = event(ID, 'T1', 'done', '2026-03-06T10:00:00Z');
+  const history = (source: 'history' | 'file-dates') => ({ source, events: [done], tasks: [], undated: [] });
+
+  test('built from the events of file versions, and in the markdown report under its own heading', () => {
+    const report = buildProjectReport({ prds: [], epics: [epic] }, { today: '2026-03-09', history: history('history') });
+    assert.deepEqual(report.standup, buildStandup({ epics: [epic], events: [done], today: '2026-03-09' }));
+    assert.deepEqual(report.standup!.done.map((t) => [t.taskId, t.line]), [['T1', epic.tasks[0]!.range.line]]);
+    const markdown = projectReportMarkdown(report);
+    const at = markdown.indexOf('## Standup\n');
+    assert.ok(at > 0, markdown);
+    assert.equal(
+      markdown.slice(at, markdown.indexOf('\n## ', at + 1)),
+      [
+        '## Standup',
+        '',
+        '### Done since Friday, 2026-03-06',
+        '',
+        `- ${ID}: T1 Shipped on Friday (#7), done 2026-03-06`,
+        '',
+        '### In progress',
+        '',
+        `- ${ID}: T2 Under way`,
+        '',
+        '### Blocked',
+        '',
+        `- ${ID}: T3 After Task 2, blocked by T2`,
+        '',
+        '### Next',
+        '',
+        'Nothing.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('file dates alone date no task, and without a day there is no standup', () => {
+    const report = buildProjectReport({ prds: [], epics: [epic] }, { today: '2026-03-09', history: history('file-dates') });
+    assert.deepEqual([report.standup!.done, report.standup!.undated], [[], [`${ID}:T1`]]);
+    assert.equal(buildProjectReport({ prds: [], epics: [epic] }).standup, null);
+    assert.doesNotMatch(projectReportMarkdown(buildProjectReport({ prds: [], epics: [epic] })), /Standup/);
   });
 });
 

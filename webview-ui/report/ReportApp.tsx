@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import { lazy, Suspense, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { EpicReport, ProjectReport, ReportCounts, ReportHours, ReportIssue, ReportStatus } from '../../src/core/report';
+import type { Standup, StandupTask } from '../../src/core/standup';
+import { weekdayDate } from '../../src/core/standup';
 import type { ReportFromWebview, ReportToWebview, ReportUpdateMessage, ReportWebviewState } from '../../src/shared/reportProtocol';
 import { assertNever } from '../../src/shared/webview';
 import { ActionLink, ErrorBanner, ProgressBar, StateBadge, Toolbar, ToolbarButton } from '../shared/components';
@@ -359,6 +361,7 @@ export function ProjectReportView({ report, links, theme, historySource }: ViewP
           </p>
         )}
       </header>
+      {report.standup && <StandupSection standup={report.standup} links={links} />}
       <Section title="PRDs">
         {report.prds.map((prd) => (
           <div key={prd.path} className="prd">
@@ -441,6 +444,48 @@ export function ProjectReportView({ report, links, theme, historySource }: ViewP
         <Deliverables rows={report.deliverables} links={links} />
       </Section>
     </>
+  );
+}
+
+/** `T3 Title (#12)`: the issue is left out when the label already is it. */
+function standupLabel(task: StandupTask): string {
+  const own = `#${task.issue}`;
+  return task.issue !== undefined && task.label !== own && !task.label.startsWith(own + ' ') ? `${task.label} (${own})` : task.label;
+}
+
+function StandupList({ items, links, detail }: { readonly items: readonly StandupTask[]; readonly links: Links; readonly detail: (index: number) => string }) {
+  if (items.length === 0) return <p className="muted">Nothing.</p>;
+  return (
+    <ul>
+      {items.map((task, i) => (
+        <li key={`${task.epicId}:${task.taskId}`}>
+          <FileLink links={links} path={task.path} line={task.line}>
+            {standupLabel(task)}
+          </FileLink>
+          <span className="muted">
+            {' '}
+            ({task.epicId}){detail(i)}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** What a standup says, from the same model as `autopm standup` and the Standup command. */
+function StandupSection({ standup, links }: { readonly standup: Standup; readonly links: Links }) {
+  const day = (when: string) => when.slice(0, 10);
+  return (
+    <Section title="Standup">
+      <h3>Done since {weekdayDate(standup.since)}</h3>
+      <StandupList items={standup.done} links={links} detail={(i) => `, done ${day(standup.done[i]!.when)}`} />
+      <h3>In progress</h3>
+      <StandupList items={standup.inProgress} links={links} detail={(i) => (standup.inProgress[i]!.since ? `, since ${day(standup.inProgress[i]!.since!)}` : '')} />
+      <h3>Blocked</h3>
+      <StandupList items={standup.blocked} links={links} detail={(i) => `, blocked by ${standup.blocked[i]!.blockers.join(', ')}`} />
+      <h3>Next</h3>
+      <StandupList items={standup.next ? [standup.next] : []} links={links} detail={() => (standup.next ? ` · ${standup.next.reason}` : '')} />
+    </Section>
   );
 }
 

@@ -2,11 +2,12 @@ import * as vscode from 'vscode';
 import { Commands } from '../../common/commands';
 import type { ReportScope } from '../../shared/reportProtocol';
 import type { ActiveEpic } from '../../services/activeEpic';
-import type { EpicEntry } from '../../services/planWorkspace';
+import { standupMarkdown } from '../../core/standup';
+import type { EpicEntry, FolderPlans } from '../../services/planWorkspace';
 import { countsSummary, epicFromArgument, progressText } from '../presentation';
 import type { PanelServices } from '../webviews/panelHost';
 import { PanelRegistry } from '../webviews/panelRegistry';
-import { REPORT_VIEW_TYPE, ReportPanel, reportScopeKey, restoredReportScope } from './reportPanel';
+import { buildReport, REPORT_VIEW_TYPE, ReportPanel, reportScopeKey, restoredReportScope } from './reportPanel';
 
 /** The open report panels, one per epic and one per folder's project report. */
 export class ReportPanels extends PanelRegistry<ReportScope, undefined, ReportPanel> {
@@ -62,24 +63,39 @@ export function registerReports(context: vscode.ExtensionContext, services: Pane
       return entry ? reports.show({ kind: 'epic', folder: entry.folder.key, epicPath: entry.epic.path }) : undefined;
     }),
     vscode.commands.registerCommand(Commands.openProjectStatus, async (arg?: unknown) => {
-      await services.workspace.ready();
-      const folders = services.workspace.allFolders.filter((f) => f.index.allEpics.length > 0 || f.index.prds.length > 0);
-      let folder = typeof arg === 'string' ? services.workspace.folderByKey(arg) : undefined;
-      if (!folder && folders.length === 1) folder = folders[0];
-      if (!folder && folders.length > 1) {
-        const picked = await vscode.window.showQuickPick(
-          folders.map((f) => ({ label: `$(root-folder) ${f.folder.name}`, description: `${f.index.allEpics.length} epics`, folder: f })),
-          { title: 'Project Status', placeHolder: 'Choose a workspace folder' },
-        );
-        folder = picked?.folder;
-      }
-      if (!folder) {
-        if (folders.length === 0) void vscode.window.showInformationMessage('This workspace has no plans yet.');
-        return undefined;
-      }
-      return reports.show({ kind: 'project', folder: folder.key });
+      const folder = await planFolder(services, arg, 'Project Status');
+      return folder ? reports.show({ kind: 'project', folder: folder.key }) : undefined;
+    }),
+    vscode.commands.registerCommand(Commands.standup, async (arg?: unknown) => {
+      const folder = await planFolder(services, arg, 'Standup');
+      if (!folder) return undefined;
+      // The history dates what was done; the task files' own dates serve while it is read.
+      const history = await services.history.taskHistory(folder).catch(() => undefined);
+      const report = buildReport(folder, { kind: 'project', folder: folder.key }, history);
+      if (report?.kind !== 'project' || !report.standup) return undefined;
+      const text = `${standupMarkdown(report.standup).trimEnd()}\n`;
+      const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
+      await vscode.window.showTextDocument(document, { preview: false });
+      return text;
     }),
   );
   return reports;
 }
 
+
+/** The folder a project-wide command is about: the one given, the only one with plans, or the one the user picks. */
+async function planFolder(services: PanelServices, arg: unknown, title: string): Promise<FolderPlans | undefined> {
+  await services.workspace.ready();
+  const folders = services.workspace.allFolders.filter((f) => f.index.allEpics.length > 0 || f.index.prds.length > 0);
+  let folder = typeof arg === 'string' ? services.workspace.folderByKey(arg) : undefined;
+  if (!folder && folders.length === 1) folder = folders[0];
+  if (!folder && folders.length > 1) {
+    const picked = await vscode.window.showQuickPick(
+      folders.map((f) => ({ label: `$(root-folder) ${f.folder.name}`, description: `${f.index.allEpics.length} epics`, folder: f })),
+      { title, placeHolder: 'Choose a workspace folder' },
+    );
+    folder = picked?.folder;
+  }
+  if (!folder && folders.length === 0) void vscode.window.showInformationMessage('This workspace has no plans yet.');
+  return folder;
+}

@@ -76,6 +76,38 @@ export function epicFromArgument(workspace: PlanWorkspace, arg: unknown): EpicEn
   return typeof folder === 'string' && typeof path === 'string' ? workspace.findEpic(folder, path) : undefined;
 }
 
+/**
+ * The epic a command is about: the one its argument names, else the one the user picks
+ * (`first` sorted to the top). Undefined when the user picked none or there are none,
+ * which `empty` is told.
+ */
+export async function epicOrPick(
+  workspace: PlanWorkspace,
+  arg: unknown,
+  options: { readonly title: string; readonly first?: (entry: EpicEntry) => boolean; readonly empty: (message: string) => void },
+): Promise<EpicEntry | undefined> {
+  await workspace.ready();
+  const given = epicFromArgument(workspace, arg);
+  if (given) return given;
+  const first = options.first;
+  const epics = first ? workspace.epics().sort((a, b) => Number(first(b)) - Number(first(a))) : workspace.epics();
+  if (epics.length === 0) {
+    options.empty('This workspace has no epics yet.');
+    return undefined;
+  }
+  const multiRoot = workspace.allFolders.length > 1;
+  const picked = await vscode.window.showQuickPick(
+    epics.map((e) => ({
+      label: `$(project) ${e.epic.title || e.epic.id}`,
+      description: `${progressText(e.analysis.counts)}${multiRoot ? ` · ${e.folder.folder.name}` : ''}`,
+      detail: countsSummary(e.analysis.counts),
+      entry: e,
+    })),
+    { title: options.title, placeHolder: 'Choose an epic', matchOnDetail: true },
+  );
+  return picked?.entry;
+}
+
 /** The token as an AbortSignal; the token's listener goes with the token when its progress ends. */
 export function signalOf(token: vscode.CancellationToken): AbortSignal {
   const controller = new AbortController();

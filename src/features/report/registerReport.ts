@@ -3,8 +3,8 @@ import { Commands } from '../../common/commands';
 import type { ReportScope } from '../../shared/reportProtocol';
 import type { ActiveEpic } from '../../services/activeEpic';
 import { standupMarkdown } from '../../core/standup';
-import type { EpicEntry, FolderPlans } from '../../services/planWorkspace';
-import { countsSummary, epicFromArgument, progressText } from '../presentation';
+import type { FolderPlans } from '../../services/planWorkspace';
+import { epicOrPick } from '../presentation';
 import type { PanelServices } from '../webviews/panelHost';
 import { PanelRegistry } from '../webviews/panelRegistry';
 import { buildReport, REPORT_VIEW_TYPE, ReportPanel, reportScopeKey, restoredReportScope } from './reportPanel';
@@ -26,10 +26,6 @@ export class ReportPanels extends PanelRegistry<ReportScope, undefined, ReportPa
   }
 }
 
-interface EpicPick extends vscode.QuickPickItem {
-  readonly entry: EpicEntry;
-}
-
 export function registerReports(context: vscode.ExtensionContext, services: PanelServices, activeEpic: ActiveEpic): ReportPanels {
   const reports = new ReportPanels(services);
   const { workspace } = services;
@@ -37,29 +33,13 @@ export function registerReports(context: vscode.ExtensionContext, services: Pane
     reports,
     vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, reports.serializer),
     vscode.commands.registerCommand(Commands.openEpicStatus, async (arg?: unknown) => {
-      await workspace.ready();
-      let entry = epicFromArgument(workspace, arg);
-      if (!entry) {
-        const active = activeEpic.current();
+      const active = activeEpic.current();
+      const entry = await epicOrPick(workspace, arg, {
+        title: 'Open Epic Status',
         // Folders can hold epics at the same path: the active one is matched in its folder.
-        const isActive = (e: EpicEntry) => Number(e.folder.key === active?.folder.key && e.epic.path === active.epic.path);
-        const epics = workspace.epics().sort((a, b) => isActive(b) - isActive(a));
-        if (epics.length === 0) {
-          void vscode.window.showInformationMessage('This workspace has no epics yet.');
-          return undefined;
-        }
-        const multiRoot = workspace.allFolders.length > 1;
-        const picked = await vscode.window.showQuickPick<EpicPick>(
-          epics.map((e) => ({
-            label: `$(project) ${e.epic.title || e.epic.id}`,
-            description: `${progressText(e.analysis.counts)}${multiRoot ? ` · ${e.folder.folder.name}` : ''}`,
-            detail: countsSummary(e.analysis.counts),
-            entry: e,
-          })),
-          { title: 'Open Epic Status', placeHolder: 'Choose an epic', matchOnDetail: true },
-        );
-        entry = picked?.entry;
-      }
+        first: (e) => active !== undefined && e.folder.key === active.folder.key && e.epic.path === active.epic.path,
+        empty: (m) => void vscode.window.showInformationMessage(m),
+      });
       return entry ? reports.show({ kind: 'epic', folder: entry.folder.key, epicPath: entry.epic.path }) : undefined;
     }),
     vscode.commands.registerCommand(Commands.openProjectStatus, async (arg?: unknown) => {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../common/commands';
 import { Disposable } from '../../common/lifecycle';
-import { epicFromArgument, progressText, signalOf } from '../presentation';
+import { epicOrPick, progressText, signalOf } from '../presentation';
 import type { SyncLabels } from '../../core/sync/desired';
 import { DEFAULT_SYNC_LABELS } from '../../core/sync/desired';
 import { parseSyncState, SyncStateError } from '../../core/sync/syncState';
@@ -236,26 +236,7 @@ export function registerSync(context: vscode.ExtensionContext, given: SyncServic
     // Only plan files answer: the provider asks the index first.
     vscode.languages.registerHoverProvider({ language: 'markdown' }, hovers),
     vscode.commands.registerCommand(Commands.syncEpic, async (arg?: unknown) => {
-      const { workspace } = services;
-      await workspace.ready();
-      let entry = epicFromArgument(workspace, arg);
-      if (!entry) {
-        const epics = workspace.epics();
-        if (epics.length === 0) {
-          void services.notifier.info('This workspace has no epics yet.');
-          return undefined;
-        }
-        const multiRoot = workspace.allFolders.length > 1;
-        const picked = await vscode.window.showQuickPick(
-          epics.map((e) => ({
-            label: `$(project) ${e.epic.title || e.epic.id}`,
-            description: `${progressText(e.analysis.counts)}${multiRoot ? ` · ${e.folder.folder.name}` : ''}`,
-            entry: e,
-          })),
-          { title: 'Sync Epic to GitHub', placeHolder: 'Choose an epic' },
-        );
-        entry = picked?.entry;
-      }
+      const entry = await epicOrPick(services.workspace, arg, { title: 'Sync Epic to GitHub', empty: (m) => void services.notifier.info(m) });
       if (!entry) return undefined;
       const given = arg && typeof arg === 'object' ? (arg as SyncArgument) : {};
       return sync.sync(entry, given.yes === true, typeof given.repository === 'string' ? given.repository : undefined);

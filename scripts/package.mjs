@@ -22,6 +22,7 @@ const ALLOWED = [
   /^dist\/(extension|anthropic|cli)\.js$/,
   /^dist\/webview\/(chunks\/)?[\w.-]+\.(js|css|ttf)$/,
   /^media\/[^/]+$/,
+  /^media\/walkthrough\/[\w.-]+\.md$/,
   /^docs\/images\/[\w.-]+\.png$/,
   /^(package\.json|README\.md|CHANGELOG\.md|LICENSE)$/,
 ];
@@ -37,8 +38,12 @@ const build = spawnSync(process.execPath, ['esbuild.config.mjs', '--production']
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const files = await listFiles({ cwd: repo, packageManager: PackageManager.None });
+// A walkthrough step whose media file is not in the package opens blank.
+const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
+const walkthroughMedia = (manifest.contributes?.walkthroughs ?? []).flatMap((walkthrough) => walkthrough.steps.flatMap((step) =>
+  ['markdown', 'svg', 'image'].map((kind) => step.media?.[kind]).filter((file) => typeof file === 'string').map((file) => path.posix.normalize(file))));
 const unexpected = files.filter((file) => !ALLOWED.some((pattern) => pattern.test(file)));
-const missing = ['dist/extension.js', 'dist/anthropic.js', 'dist/cli.js', 'dist/webview/graph.js', 'dist/webview/graph.css', 'dist/webview/board.js', 'dist/webview/board.css', 'dist/webview/sprint.js', 'dist/webview/sprint.css', 'package.json'].filter((file) => !files.includes(file));
+const missing = ['dist/extension.js', 'dist/anthropic.js', 'dist/cli.js', 'dist/webview/graph.js', 'dist/webview/graph.css', 'dist/webview/board.js', 'dist/webview/board.css', 'dist/webview/sprint.js', 'dist/webview/sprint.css', 'package.json', ...walkthroughMedia].filter((file) => !files.includes(file));
 if (unexpected.length > 0 || missing.length > 0) {
   if (unexpected.length > 0) console.error(`Not allowed in the package (see .vscodeignore):\n  ${unexpected.join('\n  ')}`);
   if (missing.length > 0) console.error(`Missing from the package:\n  ${missing.join('\n  ')}`);

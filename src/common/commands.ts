@@ -35,6 +35,7 @@ export const Commands = {
   closeIssue: 'autopm.closeIssue',
   reopenIssue: 'autopm.reopenIssue',
   importIssues: 'autopm.importIssues',
+  signInToGitHub: 'autopm.signInToGitHub',
   setAnthropicKey: 'autopm.setAnthropicKey',
   clearAnthropicKey: 'autopm.clearAnthropicKey',
   stopWriting: 'autopm.stopWriting',
@@ -52,6 +53,8 @@ export const ContextKeys = {
   multiRoot: 'autopm.multiRoot',
   /** Why Next Up may be empty: 'noEpics' | 'allDone' | 'allStarted' | 'blocked' | 'ready'. */
   nextUp: 'autopm.nextUp',
+  /** Whether VS Code holds a GitHub account AutoPM may use; unset until a sign-in or an account change. The walkthrough's sign-in step waits for it. */
+  githubSignedIn: 'autopm.github.signedIn',
 } as const;
 
 export const ViewIds = {

@@ -517,4 +517,22 @@ suite('GitHub sync in VS Code', () => {
     assert.equal(server.writes(), writes);
     assert.ok(notices.some((m) => /^Not synced: Could not sign in to GitHub: .*wants to sign in/.test(m)), JSON.stringify(notices));
   });
+
+  test('Sign in to GitHub (the walkthrough\'s step) names the account it found; refused, it says why', async () => {
+    accounts.asked.length = 0;
+    assert.equal(await vscode.commands.executeCommand<string | undefined>(Commands.signInToGitHub), 'octocat');
+    assert.ok(accounts.asked.length >= 1 && accounts.asked.every((a) => a.scopes.includes('repo')), JSON.stringify(accounts.asked));
+
+    accounts.signedIn = false;
+    accounts.acceptsSignIn = false;
+    const { notifier } = await api();
+    const notices: string[] = [];
+    const listening = notifier.onDidNotify((n) => notices.push(n.message));
+    try {
+      assert.equal(await vscode.commands.executeCommand<string | undefined>(Commands.signInToGitHub), undefined);
+    } finally {
+      listening.dispose();
+    }
+    assert.ok(notices.some((m) => /sign in/i.test(m)), JSON.stringify(notices));
+  });
 });

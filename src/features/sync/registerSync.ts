@@ -14,6 +14,7 @@ import type { TrackerIssue } from '../../services/tracker';
 import type { GitHubAuth } from './githubAuth';
 import { connectToGitHub } from './githubConnection';
 import { IssueHovers } from './issueHovers';
+import { registerGitHubSignIn } from './githubSignIn';
 import { registerIssueCommands } from './issueCommands';
 import { FolderQueue } from './folderQueue';
 import { GitHubPull } from './pullFromGitHub';
@@ -243,6 +244,7 @@ export function registerSync(context: vscode.ExtensionContext, given: SyncServic
     }),
   );
   registerIssueCommands(context, services);
+  registerGitHubSignIn(context, services);
   return { sync, pull };
 }
 

@@ -39,6 +39,7 @@ export const Commands = {
   setAnthropicKey: 'autopm.setAnthropicKey',
   clearAnthropicKey: 'autopm.clearAnthropicKey',
   stopWriting: 'autopm.stopWriting',
+  createPullRequest: 'autopm.createPullRequest',
   handToClaudeCode: 'autopm.handToClaudeCode',
 } as const;
 

@@ -104,8 +104,8 @@ const SUITES = {
       for (const args of steps) execFileSync('git', args, { cwd: root, stdio: 'ignore' });
     },
     cleanup: (root) => fs.rmSync(`${root}-remote.git`, { recursive: true, force: true }),
-    // Claude Code as far as Hand to Claude Code sees it: an extension with its id that takes its address.
-    extensions: ['test/extensions/claude-code'],
+    // Claude Code and GitHub Pull Requests as far as AutoPM sees them: extensions with their ids that take their addresses.
+    extensions: ['test/extensions/claude-code', 'test/extensions/pull-requests'],
     env: { AUTOPM_GITHUB_WRITE_INTERVAL_MS: '0', VSCODE_SKIP_BUILTIN_EXTENSIONS: 'vscode.github-authentication' },
     applicationStorage: {
       'github-octocat': JSON.stringify([{ id: 'autopm.autopm', name: 'AutoPM', allowed: true }]),

@@ -254,4 +254,82 @@ suite('The development loop', () => {
       await config.update('handoff', undefined, vscode.ConfigurationTarget.Workspace);
     }
   });
+
+  test("Create Pull Request for Epic: from the epic's branch, pushed, with the description previewed and edited first; opened in GitHub Pull Requests; a second time finds it", async () => {
+    const { notifier } = await api();
+    const head = 'epic/epic-001-link-shortener';
+    git('branch', '-f', head, 'HEAD');
+    // The server keeps no commits: it is told the branch is ahead of main.
+    server.seedBranch(head, { commitsAhead: 2 });
+    const pullsBefore = server.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/pulls')).length;
+    type Outcome = { outcome: string; number?: number; url?: string; head?: string; base?: string; message?: string };
+
+    // Tasks not done: the question (modal, unanswered here) stops it before anything is pushed or made.
+    const early = await vscode.commands.executeCommand<Outcome | undefined>(Commands.createPullRequest, { folder: folderUri().toString(), epicPath: EPIC });
+    assert.equal(early?.outcome, 'cancelled');
+    assert.throws(() => execFileSync('git', ['--git-dir', `${folderUri().fsPath}-remote.git`, 'rev-parse', '--verify', '-q', head], { stdio: 'ignore' }));
+
+    const original = await readText(EPIC);
+    try {
+      await writeText(EPIC, original.replace(/^- \[[ -]\] /gm, '- [x] '));
+      await eventually(async () => {
+        const { workspace } = await api();
+        const entry = workspace.epics().find((e) => e.epic.path === EPIC)!;
+        assert.equal(entry.analysis.counts.done, entry.analysis.counts.total);
+      });
+      const issues = (await readText(EPIC)).split('\n').flatMap((line) => /^- \[x\] \*\*Task \d+:\*\*.*\(#(\d+)\)$/.exec(line)?.[1] ?? []).map(Number);
+      assert.equal(issues.length, 10, 'every task has its issue from the sync');
+
+      // The user retitles the pull request in the preview, then presses Create.
+      let preview = '';
+      const pressing = notifier.onDidNotify((notice) => {
+        if (!/^Create a pull request on octo-org\/planning from epic\/epic-001-link-shortener into main, closing 10 issues\?/.test(notice.message)) return;
+        setTimeout(async () => {
+          const editor = vscode.window.activeTextEditor!;
+          preview = editor.document.getText();
+          await editor.edit((edit) => edit.replace(editor.document.lineAt(0).range, '# Link shortener: the whole epic'));
+          await vscode.commands.executeCommand('notification.acceptPrimaryAction');
+        }, 700);
+      });
+      const opening = notifier.onDidNotify((notice) => {
+        if (/^Pull request #\d+ is open: Link shortener: the whole epic\.$/.test(notice.message)) setTimeout(() => void vscode.commands.executeCommand('notification.acceptPrimaryAction'), 700);
+      });
+      let created: Outcome | undefined;
+      try {
+        created = await vscode.commands.executeCommand<Outcome | undefined>(Commands.createPullRequest, { folder: folderUri().toString(), epicPath: EPIC });
+      } finally {
+        pressing.dispose();
+        opening.dispose();
+      }
+      assert.equal(created?.outcome, 'created', created?.message);
+      assert.deepEqual([created.head, created.base], [head, 'main']);
+
+      // The branch went to the remote; the pull request is on GitHub with the previewed body.
+      assert.equal(execFileSync('git', ['--git-dir', `${folderUri().fsPath}-remote.git`, 'rev-parse', head], { encoding: 'utf8' }).trim(), git('rev-parse', head));
+      const pull = server.issue(created.number!)!;
+      assert.equal(pull.title, 'Link shortener: the whole epic');
+      assert.ok(preview.startsWith('# Link Shortener Service\n\n## Summary\n\n'), preview);
+      assert.equal(`${pull.body}`, preview.slice(preview.indexOf('## Summary')).trimEnd() + '\n');
+      assert.match(pull.body ?? '', /\nPRD: \[Link Shortener Service\]\(\S+\/blob\/epic\/epic-001-link-shortener\/prds\/prd-001-link-shortener\.md\)/);
+      assert.match(pull.body ?? '', /\n## Changes\n\n### Foundation\n\n- Scaffold the Fastify service \(#\d+\)\n/);
+      assert.ok((pull.body ?? '').includes('\n- [x] T10 Runbook and dashboards'), pull.body ?? '');
+      assert.ok((pull.body ?? '').endsWith(`\n${issues.map((n, i) => `${i === 0 ? 'Closes' : 'closes'} #${n}`).join(', ')}\n`), pull.body ?? '');
+      // The preview went with it, without asking to be saved.
+      assert.equal(vscode.workspace.textDocuments.some((d) => d.isUntitled && d.getText().includes('## Summary')), false);
+      // GitHub Pull Requests was asked to show it.
+      const received = await eventually(async () => {
+        const got = await vscode.commands.executeCommand<Array<{ path: string; query: string }>>('autopmTest.pullRequests.received');
+        assert.equal(got.length, 1);
+        return got;
+      });
+      assert.deepEqual(received.map((r) => [r.path, JSON.parse(r.query)]), [['/open-pull-request-webview', { owner: 'octo-org', repo: 'planning', pullRequestNumber: created.number }]]);
+
+      // Again: the open pull request is found, and no second one is made.
+      const again = await vscode.commands.executeCommand<Outcome | undefined>(Commands.createPullRequest, { folder: folderUri().toString(), epicPath: EPIC });
+      assert.deepEqual([again?.outcome, again?.number], ['exists', created.number]);
+      assert.equal(server.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/pulls')).length, pullsBefore + 1);
+    } finally {
+      await writeText(EPIC, original);
+    }
+  });
 });

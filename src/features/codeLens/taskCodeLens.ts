@@ -69,6 +69,18 @@ export class TaskCodeLensProvider extends Disposable implements vscode.CodeLensP
           arguments: [{ folder: entry.folder.key, epicPath: epic.path }],
         }),
       );
+      // Once every task is done, the epic's work is ready for review.
+      const { counts } = entry.analysis;
+      if (counts.total > 0 && counts.done === counts.total) {
+        lenses.push(
+          new vscode.CodeLens(lineRange(epic.range.line), {
+            title: '$(git-pull-request-create) Pull Request',
+            tooltip: 'Open a pull request for this epic, closing its tasks\' issues (a preview comes first)',
+            command: Commands.createPullRequest,
+            arguments: [{ folder: entry.folder.key, epicPath: epic.path }],
+          }),
+        );
+      }
     }
     const lined = new Set<number>();
     for (const task of epic.tasks) {

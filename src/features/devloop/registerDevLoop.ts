@@ -8,6 +8,7 @@ import type { GitHubAuth } from '../sync/githubAuth';
 import { ActiveTaskStatusBar } from './activeTaskStatusBar';
 import { DevLoop } from './devLoop';
 import { handToClaudeCode } from './handoffCommand';
+import { createPullRequestForEpic } from './pullRequestCommand';
 
 export interface DevLoopRegistration {
   readonly devLoop: DevLoop;
@@ -24,7 +25,7 @@ export interface DevLoopRegistrationServices {
   readonly version: string;
 }
 
-/** The development loop: what Start, Complete and Reopen do around the file, the active task, and the hand-off to Claude Code. */
+/** The development loop: what Start, Complete and Reopen do around the file, the active task, the hand-off to Claude Code and the epic's pull request. */
 export function registerDevLoop(context: vscode.ExtensionContext, services: DevLoopRegistrationServices): DevLoopRegistration {
   const activeTask = new ActiveTask(services.workspace, context.workspaceState);
   const devLoop = new DevLoop({ ...services, activeTask });
@@ -34,6 +35,7 @@ export function registerDevLoop(context: vscode.ExtensionContext, services: DevL
     devLoop,
     activeTaskStatusBar,
     vscode.commands.registerCommand(Commands.handToClaudeCode, (arg?: unknown) => handToClaudeCode({ ...services, activeTask }, arg)),
+    vscode.commands.registerCommand(Commands.createPullRequest, (arg?: unknown) => createPullRequestForEpic(services, arg)),
   );
   return { devLoop, activeTask, activeTaskStatusBar };
 }

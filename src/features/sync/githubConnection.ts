@@ -16,6 +16,8 @@ export interface GitHubConnection {
   readonly name: string;
   /** `owner/name`. */
   readonly fullName: string;
+  /** The git remote that names the repository, to push to. */
+  readonly remote: string;
   readonly tracker: Tracker;
   /** GitHub's limits, with the spacing between writes the environment asks for. */
   readonly limits: SyncLimits;
@@ -95,6 +97,7 @@ export async function connectToGitHub(
       owner,
       name,
       fullName: `${owner}/${name}`,
+      remote: lookup.repository.remote,
       tracker,
       limits: spacing === undefined ? GITHUB_LIMITS : { ...GITHUB_LIMITS, writeIntervalMs: spacing },
       onDidWait: waits.event,

@@ -29,7 +29,7 @@ let status = 0;
 for (const run of runs) {
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-reporter=spec', ...run.files],
+    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...run.files],
     { stdio: 'inherit', env: { ...process.env, ...run.env } },
   );
   if (result.status !== 0) status = result.status ?? 1;

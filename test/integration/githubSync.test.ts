@@ -269,12 +269,19 @@ suite('GitHub sync in VS Code', () => {
     const editor = await vscode.window.showTextDocument(document);
     const doneLine = lines[line].replace('- [ ]', '- [x]');
     await eventually(() => assert.ok(document.getText().includes(doneLine), 'the document holds what the pull wrote'));
-    await editor.edit((b) => b.insert(new vscode.Position(document.lineCount - 1, 0), 'unsaved\n'));
-    const skipped = await pull.pullAll(false);
-    assert.deepEqual(skipped[0]?.changed ?? [], []);
-    assert.ok(document.getText().includes(doneLine), 'the buffer keeps Task 6 done');
-    await vscode.commands.executeCommand('workbench.action.files.revert');
-    assert.equal(document.isDirty, false);
+    // The web workbench saves edits after a second: a slow pull would find the edit saved.
+    const files = vscode.workspace.getConfiguration('files');
+    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Workspace);
+    try {
+      await editor.edit((b) => b.insert(new vscode.Position(document.lineCount - 1, 0), 'unsaved\n'));
+      const skipped = await pull.pullAll(false);
+      assert.deepEqual(skipped[0]?.changed ?? [], []);
+      assert.ok(document.getText().includes(doneLine), 'the buffer keeps Task 6 done');
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      assert.equal(document.isDirty, false);
+    } finally {
+      await files.update('autoSave', undefined, vscode.ConfigurationTarget.Workspace);
+    }
     await closeAllEditors();
     // Put back as the plan has it.
     const reclose = await fetch(`${server.url}/repos/octo-org/planning/issues/${number}`, {

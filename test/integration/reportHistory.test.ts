@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProjectReport } from '../../src/core/report';
+import { localIsoDate } from '../../src/core/sprint';
 import { lastWorkingDay, weekdayDate } from '../../src/core/standup';
 import type { ReportUpdateMessage } from '../../src/shared/reportProtocol';
 import { api, eventually, folderUri } from './helpers';
@@ -55,8 +56,7 @@ suite('Report burndown from git history', () => {
 
   test('Standup: a task ticked in a commit of the last working day is done since then, beside what is blocked and next, as a markdown document and in the project report', async () => {
     // The standup's "today" is the real one, as the user's: the commit is dated from it.
-    const now = new Date();
-    const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+    const today = localIsoDate(new Date());
     const since = lastWorkingDay(today);
     const epic = path.join(root(), 'epics', 'epic-001-link-shortener.md');
     fs.writeFileSync(epic, fs.readFileSync(epic, 'utf8').replace('- [-] **Task 3:**', '- [x] **Task 3:**'));

@@ -1,13 +1,10 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../common/commands';
 import { ActiveTask } from '../../services/activeTask';
-import type { ExternalOpener } from '../../services/externalOpener';
-import type { Notifier } from '../../services/notifier';
-import type { PlanWorkspace } from '../../services/planWorkspace';
-import type { GitHubAuth } from '../sync/githubAuth';
 import { ActiveTaskStatusBar } from './activeTaskStatusBar';
 import { DevLoop } from './devLoop';
 import { handToClaudeCode } from './handoffCommand';
+import type { PullRequestServices } from './pullRequestCommand';
 import { createPullRequestForEpic } from './pullRequestCommand';
 
 export interface DevLoopRegistration {
@@ -16,14 +13,8 @@ export interface DevLoopRegistration {
   readonly activeTaskStatusBar: ActiveTaskStatusBar;
 }
 
-export interface DevLoopRegistrationServices {
-  readonly workspace: PlanWorkspace;
-  readonly notifier: Notifier;
-  readonly links: ExternalOpener;
-  readonly log: vscode.LogOutputChannel;
-  readonly auth: GitHubAuth;
-  readonly version: string;
-}
+/** What the loop's commands need: the pull request's services are all of it. */
+export type DevLoopRegistrationServices = PullRequestServices;
 
 /** The development loop: what Start, Complete and Reopen do around the file, the active task, the hand-off to Claude Code and the epic's pull request. */
 export function registerDevLoop(context: vscode.ExtensionContext, services: DevLoopRegistrationServices): DevLoopRegistration {

@@ -13,8 +13,16 @@ function findTests(dir) {
   });
 }
 
+// The files that take longest start first, so the two workers finish close together instead
+// of one running a long file alone at the end. The rest follow in name order.
+const LONGEST = ['syncEngine', 'refineTask.properties', 'editsProperties', 'decomposeProperties', 'outline', 'cliSync', 'issueActions', 'cli', 'pullEngine'];
+const rank = (file) => {
+  const at = LONGEST.indexOf(file.split('/').pop().replace(/\.test\.tsx?$/, ''));
+  return at === -1 ? LONGEST.length : at;
+};
+
 const only = process.argv.slice(2);
-const files = only.length > 0 ? only : findTests('test/unit').sort();
+const files = only.length > 0 ? only : findTests('test/unit').sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 if (files.length === 0) {
   console.error('No unit test files found under test/unit.');
   process.exit(1);

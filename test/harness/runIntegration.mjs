@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runExtensionTests } from './vscodeHarness.mjs';
 
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
 /**
  * `copies`: [from (relative to the repository), to (relative to the workspace)].
  * `folders`: when set, the workspace is a multi-root .code-workspace file listing these
@@ -102,11 +104,20 @@ const SUITES = {
         ['push', '-q', 'origin', 'main'],
       ];
       for (const args of steps) execFileSync('git', args, { cwd: root, stdio: 'ignore' });
+      // The tests change workspace settings: kept out of git, as many users keep theirs, so
+      // that writing them is not an uncommitted change that Start would ask about.
+      fs.appendFileSync(path.join(root, '.git', 'info', 'exclude'), '.vscode/\n');
     },
     cleanup: (root) => fs.rmSync(`${root}-remote.git`, { recursive: true, force: true }),
     // Claude Code and GitHub Pull Requests as far as AutoPM sees them: extensions with their ids that take their addresses.
     extensions: ['test/extensions/claude-code', 'test/extensions/pull-requests'],
-    env: { AUTOPM_GITHUB_WRITE_INTERVAL_MS: '0', VSCODE_SKIP_BUILTIN_EXTENSIONS: 'vscode.github-authentication' },
+    // And Claude Code's command line: test/bin/claude, on the PATH of the server, its
+    // extension host and the terminals it starts.
+    env: {
+      AUTOPM_GITHUB_WRITE_INTERVAL_MS: '0',
+      VSCODE_SKIP_BUILTIN_EXTENSIONS: 'vscode.github-authentication',
+      PATH: `${path.join(repo, 'test', 'bin')}${path.delimiter}${process.env.PATH}`,
+    },
     applicationStorage: {
       'github-octocat': JSON.stringify([{ id: 'autopm.autopm', name: 'AutoPM', allowed: true }]),
     },
@@ -120,7 +131,6 @@ const SUITES = {
   },
 };
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const extensionTestsPath = path.join(repo, 'out/test/integration/index.js');
 
 const { values } = parseArgs({ options: { suite: { type: 'string' } } });

@@ -129,12 +129,13 @@ const queryPath = (p) => encodeURIComponent(path.resolve(p)).replaceAll('%2F', '
  *
  * `smokeTestDriver` makes the built workbench honour the URL's `payload` (development
  * extension, tests path); its side effect is that notification toasts are not shown.
- * `env` reaches the extension host, which inherits the server's environment.
+ * `env` reaches the extension host, which inherits the server's environment. The server adds
+ * the environment of the user's login shell (its PATH, say) unless `userShellEnv` is false.
  * A given `userDataDir` keeps its settings.json; fresh ones get DEFAULT_SETTINGS + `settings`.
  */
 export async function startServer({
   smokeTestDriver = true, settings = {}, env = {}, runDir, host = '127.0.0.1', port = 0,
-  userDataDir, extensionsDir, startTimeoutMs = 60_000,
+  userDataDir, extensionsDir, startTimeoutMs = 60_000, userShellEnv = true,
 } = {}) {
   assertInstalled();
   const freshProfile = userDataDir === undefined;
@@ -151,6 +152,7 @@ export async function startServer({
     '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
     '--disable-telemetry', '--disable-workspace-trust'];
   if (smokeTestDriver) args.push('--enable-smoke-test-driver');
+  if (!userShellEnv) args.push('--force-disable-user-env');
 
   const logFile = path.join(runDir, 'server.log');
   const log = fs.openSync(logFile, 'a');
@@ -405,7 +407,8 @@ export async function runExtensionTests({
       const manifest = JSON.parse(fs.readFileSync(path.join(extension, 'package.json'), 'utf8'));
       fs.cpSync(extension, path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), { recursive: true });
     }
-    server = await startServer({ runDir, extensionsDir, settings, env: { ...env, AUTOPM_TEST_RESULT_FILE: resultFile } });
+    // The tests' environment is the harness's alone, whatever this machine's shell profile says.
+    server = await startServer({ runDir, extensionsDir, settings, env: { ...env, AUTOPM_TEST_RESULT_FILE: resultFile }, userShellEnv: false });
     browser = await launchBrowser();
     const { page, exit } = await newAutomationPage(browser, { logFile: path.join(runDir, 'automation.log') });
     const payload = [

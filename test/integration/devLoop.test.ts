@@ -5,6 +5,8 @@
 // issue with a comment on the work; Reopen reopens it.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/common/commands';
 import type { FollowUpEvent } from '../../src/features/devloop/devLoop';
@@ -16,6 +18,17 @@ import type { GitHubServer } from '../servers/github/server';
 import { api, closeAllEditors, eventually, folderUri, observe, readText, ref, writeText } from './helpers';
 
 const EPIC = 'epics/epic-001-link-shortener.md';
+
+/** Runs `body` with the extension host's PATH lacking the folder of the suite's stand-in `claude`. */
+async function withoutClaudeOnPath<T>(body: () => Promise<T>): Promise<T> {
+  const saved = process.env.PATH;
+  process.env.PATH = (saved ?? '').split(path.delimiter).filter((dir) => !fs.existsSync(path.join(dir, 'claude'))).join(path.delimiter);
+  try {
+    return await body();
+  } finally {
+    process.env.PATH = saved;
+  }
+}
 
 class SignedIn implements vscode.AuthenticationProvider {
   private readonly changed = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
@@ -244,13 +257,40 @@ suite('The development loop', () => {
         assert.equal(await vscode.env.clipboard.readText(), copied.prompt);
       });
       assert.deepEqual(notices.map((n) => n.message), ['The prompt for T6 Single sign-on for the management API is on the clipboard: paste it into Claude Code.']);
-      // No `claude` on the extension host's PATH here.
+      // Without `claude` on the extension host's PATH (the suite puts test/bin there).
       await config.update('handoff', 'terminal', vscode.ConfigurationTarget.Workspace);
       const terminals = vscode.window.terminals.length;
-      const { notices: fallback } = await observe(() => vscode.commands.executeCommand(Commands.handToClaudeCode, ref(EPIC, 'T6')));
+      const { notices: fallback } = await withoutClaudeOnPath(() => observe(() => vscode.commands.executeCommand(Commands.handToClaudeCode, ref(EPIC, 'T6'))));
       assert.deepEqual(fallback.map((n) => n.message), ['The prompt for T6 Single sign-on for the management API is on the clipboard (`claude` is not on the PATH): paste it into Claude Code.']);
       assert.equal(vscode.window.terminals.length, terminals);
     } finally {
+      await config.update('handoff', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  test('Hand to Claude Code runs `claude` in a terminal in the task\'s folder, the prompt as its one argument', async () => {
+    const config = vscode.workspace.getConfiguration('autopm.claudeCode');
+    const written = path.join(folderUri().fsPath, 'claude-handoff.txt');
+    try {
+      await config.update('handoff', 'terminal', vscode.ConfigurationTarget.Workspace);
+      const opening = new Promise<vscode.Terminal>((resolve) => {
+        const listening = vscode.window.onDidOpenTerminal((terminal) => {
+          listening.dispose();
+          resolve(terminal);
+        });
+      });
+      const result = await vscode.commands.executeCommand<HandoffResult | undefined>(Commands.handToClaudeCode, ref(EPIC, 'T6'));
+      assert.equal(result?.mode, 'terminal');
+      const terminal = await opening;
+      assert.equal(terminal.name, 'Claude Code: T6');
+      // test/bin/claude writes what it was given where it ran: the prompt, whole, as one
+      // argument, its quotes and new lines through the shell's quoting.
+      const got = await eventually(async () => fs.readFileSync(written, 'utf8'), 20000);
+      assert.equal(got, `1\n${result.prompt}`);
+      assert.ok(result.prompt.includes('\n') && result.prompt.includes("'"), 'the prompt has what a shell would take apart');
+      terminal.dispose();
+    } finally {
+      fs.rmSync(written, { force: true });
       await config.update('handoff', undefined, vscode.ConfigurationTarget.Workspace);
     }
   });

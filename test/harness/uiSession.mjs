@@ -33,12 +33,14 @@ export async function until(read, done, what, timeoutMs = TIMEOUT) {
 /**
  * One workbench for one test file, named for its screenshot folder
  * (test-results/e2e/<name>/). `prepare(workspace)` may change the copy of the examples
- * before the workbench opens it.
+ * before the workbench opens it. `extensions` are folders (relative to the repository) of
+ * other extensions to install beside AutoPM; `env` reaches the server and its extension host;
+ * `userSettings` go into the user's settings.json.
  *
  *   AUTOPM_E2E_VSIX=<file>   the package to install (default: dist/autopm.vsix)
  *   AUTOPM_HARNESS_KEEP=1    keep the run's folder (server and workbench logs), not only a failed run's
  */
-export function uiSession(name, { prepare, viewport, theme = 'light' } = {}) {
+export function uiSession(name, { prepare, viewport, theme = 'light', extensions = [], env = {}, userSettings = {} } = {}) {
   const vsix = path.resolve(repo, process.env.AUTOPM_E2E_VSIX ?? 'dist/autopm.vsix');
   const shots = path.join(repo, 'test-results', 'e2e', name);
   let workspace;
@@ -90,8 +92,11 @@ export function uiSession(name, { prepare, viewport, theme = 'light' } = {}) {
       }
     },
 
-    /** For `before`: the workspace, the server and the workbench, with the extension active. */
-    async start() {
+    /**
+     * For `before`: the workspace, the server and the workbench, with the extension active.
+     * `more.env` and `more.userSettings` add to the session's, for values known only then.
+     */
+    async start(more = {}) {
       // Screenshots of an earlier run would pass for this one's.
       fs.rmSync(shots, { recursive: true, force: true });
       fs.mkdirSync(shots, { recursive: true });
@@ -102,7 +107,12 @@ export function uiSession(name, { prepare, viewport, theme = 'light' } = {}) {
       if (theme) session.writeSettings({ 'workbench.colorTheme': theme === 'dark' ? 'Default Dark Modern' : 'Default Light Modern' });
       await prepare?.(workspace);
       const started = Date.now();
-      server = await startServer({ smokeTestDriver: false });
+      server = await startServer({ smokeTestDriver: false, env: { ...env, ...more.env }, settings: { ...userSettings, ...more.userSettings } });
+      // Folders go in as they are, under the name VS Code gives an installed extension.
+      for (const folder of extensions) {
+        const manifest = JSON.parse(fs.readFileSync(path.join(repo, folder, 'package.json'), 'utf8'));
+        fs.cpSync(path.join(repo, folder), path.join(server.extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), { recursive: true });
+      }
       await installExtension(vsix, server);
       browser = await launchBrowser();
       ({ page } = await newAutomationPage(browser, { logFile: path.join(server.runDir, 'automation.log'), ...(viewport ? { viewport } : {}) }));

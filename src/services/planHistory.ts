@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskHistory } from '../core/history';
 import { buildTaskHistory } from '../core/history';
@@ -73,12 +71,7 @@ export class PlanHistoryService extends Disposable {
     const started = Date.now();
     const local = folder.folder.uri.scheme === 'file' ? folder.folder.uri.fsPath : undefined;
     const epics = folder.index.allEpics;
-    const fileDates = local
-      ? {
-          readText: (file: string) => readIfFile(path.join(local, file)),
-          modified: (file: string) => modifiedIfFile(path.join(local, file)),
-        }
-      : {};
+    const fileDates = local ? { readText: (file: string) => folder.localText(file), modified: (file: string) => folder.localModified(file) } : {};
     let history;
     const git = local ? await this.gitApi() : undefined;
     if (local && git?.getRepository(folder.folder.uri)) {
@@ -133,19 +126,3 @@ export class PlanHistoryService extends Disposable {
   }
 }
 
-function readIfFile(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-function modifiedIfFile(file: string): string | undefined {
-  try {
-    const stats = fs.statSync(file, { throwIfNoEntry: false });
-    return stats?.isFile() ? stats.mtime.toISOString() : undefined;
-  } catch {
-    return undefined;
-  }
-}

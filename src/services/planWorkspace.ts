@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { EpicAnalysis, TaskAnalysis } from '../core/analysis';
 import type { Diagnostic, Epic, Prd, Task } from '../core/model';
@@ -27,6 +28,36 @@ export class FolderPlans {
 
   uriOf(path: string): vscode.Uri {
     return this.fs.uriOf(path);
+  }
+
+  /** A file's text on disk, when this folder is on this machine; undefined when there is none. */
+  localText(path: string): string | undefined {
+    const uri = this.uriOf(path);
+    if (uri.scheme !== 'file') return undefined;
+    try {
+      return readFileSync(uri.fsPath, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** When a file on disk last changed (ISO), when this folder is on this machine and it is a file. */
+  localModified(path: string): string | undefined {
+    const uri = this.uriOf(path);
+    if (uri.scheme !== 'file') return undefined;
+    try {
+      const stats = statSync(uri.fsPath, { throwIfNoEntry: false });
+      return stats?.isFile() ? stats.mtime.toISOString() : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A file's text as the user sees it: an open editor's, unsaved edits included, else the disk's. */
+  currentText(path: string): string | undefined {
+    const uri = this.uriOf(path).toString();
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+    return open ? open.getText() : this.localText(path);
   }
 
   /** The path of a URI relative to this folder, or undefined when it lies outside. */

@@ -1,62 +1,12 @@
-import { describe, test, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { readGitHistory } from '../../src/services/nodeGitHistory';
 import { buildTaskHistory, completionDates, replayHistory } from '../../src/core/history';
 import { reportCommand } from '../../src/cliReport';
 import { DEFAULT_PLAN_ROOTS } from '../../src/core/planIndex';
+import { GIT, Repo, tempDir } from './gitRepo';
 import { indexOf } from './helpers';
-
-const GIT = '/usr/bin/git';
-const temporary: string[] = [];
-after(() => {
-  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'autopm-git-'));
-  temporary.push(dir);
-  return dir;
-}
-
-/** A repository whose commits carry the dates the test gives them. */
-class Repo {
-  readonly dir = tempDir();
-
-  constructor() {
-    this.git('init', '-q', '-b', 'main');
-    this.git('config', 'user.name', 'Test');
-    this.git('config', 'user.email', 'test@example.com');
-    this.git('config', 'commit.gpgsign', 'false');
-  }
-
-  git(...args: string[]): string {
-    return execFileSync(GIT, args, { cwd: this.dir, encoding: 'utf8' });
-  }
-
-  write(path: string, text: string): this {
-    mkdirSync(dirname(join(this.dir, path)), { recursive: true });
-    writeFileSync(join(this.dir, path), text);
-    return this;
-  }
-
-  remove(path: string): this {
-    unlinkSync(join(this.dir, path));
-    return this;
-  }
-
-  commit(date: string, message = date): this {
-    this.git('add', '-A');
-    execFileSync(GIT, ['commit', '-q', '--allow-empty', '-m', message], {
-      cwd: this.dir,
-      env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
-    });
-    return this;
-  }
-}
 
 const EPIC = '---\nname: search\nstatus: in-progress\ncreated: 2026-03-01T09:00:00Z\n---\n\n# Epic: search\n';
 

@@ -1,9 +1,5 @@
-import { describe, test, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import type { TaskEvent, TaskEventKind } from '../../src/core/history';
 import { taskKey } from '../../src/core/history';
 import { parseSingleFileEpic } from '../../src/core/parse/singleFileEpicParser';
@@ -13,56 +9,8 @@ import { projectReportMarkdown } from '../../src/core/reportMarkdown';
 import { buildStandup, lastWorkingDay, standupMarkdown, weekdayDate } from '../../src/core/standup';
 import { standupCommand } from '../../src/cliStandup';
 import { main } from '../../src/cli';
+import { GIT, Repo, tempDir, writeIn } from './gitRepo';
 import { indexOf, MemoryFileSystem } from './helpers';
-
-const GIT = '/usr/bin/git';
-const temporary: string[] = [];
-after(() => {
-  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'autopm-standup-'));
-  temporary.push(dir);
-  return dir;
-}
-
-function write(dir: string, path: string, text: string): void {
-  mkdirSync(dirname(join(dir, path)), { recursive: true });
-  writeFileSync(join(dir, path), text);
-}
-
-/** A repository whose commits carry the dates the test gives them. */
-class Repo {
-  readonly dir = tempDir();
-
-  constructor() {
-    this.git('init', '-q', '-b', 'main');
-    this.git('config', 'user.name', 'Test');
-    this.git('config', 'user.email', 'test@example.com');
-    this.git('config', 'commit.gpgsign', 'false');
-  }
-
-  git(...args: string[]): string {
-    return execFileSync(GIT, args, { cwd: this.dir, encoding: 'utf8' });
-  }
-
-  write(path: string, text: string): this {
-    write(this.dir, path, text);
-    return this;
-  }
-
-  remove(path: string): this {
-    unlinkSync(join(this.dir, path));
-    return this;
-  }
-
-  commit(date: string): this {
-    this.git('add', '-A');
-    execFileSync(GIT, ['commit', '-q', '--allow-empty', '-m', date], { cwd: this.dir, env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } });
-    return this;
-  }
-}
 
 function capture() {
   const out: string[] = [];
@@ -279,10 +227,10 @@ describe('buildStandup without history: frontmatter dates', () => {
 describe('autopm standup', () => {
   test('no git repository: the dates in the task files, as JSON and as markdown', async () => {
     const dir = tempDir();
-    write(dir, '.claude/epics/search/epic.md', EPIC);
-    write(dir, '.claude/epics/search/001.md', taskFile('Index', 'closed', 'completed: 2026-03-06T15:00:00Z\n'));
-    write(dir, '.claude/epics/search/002.md', taskFile('Query', 'closed', 'completed: 2026-03-03T15:00:00Z\n'));
-    write(dir, 'epics/epic-001-x.md', '# Epic 001: X\n\n## Tasks\n\n- [x] **Task 1:** One\n- [ ] **Task 2:** Two\n');
+    writeIn(dir, '.claude/epics/search/epic.md', EPIC);
+    writeIn(dir, '.claude/epics/search/001.md', taskFile('Index', 'closed', 'completed: 2026-03-06T15:00:00Z\n'));
+    writeIn(dir, '.claude/epics/search/002.md', taskFile('Query', 'closed', 'completed: 2026-03-03T15:00:00Z\n'));
+    writeIn(dir, 'epics/epic-001-x.md', '# Epic 001: X\n\n## Tasks\n\n- [x] **Task 1:** One\n- [ ] **Task 2:** Two\n');
     const index = await indexOf(dir);
     const json = capture();
     assert.equal(await standupCommand(index, dir, { json: true, today: '2026-03-09', gitPath: GIT }, json.io), 0);

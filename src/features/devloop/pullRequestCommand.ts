@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { pullRequestFor, pullRequestReadiness } from '../../core/devloop/pullRequest';
 import { prdOfEpic } from '../../core/progress';
@@ -94,7 +93,7 @@ export async function createPullRequestForEpic(services: PullRequestServices, ar
   const draft = pullRequestFor({
     epic: entry.epic,
     analysis: entry.analysis,
-    read: (path) => readPlanFile(entry, path),
+    read: (path) => entry.folder.currentText(path),
     ...(prd ? { prd: { title: prd.title || prd.id, url: `${repo.url}/blob/${head.split('/').map(encodeURIComponent).join('/')}/${prd.path.split('/').map(encodeURIComponent).join('/')}` } } : {}),
   });
 
@@ -174,19 +173,6 @@ async function closePreview(preview: vscode.TextDocument): Promise<void> {
   if (preview.isClosed) return;
   await vscode.window.showTextDocument(preview);
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-}
-
-/** A plan file as the user sees it: an open document's text, unsaved edits included, else the file. */
-function readPlanFile(entry: EpicEntry, path: string): string | undefined {
-  const uri = entry.folder.uriOf(path);
-  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (open) return open.getText();
-  if (uri.scheme !== 'file') return undefined;
-  try {
-    return fs.readFileSync(uri.fsPath, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 function messageOf(error: unknown): string {

@@ -1,9 +1,9 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskHistory } from '../../core/history';
 import type { EpicReport, ProjectReport } from '../../core/report';
 import { buildEpicReport, buildProjectReport } from '../../core/report';
+import { localIsoDate } from '../../core/sprint';
 import { epicReportMarkdown, projectReportMarkdown } from '../../core/reportMarkdown';
 import type { ReportFromWebview, ReportScope, ReportToWebview, ReportUpdateMessage, ReportWebviewState } from '../../shared/reportProtocol';
 import { assertNever } from '../../shared/webview';
@@ -17,29 +17,19 @@ export function reportScopeKey(scope: ReportScope): string {
   return scope.kind === 'epic' ? `epic:${scope.folder}#${scope.epicPath}` : `project:${scope.folder}`;
 }
 
-/** Today in the user's time zone, as the burndown's last day. */
-function today(): string {
-  const now = new Date();
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
-}
-
 /** Text and size of the folder's files, for the deliverables matrix (local folders only). */
 function fileReaders(folder: FolderPlans) {
-  const root = folder.folder.uri.scheme === 'file' ? folder.folder.uri.fsPath : undefined;
-  const readText = (file: string): string | undefined => {
-    if (!root) return undefined;
-    try {
-      return fs.readFileSync(path.join(root, file), 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
+  if (folder.folder.uri.scheme !== 'file') return {};
+  const readText = (file: string): string | undefined => folder.localText(file);
   const fileInfo = (file: string) => {
     const text = readText(file);
     return text === undefined ? undefined : { bytes: Buffer.byteLength(text, 'utf8'), lines: text.length === 0 ? 0 : text.split('\n').length };
   };
-  return root ? { readText, fileInfo } : {};
+  return { readText, fileInfo };
 }
+
+/** Today in the user's time zone, as the burndown's last day. */
+const today = (): string => localIsoDate(new Date());
 
 /** Builds what a scope shows now, or undefined when its plan is gone. */
 export function buildReport(folder: FolderPlans, scope: ReportScope, history: TaskHistory | undefined): EpicReport | ProjectReport | undefined {

@@ -9,7 +9,9 @@
 //   GitHub sign-in VS Code asks the user to allow. The others stay unchecked;
 // - the standup document, with a task ticked in a commit of the last working day;
 // - Create Pull Request for Epic: its question, the editable preview, and the pull request
-//   on GitHub with the previewed title and body, the branch pushed first.
+//   on GitHub with the previewed title and body, the branch pushed first;
+// - Start Task with uncommitted changes: its question, the branch, the active task in the
+//   status bar, and the walkthrough's last step checked.
 // Screenshots go to test-results/e2e/devloop/.
 //
 // The tests run in order on one workbench.
@@ -189,6 +191,10 @@ test('Sign in to GitHub from the walkthrough: VS Code asks to let AutoPM use Git
   const states = await waitForSteps({ signInToGitHub: true }, 'the GitHub step to be checked');
   assert.deepEqual(states, { openPlan: true, chooseModel: true, signInToGitHub: true, createPrd: true, decomposePrd: false, syncEpic: false, startTask: false });
   await shoot('walkthrough-github.png');
+  // Closed with the mouse: the page redraws its steps as they change, and keys sent while
+  // it does are lost.
+  await page.locator('.tabs-container .tab', { hasText: 'Welcome' }).locator('.tab-actions .action-label').click();
+  await page.locator('.tabs-container .tab', { hasText: 'Welcome' }).waitFor({ state: 'detached', timeout: TIMEOUT });
 }));
 
 /** The lines the active editor draws, top to bottom (Monaco positions them; the DOM order says nothing). */
@@ -262,4 +268,27 @@ test('Create Pull Request for Epic: asked first while tasks are open; the title 
   assert.match(body, /\nCloses #101, closes #102, closes #103\n$/);
   // The preview went with it, without asking to be saved.
   await until(() => page.locator('.tabs-container .tab', { hasText: 'Untitled' }).count(), (n) => n <= 1, 'the preview to close');
+}));
+
+test('Start Task with uncommitted changes asks first; taking them along, the task starts on its new branch, the status bar names it, and the walkthrough checks its last step', watched(async () => {
+  await runCommand(page, 'AutoPM: Start Task');
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Start Task' }).waitFor({ timeout: TIMEOUT });
+  await page.locator('.quick-input-widget input').fill('Redirect endpoint');
+  await pick('T4 Redirect endpoint with Redis cache');
+  // The PRD written earlier is not committed.
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ timeout: TIMEOUT });
+  const branch = 'feature/task-t4-redirect-endpoint-with-redis-cache';
+  assert.equal(plain(await dialog.locator('.dialog-message-container').innerText()).trim(),
+    `The working tree has uncommitted changes. Take them to a new branch ${branch} and start T4 Redirect endpoint with Redis cache?`);
+  await dialog.getByRole('button', { name: 'Take Them Along' }).click();
+
+  await until(() => fs.readFileSync(path.join(workspace, EPIC), 'utf8'), (text) => /^- \[-\] \*\*Task 4:\*\*/m.test(text), 'Task 4 in progress in the epic');
+  await until(() => git(workspace, ['branch', '--show-current']).trim(), (name) => name === branch, 'the task\'s branch checked out');
+  await page.locator('.statusbar-item[id$="autopm.activeTask"]', { hasText: 'T4 Redirect endpoint with Redis cache' }).waitFor({ timeout: TIMEOUT });
+
+  await openWalkthrough();
+  const states = await waitForSteps({ startTask: true }, 'the start step to be checked');
+  assert.deepEqual(states, { openPlan: true, chooseModel: true, signInToGitHub: true, createPrd: true, decomposePrd: false, syncEpic: false, startTask: true });
+  await shoot('walkthrough-started.png');
 }));

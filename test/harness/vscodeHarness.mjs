@@ -452,12 +452,27 @@ export async function runExtensionTests({
 
 /** Runs a command from the command palette by its visible title ("Category: Title"). */
 export async function runCommand(page, title) {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
+  // F1 is lost while the workbench moves focus (a closing dialog or palette hands it back):
+  // pressed again until the palette shows.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 3_000 });
+      break;
+    } catch (error) {
+      if (attempt === 5) throw error;
+    }
+  }
   await input.fill(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
+  // The palette has let go (closed, or replaced by the command's own quick pick) before the
+  // caller's next key: F1 pressed while it is still closing is lost.
+  await page.waitForFunction(() => {
+    const input = document.querySelector('.quick-input-widget input');
+    return !input || input.offsetParent === null || !input.value.startsWith('>');
+  }, null, { timeout: 10_000 });
 }
 
 /** Opens a view container by clicking its activity-bar entry (matched by title). */

@@ -248,7 +248,7 @@ function epicFileEdits(epic: Epic, read: ReadText, make: (file: ParsedEpicFile, 
 }
 
 /** `progress: 42%` kept in step, when the epic has that field. */
-function progressEdits(text: string, done: number, total: number): TextEdit[] {
+export function progressEdits(text: string, done: number, total: number): TextEdit[] {
   const fm = findFrontmatter(text);
   if (!findKey(fm, 'progress')) return [];
   return setFrontmatterFieldEdits(text, 'progress', `${percentOf(done, total)}%`);
@@ -347,14 +347,19 @@ function appendSingleFileTask(epic: Epic, newTask: NewTask, title: string, read:
   return { edits: [{ path: epic.path, edits: [{ offset, length: 0, newText: block }] }], creates: [], renames: [], taskId };
 }
 
-function appendTaskFile(epic: Epic, newTask: NewTask, title: string, read: ReadText, now: string): PlanChange & { taskId: string } {
-  const dir = epic.dir!;
+/** The number a new task file of a directory epic gets (`004`): after the local numbers, and no number a file has. */
+export function nextTaskFileId(epic: Epic): string {
   // Local task numbers stay below the issue numbers that synced files are renamed to.
   const local = epic.tasks.map((t) => t.id).filter((id) => /^\d{1,3}$/.test(id)).map(Number);
   let number = Math.max(0, ...local) + 1;
   const taken = new Set(epic.tasks.map((t) => numericId(t.id)));
   while (taken.has(number)) number++;
-  const taskId = String(number).padStart(3, '0');
+  return String(number).padStart(3, '0');
+}
+
+function appendTaskFile(epic: Epic, newTask: NewTask, title: string, read: ReadText, now: string): PlanChange & { taskId: string } {
+  const dir = epic.dir!;
+  const taskId = nextTaskFileId(epic);
   const path = joinPath(dir, `${taskId}.md`);
   const deps = newTask.dependsOn ?? [];
   const frontmatter = [

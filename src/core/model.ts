@@ -52,7 +52,64 @@ export interface Diagnostic {
   readonly severity: Severity;
   readonly code: DiagnosticCode;
   readonly message: string;
+  /** What a quick fix needs beyond the message (its `code` is the diagnostic's); see src/core/fixes/fixes.ts. */
+  readonly data?: DiagnosticData;
 }
+
+/**
+ * The facts behind a diagnostic, one shape per code, for the quick fixes: which task,
+ * which reference, which key. A fix finds the text to change again in the file's current
+ * text, so these name things rather than hold offsets.
+ */
+export type DiagnosticData =
+  | {
+      readonly code: 'frontmatter-malformed';
+      /** The key on the line at fault, when the line has one (as written). */
+      readonly key?: string;
+      /** The key is written more than once (in one spelling or two); the last is read. */
+      readonly repeated: boolean;
+    }
+  | {
+      readonly code: 'status-unknown';
+      /** The status as read. */
+      readonly status: string;
+      /** Whose status it is: a task's, or a PRD's or epic's (which know more words). */
+      readonly of: 'task' | 'plan';
+    }
+  | { readonly code: 'task-duplicate-id'; readonly taskId: string }
+  | {
+      readonly code: 'dependency-cycle';
+      /** The edge this diagnostic is on: `to` depends on `from`. */
+      readonly from: string;
+      readonly to: string;
+      /** The tasks of the cycle, in the order the message shows them. */
+      readonly cycle: readonly string[];
+    }
+  | { readonly code: 'dependency-dangling'; readonly from: string; readonly to: string; readonly written?: string }
+  | { readonly code: 'dependency-self'; readonly taskId: string; readonly written?: string }
+  | {
+      readonly code: 'dependency-renamed';
+      /** The reference as written (`003`). */
+      readonly written: string;
+      /** The task it means now (`4`). */
+      readonly taskId: string;
+      readonly source: 'frontmatter' | 'mermaid';
+    }
+  | { readonly code: 'mermaid-unknown-node'; readonly nodes: readonly string[] }
+  | {
+      readonly code: 'checklist-mismatch';
+      /** The task the line names (its reference as written when no task file matches it). */
+      readonly taskId: string;
+      readonly checked: boolean;
+      /** False when the line names a task the epic has no file for. */
+      readonly hasFile: boolean;
+    }
+  | { readonly code: 'checklist-missing-task'; readonly taskId: string }
+  | {
+      readonly code: 'status-contradicts-tasks';
+      /** What the tasks say of the plan. */
+      readonly tasksState: PlanState;
+    };
 
 export interface Section {
   readonly heading: string;

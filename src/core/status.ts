@@ -71,6 +71,16 @@ export function planStateFromStatus(raw: string): PlanState | undefined {
   return PLAN_STATES[canonical(raw)];
 }
 
+/** A status in the form the lookups above compare: lower case, words joined by `-` (`in-progress`). */
+export function normalStatus(raw: string): string {
+  return canonical(raw);
+}
+
+/** Every status a task (or a PRD or an epic) may have, in normal form: what a misspelt one is compared with. */
+export function knownStatuses(of: 'task' | 'plan'): readonly string[] {
+  return Object.keys(of === 'task' ? TASK_STATES : PLAN_STATES);
+}
+
 const PLAN_STATE_LABELS: Readonly<Record<PlanState, string>> = { 'not-started': 'not started', 'in-progress': 'in progress', done: 'done' };
 
 /** A plan state in words: `not started`, `in progress`, `done`. */

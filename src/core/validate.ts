@@ -24,7 +24,7 @@ export function validateEpic(analysis: EpicAnalysis, prds: readonly Prd[] | unde
     if (earlier !== undefined) {
       const where = earlier.path === task.path ? `line ${earlier.range.line + 1}` : earlier.path;
       out.push(
-        diagnostic(task.path, task.range, 'error', 'task-duplicate-id', `Duplicate task id ${task.id}: ${where} already uses it. Only the first is scheduled.`),
+        diagnostic(task.path, task.range, 'error', 'task-duplicate-id', `Duplicate task id ${task.id}: ${where} already uses it. Only the first is scheduled.`, { code: 'task-duplicate-id', taskId: task.id }),
       );
       continue;
     }
@@ -40,7 +40,7 @@ export function validateEpic(analysis: EpicAnalysis, prds: readonly Prd[] | unde
     for (const dep of epic.dependencies) {
       if (members.has(dep.from) && members.has(dep.to)) {
         out.push(
-          diagnostic(dep.path, dep.range, 'error', 'dependency-cycle', `Dependency cycle: ${shown}. None of these tasks can start until the cycle is broken.`),
+          diagnostic(dep.path, dep.range, 'error', 'dependency-cycle', `Dependency cycle: ${shown}. None of these tasks can start until the cycle is broken.`, { code: 'dependency-cycle', from: dep.from, to: dep.to, cycle }),
         );
       }
     }
@@ -50,17 +50,22 @@ export function validateEpic(analysis: EpicAnalysis, prds: readonly Prd[] | unde
     if (dep.source === 'mermaid') {
       const missing = [dep.from, dep.to].filter((id) => !analysis.tasks.has(id));
       out.push(
-        diagnostic(dep.path, dep.range, 'warning', 'mermaid-unknown-node', `Mermaid node ${missing.join(' and ')} matches no task in this epic.`),
+        diagnostic(dep.path, dep.range, 'warning', 'mermaid-unknown-node', `Mermaid node ${missing.join(' and ')} matches no task in this epic.`, { code: 'mermaid-unknown-node', nodes: missing }),
       );
     } else {
       out.push(
-        diagnostic(dep.path, dep.range, 'error', 'dependency-dangling', `${taskWord(dep.to)} depends on ${dep.from}, which is not a task of epic ${epic.id}. It stays blocked until the reference is fixed.`),
+        diagnostic(dep.path, dep.range, 'error', 'dependency-dangling', `${taskWord(dep.to)} depends on ${dep.from}, which is not a task of epic ${epic.id}. It stays blocked until the reference is fixed.`, {
+          code: 'dependency-dangling',
+          from: dep.from,
+          to: dep.to,
+          ...(dep.written !== undefined ? { written: dep.written } : {}),
+        }),
       );
     }
   }
   for (const dep of epic.dependencies) {
     if (dep.from === dep.to && analysis.tasks.has(dep.from)) {
-      out.push(diagnostic(dep.path, dep.range, 'error', 'dependency-self', `${taskWord(dep.to)} depends on itself.`));
+      out.push(diagnostic(dep.path, dep.range, 'error', 'dependency-self', `${taskWord(dep.to)} depends on itself.`, { code: 'dependency-self', taskId: dep.to, ...(dep.written !== undefined ? { written: dep.written } : {}) }));
     }
   }
 
@@ -70,17 +75,17 @@ export function validateEpic(analysis: EpicAnalysis, prds: readonly Prd[] | unde
       listed.add(entry.taskId);
       const task = analysis.tasks.get(entry.taskId)?.task;
       if (!task) {
-        out.push(diagnostic(epic.path, entry.range, 'warning', 'checklist-mismatch', `The checklist lists ${entry.taskId}, but the epic has no such task file.`));
+        out.push(diagnostic(epic.path, entry.range, 'warning', 'checklist-mismatch', `The checklist lists ${entry.taskId}, but the epic has no such task file.`, { code: 'checklist-mismatch', taskId: entry.taskId, checked: entry.checked, hasFile: false }));
       } else if (entry.checked !== (task.state === 'done')) {
         out.push(
-          diagnostic(epic.path, entry.range, 'warning', 'checklist-mismatch', `The checklist marks task ${task.id} as ${entry.checked ? 'done' : 'not done'}, but its file says ${task.rawStatus ?? task.state}.`),
+          diagnostic(epic.path, entry.range, 'warning', 'checklist-mismatch', `The checklist marks task ${task.id} as ${entry.checked ? 'done' : 'not done'}, but its file says ${task.rawStatus ?? task.state}.`, { code: 'checklist-mismatch', taskId: task.id, checked: entry.checked, hasFile: true }),
         );
       }
     }
     if (epic.checklist.length > 0) {
       for (const task of epic.tasks) {
         if (!listed.has(task.id)) {
-          out.push(diagnostic(epic.path, epic.range, 'info', 'checklist-missing-task', `Task ${task.id}${task.title ? ` (${task.title})` : ''} is not in the epic's task checklist.`));
+          out.push(diagnostic(epic.path, epic.range, 'info', 'checklist-missing-task', `Task ${task.id}${task.title ? ` (${task.title})` : ''} is not in the epic's task checklist.`, { code: 'checklist-missing-task', taskId: task.id }));
         }
       }
     }
@@ -130,18 +135,20 @@ export function statusConflict(plan: StatusedPlan, counts: Pick<Counts, 'total' 
 function statusContradiction(plan: StatusedPlan, counts: Pick<Counts, 'total' | 'done' | 'inProgress'>, whose: string): Diagnostic | undefined {
   const conflict = statusConflict(plan, counts);
   if (conflict === undefined || plan.statusRange === undefined) return undefined;
-  const shown = planStateLabel(stateOfTasks(counts));
+  const tasksState = stateOfTasks(counts);
+  const shown = planStateLabel(tasksState);
   const what = plan.kind === 'epic' ? 'epic' : 'PRD';
+  const data = { code: 'status-contradicts-tasks', tasksState } as const;
   switch (conflict) {
     case 'done-but-open':
       return diagnostic(plan.path, plan.statusRange, 'warning', 'status-contradicts-tasks',
-        `The status says "${plan.status}", but ${counts.total - counts.done} of ${counts.total} ${whose} are not done, so AutoPM shows this ${what} as ${shown}. Set the status to in-progress, or finish those tasks.`);
+        `The status says "${plan.status}", but ${counts.total - counts.done} of ${counts.total} ${whose} are not done, so AutoPM shows this ${what} as ${shown}. Set the status to in-progress, or finish those tasks.`, data);
     case 'not-started-but-done':
       return diagnostic(plan.path, plan.statusRange, 'warning', 'status-contradicts-tasks',
-        `The status says "${plan.status}", but ${counts.done} of ${counts.total} ${whose} are done, so AutoPM shows this ${what} as ${shown}. Set the status to ${shown === 'done' ? 'completed' : 'in-progress'}.`);
+        `The status says "${plan.status}", but ${counts.done} of ${counts.total} ${whose} are done, so AutoPM shows this ${what} as ${shown}. Set the status to ${shown === 'done' ? 'completed' : 'in-progress'}.`, data);
     case 'all-done-but-open':
       return diagnostic(plan.path, plan.statusRange, 'info', 'status-contradicts-tasks',
-        `Every task is done (${counts.done} of ${counts.total}), but the status says "${plan.status}"; set it to completed to close the epic.`);
+        `Every task is done (${counts.done} of ${counts.total}), but the status says "${plan.status}"; set it to completed to close the epic.`, data);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Diagnostic, DiagnosticCode, Range, Severity } from '../model';
+import type { Diagnostic, DiagnosticCode, DiagnosticData, Range, Severity } from '../model';
 import type { Outline } from '../markdown/outline';
 import type { Frontmatter, FrontmatterKey } from '../frontmatter';
 import type { Lines } from '../text';
@@ -198,14 +198,16 @@ export function normaliseKeys(data: Readonly<Record<string, unknown>>, keys?: re
   return out;
 }
 
-export function diagnostic(
+export function diagnostic<C extends DiagnosticCode>(
   path: string,
   range: Range,
   severity: Severity,
-  code: DiagnosticCode,
+  code: C,
   message: string,
+  data?: Extract<DiagnosticData, { readonly code: C }>,
 ): Diagnostic {
-  return { path, range, severity, code, message };
+  // No `data: undefined` property on the diagnostics that carry none.
+  return data === undefined ? { path, range, severity, code, message } : { path, range, severity, code, message, data };
 }
 
 /** The last line of the section a heading opens: the line before the next heading of the same or a higher level. */

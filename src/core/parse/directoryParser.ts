@@ -229,7 +229,7 @@ export function parseEpicFile(path: string, text: string): ParsedEpicFile {
   const status = stringField(metadata, 'status');
   const statusLine = keyLine(fm, 'status');
   if (status !== undefined && statusLine !== undefined && !planStateFromStatus(status)) {
-    diagnostics.push(statusDiagnostic(path, statusLine, lines.at(statusLine), status, 'warning'));
+    diagnostics.push(statusDiagnostic(path, statusLine, lines.at(statusLine), status, 'warning', 'plan'));
   }
 
   const mermaid = outline.code
@@ -286,7 +286,7 @@ export function parseTaskFile(path: string, text: string): ParsedTaskFile {
     if (known) state = known;
     else {
       const line = keyLine(fm, 'status') ?? 0;
-      diagnostics.push(statusDiagnostic(path, line, lines.at(line), rawStatus, 'warning'));
+      diagnostics.push(statusDiagnostic(path, line, lines.at(line), rawStatus, 'warning', 'task'));
     }
   }
   const github = stringField(data, 'github', 'issue', 'github_issue');
@@ -492,7 +492,7 @@ export function assembleDirectoryEpic(
   const lookup = lookupOf(files);
   const { numbers: renumbered, evidence } = preSyncNumbers(files, lookup, extras.mapping, epicFile);
   const hasRenumbered = Object.keys(renumbered).length > 0;
-  const resolve = (ref: string, self: string | undefined, where: { path: string; line: number }): string | undefined => {
+  const resolve = (ref: string, self: string | undefined, where: { path: string; line: number; source: 'frontmatter' | 'mermaid' }): string | undefined => {
     const found = resolveReference(ref, lookup, hasRenumbered ? renumbered : undefined, self);
     if (!found) return undefined;
     if (found.renamed) {
@@ -503,6 +503,7 @@ export function assembleDirectoryEpic(
           'info',
           'dependency-renamed',
           `${ref} is a task number from before the sync renamed the task files; it is task ${found.id} now (from ${evidence.get(found.id)}). Writing ${found.id} says so directly.`,
+          { code: 'dependency-renamed', written: ref, taskId: found.id, source: where.source },
         ),
       );
     }
@@ -523,7 +524,7 @@ export function assembleDirectoryEpic(
     const deps: string[] = [];
     const line = file.dependsOnLine ?? file.titleLine;
     for (const ref of file.dependsOn) {
-      const from = resolve(ref, file.id, { path: file.path, line }) ?? ref;
+      const from = resolve(ref, file.id, { path: file.path, line, source: 'frontmatter' }) ?? ref;
       if (!deps.includes(from)) deps.push(from);
       dependencies.push({
         from,
@@ -564,7 +565,7 @@ export function assembleDirectoryEpic(
 
   if (epicFile) {
     for (const edge of epicFile.mermaid) {
-      const at = { path: epicFile.path, line: edge.line };
+      const at = { path: epicFile.path, line: edge.line, source: 'mermaid' as const };
       const from = resolve(mermaidNodeToTask(edge.from), undefined, at) ?? edge.from;
       const to = resolve(mermaidNodeToTask(edge.to), undefined, at) ?? edge.to;
       dependencies.push({ from, to, source: 'mermaid', path: epicFile.path, range: lineRange(edge.line, edge.column, edge.endColumn) });

@@ -11,18 +11,22 @@ export function frontmatterDiagnostics(path: string, fm: Frontmatter): Diagnosti
     const key = `${p.line}:${p.message}`;
     return !seen.has(key) && (seen.add(key), true);
   });
-  const out = problems.map((p) =>
-    diagnostic(
+  const names = fm.keys.map((k) => metadataKey(k.key));
+  const out = problems.map((p) => {
+    const at = fm.keys.findIndex((k) => k.line === p.line);
+    const key = at === -1 ? undefined : fm.keys[at];
+    // The key of the line, and whether it is written again: a quick fix quotes it, or keeps its last line.
+    return diagnostic(
       path,
       { line: p.line, column: p.column, endLine: p.line, endColumn: p.column + 1 },
       p.severity,
       'frontmatter-malformed',
       p.message,
-    ),
-  );
+      { code: 'frontmatter-malformed', ...(key ? { key: key.key } : {}), repeated: at !== -1 && names.some((n, i) => i !== at && n === names[at]) },
+    );
+  });
   // `Status:` and `status:` are one key to AutoPM (the last is read), though two to YAML.
   // A block has a handful of keys: comparing each with those before it beats a map per file.
-  const names = fm.keys.map((k) => metadataKey(k.key));
   for (let i = 1; i < names.length; i++) {
     let at = -1;
     for (let j = i - 1; j >= 0 && at === -1; j--) if (names[j] === names[i]) at = j;
@@ -36,6 +40,7 @@ export function frontmatterDiagnostics(path: string, fm: Frontmatter): Diagnosti
           'warning',
           'frontmatter-malformed',
           `\`${key.key}\` is also written as \`${earlier.key}\` on line ${earlier.line + 1}; AutoPM reads them as one key, and this value is the one read. Delete one of the two lines.`,
+          { code: 'frontmatter-malformed', key: key.key, repeated: true },
         ),
       );
     }
@@ -56,6 +61,7 @@ export function statusDiagnostic(
   lineText: string | undefined,
   status: string,
   severity: Severity,
+  of: 'task' | 'plan',
 ): Diagnostic {
   return diagnostic(
     path,
@@ -63,5 +69,6 @@ export function statusDiagnostic(
     severity,
     'status-unknown',
     `Unknown status "${status}". Use open, in-progress or closed (synonyms such as done, completed, active and backlog are accepted).`,
+    { code: 'status-unknown', status, of },
   );
 }

@@ -63,7 +63,7 @@ export function parsePrd(path: string, source: string): ParsedPrd {
   const statusLine = findKey(fm, 'status')?.line ?? bold.lineOf.get('status');
   const state = status ? planStateFromStatus(status) : undefined;
   if (status && !state && statusLine !== undefined) {
-    diagnostics.push(statusDiagnostic(path, statusLine, lines.at(statusLine), status, 'info'));
+    diagnostics.push(statusDiagnostic(path, statusLine, lines.at(statusLine), status, 'info', 'plan'));
   }
 
   const sections: Section[] = [];

@@ -280,7 +280,7 @@ export function parseSingleFileEpic(path: string, source: string): ParsedEpic {
   const state = status ? planStateFromStatus(status) : undefined;
   const statusLine = findKey(fm, 'status')?.line ?? bold.lineOf.get('status');
   if (status && !state && statusLine !== undefined) {
-    diagnostics.push(statusDiagnostic(path, statusLine, lines.at(statusLine), status, 'warning'));
+    diagnostics.push(statusDiagnostic(path, statusLine, lines.at(statusLine), status, 'warning', 'plan'));
   }
   if (tasks.length === 0) {
     diagnostics.push(

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ContextKeys } from './common/commands';
+import { registerPlanCodeActions } from './features/diagnostics/planCodeActions';
 import { PlanDiagnostics } from './features/diagnostics/planDiagnostics';
 import type { Explorer } from './features/explorer/registerExplorer';
 import { registerExplorer } from './features/explorer/registerExplorer';
@@ -102,6 +103,7 @@ export function activate(context: vscode.ExtensionContext): AutoPmApi {
   const claude = registerClaude(context, { workspace, editor, notifier, log, version });
 
   context.subscriptions.push(new PlanLanguageFeatures(workspace));
+  registerPlanCodeActions(context, { workspace, editor, notifier, log });
 
   const activationMs = performance.now() - started;
   log.info(`[Extension] activated in ${activationMs.toFixed(1)} ms`);

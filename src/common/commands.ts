@@ -40,6 +40,7 @@ export const Commands = {
   clearAnthropicKey: 'autopm.clearAnthropicKey',
   stopWriting: 'autopm.stopWriting',
   createPullRequest: 'autopm.createPullRequest',
+  applyFixChoice: 'autopm.applyFixChoice',
   handToClaudeCode: 'autopm.handToClaudeCode',
 } as const;
 

@@ -1,0 +1,130 @@
+// Quick fixes in the real VS Code: code actions asked for on AutoPM's diagnostics through
+// VS Code's own command (as the lightbulb asks), applied as VS Code applies them, and undone.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/common/commands';
+import { closeAllEditors, eventually, fileUri } from './helpers';
+
+const DIR = '.claude/epics/fix-shop';
+
+function task(name: string, status: string, depends = '[]'): string {
+  return `---\nname: ${name}\nstatus: ${status}\ndepends_on: ${depends}\n---\n\n# Task: ${name}\n`;
+}
+
+const EPIC = [
+  '---',
+  'name: fix-shop',
+  'status: in-progress',
+  '---',
+  '',
+  '# Epic: fix-shop',
+  '',
+  '## Tasks Created',
+  '- [x] 001.md - Setup',
+  '- [ ] 002.md - API',
+  '- [ ] 004.md - Docs',
+  '',
+].join('\n');
+
+const FILES: Record<string, string> = {
+  'epic.md': EPIC,
+  '001.md': task('Setup', 'open'),
+  '002.md': task('API', 'open', '[001, 007]'),
+  '003.md': task('Tests', 'open', '[002]'),
+  '004.md': task('Docs', 'open'),
+};
+
+const EPIC_URI = () => fileUri(`${DIR}/epic.md`);
+
+/** AutoPM's diagnostics of a file, once one with `code` is on `line`. */
+async function diagnosticOn(uri: vscode.Uri, code: string, line: number): Promise<vscode.Diagnostic> {
+  return eventually(() => {
+    const found = vscode.languages.getDiagnostics(uri).find((d) => d.source === 'AutoPM' && d.code === code && d.range.start.line === line);
+    assert.ok(found, `no ${code} on line ${line + 1}: ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => [d.code, d.range.start.line]))}`);
+    return found;
+  }, 15000);
+}
+
+/** The code actions VS Code gathers for the range, as the lightbulb asks; asked again while there are none (a request made as the diagnostics are published again comes back empty). */
+async function codeActions(uri: vscode.Uri, range: vscode.Range, kind: string): Promise<vscode.CodeAction[]> {
+  return eventually(async () => {
+    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, kind)) ?? [];
+    assert.ok(actions.length > 0, `no ${kind} actions`);
+    return actions;
+  }, 10000);
+}
+
+suite('Quick fixes', () => {
+  suiteSetup(() => {
+    fs.mkdirSync(fileUri(DIR).fsPath, { recursive: true });
+    for (const [name, text] of Object.entries(FILES)) fs.writeFileSync(fileUri(`${DIR}/${name}`).fsPath, text);
+  });
+
+  suiteTeardown(async () => {
+    await closeAllEditors();
+    fs.rmSync(fileUri(DIR).fsPath, { recursive: true, force: true });
+    // The other tests see the examples' plan alone again.
+    await eventually(() => assert.equal(vscode.languages.getDiagnostics(EPIC_URI()).length, 0), 15000);
+  });
+
+  test('a checklist line that disagrees with its task: the lightbulb offers the task file first, then the line; the line fix applies in the editor, unsaved, and undo restores it', async () => {
+    const document = await vscode.workspace.openTextDocument(EPIC_URI());
+    const editor = await vscode.window.showTextDocument(document);
+    const mismatch = await diagnosticOn(document.uri, 'checklist-mismatch', 8);
+    const actions = (await codeActions(document.uri, mismatch.range, vscode.CodeActionKind.QuickFix.value));
+    assert.deepEqual(actions.map((a) => [a.title, a.isPreferred ?? false]), [
+      ['Set the status of task 001 to closed, as the checklist says', true],
+      ['Untick task 001 in the checklist, as its file says open', false],
+    ]);
+    // The task-file fix edits that file (the epic keeps no progress to update).
+    assert.deepEqual(actions[0].edit!.entries().map(([uri]) => vscode.workspace.asRelativePath(uri, false)), [`${DIR}/001.md`]);
+
+    assert.ok(await vscode.workspace.applyEdit(actions[1].edit!));
+    assert.equal(document.getText(), EPIC.replace('- [x] 001.md', '- [ ] 001.md'));
+    assert.equal(document.isDirty, true, 'the edit waits in the editor, as typing would');
+    assert.equal(fs.readFileSync(document.uri.fsPath, 'utf8'), EPIC, 'and the file is unchanged until saved');
+    await eventually(() => assert.ok(!vscode.languages.getDiagnostics(document.uri).some((d) => d.code === 'checklist-mismatch' && d.range.start.line === 8)), 15000);
+
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), EPIC);
+    await diagnosticOn(document.uri, 'checklist-mismatch', 8);
+  });
+
+  test('Fix All fixes what has one answer (the missing checklist line), and leaves what needs a choice', async () => {
+    const document = await vscode.workspace.openTextDocument(EPIC_URI());
+    await vscode.window.showTextDocument(document);
+    await diagnosticOn(document.uri, 'checklist-missing-task', 5);
+    const whole = new vscode.Range(0, 0, document.lineCount, 0);
+    const actions = await codeActions(document.uri, whole, 'source.fixAll.autopm');
+    assert.deepEqual(actions.map((a) => a.title), ['Fix the AutoPM problem that needs no choice']);
+    assert.ok(await vscode.workspace.applyEdit(actions[0].edit!));
+    assert.equal(document.getText(), EPIC.replace('- [ ] 002.md - API\n', '- [ ] 002.md - API\n- [ ] 003.md - Tests\n'));
+    await eventually(() => assert.ok(!vscode.languages.getDiagnostics(document.uri).some((d) => d.code === 'checklist-missing-task')), 15000);
+    // The mismatch needs a choice: it is still there.
+    await diagnosticOn(document.uri, 'checklist-mismatch', 8);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.equal(document.getText(), EPIC);
+  });
+
+  test('a dependency on a task that does not exist: remove it, or replace it with one picked from a list', async () => {
+    const uri = fileUri(`${DIR}/002.md`);
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const dangling = await diagnosticOn(uri, 'dependency-dangling', 3);
+    const actions = (await codeActions(uri, dangling.range, vscode.CodeActionKind.QuickFix.value));
+    assert.deepEqual(actions.map((a) => a.title), ['Remove the dependency on 007', 'Replace 007 with another task…']);
+    // The replacement is asked for, then written through the plan editor: to the file on disk
+    // (the document had no unsaved changes, so it is saved again).
+    const choice = actions[1].command!;
+    assert.equal(choice.command, Commands.applyFixChoice);
+    // The quick pick's first answer, the nearest task, taken as a user presses Enter.
+    setTimeout(() => void vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'), 700);
+    const label = await vscode.commands.executeCommand<string | undefined>(choice.command, ...(choice.arguments ?? []));
+    assert.ok(label, 'a task was picked');
+    const id = /^(\d+)/.exec(label)?.[1];
+    assert.ok(id, label);
+    await eventually(() => assert.equal(fs.readFileSync(uri.fsPath, 'utf8'), FILES['002.md'].replace('[001, 007]', `[001, ${id}]`)), 15000);
+  });
+});

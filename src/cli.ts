@@ -16,6 +16,7 @@ import { epicProgress, prdProgress, stateOfTasks } from './core/progress';
 import { planStateLabel } from './core/status';
 import { statusConflict } from './core/validate';
 import { NodePlanFileSystem } from './services/nodePlanFileSystem';
+import { validateFixCommand } from './cliFix';
 import { reportCommand } from './cliReport';
 import { standupCommand } from './cliStandup';
 import { sprintCommand, SprintUsageError } from './cliSprint';
@@ -29,6 +30,8 @@ Commands:
   status [dir] [--json]                 PRDs and epics with counts and progress
   next [dir] [--json]                   the recommended task and why, and the ready set
   validate [dir] [--json]               problems in the plan files (exit 1 on errors)
+  validate [dir] --fix [--dry-run]      fixes every problem that has one safe answer, shows the diff,
+                                        lists the fixes that need a choice (exit 1 while errors remain)
   graph <epic> [dir] [--format mermaid|json]
                                         an epic's dependency graph
   set-status <epic>:<task> <open|in-progress|done> [dir]
@@ -340,6 +343,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         repo: { type: 'string' },
         'api-url': { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
+        fix: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         label: { type: 'string' },
         milestone: { type: 'string' },
@@ -381,6 +385,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         const index = await loadIndex(dir, roots, useCache);
         if (command === 'status') return statusCommand(index, roots, values.json, io);
         if (command === 'next') return nextCommand(index, values.json, io);
+        if (values.fix) return validateFixCommand(dir, roots, { dryRun: values['dry-run'], json: values.json }, io);
         return validateCommand(index, values.json, io);
       }
       case 'graph': {

@@ -3,8 +3,8 @@
 //
 // The tests run in order on one workbench and share its state: the first ones read the
 // example as it is (Next Up, the status bar before any task is worked on, Next Task),
-// then the CodeLens test completes Task 6, which the status bar test reads. Screenshots go
-// to test-results/e2e/ui/.
+// then the CodeLens test completes Task 6, which the status bar test reads; the last one
+// fixes a checklist line from the lightbulb. Screenshots go to test-results/e2e/ui/.
 //
 //   AUTOPM_E2E_VSIX=<file>   the package to install (default: dist/autopm.vsix)
 //   AUTOPM_HARNESS_KEEP=1    keep the run's folder (server and workbench logs), not only a failed run's
@@ -210,7 +210,7 @@ test('the Complete CodeLens marks a task done in the editor and on disk', watche
   // The lenses follow the new state: a done task can only be reopened.
   await waitForLens(`- [x] ${TASK_6}`, 'Reopen');
   // The file was saved before the edit, so the extension saves it after.
-  const after = await until(() => fs.readFileSync(file, 'utf8'), (text) => text !== before, 'the file to be saved');
+  const after = await until(() => fs.readFileSync(file, 'utf8'), (text) => text !== before && text !== '', 'the file to be saved');
   assert.equal(after, before.replace(`- [ ] ${TASK_6}`, `- [x] ${TASK_6}`));
   // The Epics view follows: the epic's row shows the new progress.
   await viewPane('Epics').locator('.monaco-list-row', { hasText: 'Link Shortener Service' }).filter({ hasText: '3/10' })
@@ -248,7 +248,8 @@ test('Start Task on a blocked task under the cursor asks first: Cancel changes n
 
   await ask();
   await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Start Anyway' }).click();
-  const after = await until(() => fs.readFileSync(file, 'utf8'), (text) => text !== before, 'the file to be saved');
+  // VS Code saves by truncating, then writing: a read in between finds the file empty.
+  const after = await until(() => fs.readFileSync(file, 'utf8'), (text) => text !== before && text !== '', 'the file to be saved');
   assert.equal(after, before.replace(`- [ ] ${TASK_4}`, `- [-] ${TASK_4}`));
   // In progress now, it is no longer shown as blocked.
   await waitForLens(`- [-] ${TASK_4}`, 'Complete | Reopen | Refine');
@@ -270,4 +271,38 @@ test('Start Task from the palette asks which task, then starts it', watched(asyn
   await until(() => fs.readFileSync(file, 'utf8'), (text) => /^status: in-progress$/m.test(text), 'status: in-progress in 46.md');
   // No editor shows an epic, so the status bar follows the epic just worked on.
   await until(async () => plain(await statusItem().innerText()), (text) => text.includes('team-calendar · 2/6'), 'the status bar on team-calendar');
+}));
+
+test('the lightbulb on a checklist line that disagrees with its task file offers both fixes, the task file first; ticking the line fixes it in the editor', watched(async () => {
+  const epicFile = path.join(workspace, '.claude/epics/team-calendar/epic.md');
+  const taskFile = path.join(workspace, '.claude/epics/team-calendar/44.md');
+  // The week view was finished outside the checklist: its file says closed, its line is unticked.
+  fs.writeFileSync(taskFile, fs.readFileSync(taskFile, 'utf8').replace(/^status: open$/m, 'status: closed'));
+  await runCommand(page, 'View: Close All Editors');
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill('.claude/epics/team-calendar/epic.md');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'epic.md' }).first().waitFor({ timeout: TIMEOUT });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: 'epic.md' }).waitFor({ timeout: TIMEOUT });
+  const line = page.locator('.editor-instance .view-line', { hasText: '#44 - Week view' });
+  await line.waitFor({ timeout: TIMEOUT });
+  // The squiggle is drawn once the diagnostic is published; then the cursor goes to the line.
+  await page.locator('.editor-instance .squiggly-info, .editor-instance .squiggly-warning').first().waitFor({ timeout: TIMEOUT });
+  await goToLine(lineNumberOf(fs.readFileSync(epicFile, 'utf8'), '#44 - Week view'));
+  const menu = page.locator('.action-widget:not(.action-list-submenu-panel)').first();
+  // The lightbulb in the gutter beside the line (the one for a fix of a problem), clicked as a user would.
+  const bulb = page.locator('.editor-instance [class*="codicon-gutter-lightbulb"]').first();
+  await bulb.waitFor({ timeout: TIMEOUT });
+  await until(async () => {
+    if (!(await menu.isVisible())) await bulb.click();
+    return plain(await menu.innerText().catch(() => ''));
+  }, (text) => text.includes('Tick task 44'), 'the quick fixes of the checklist line');
+  const items = await menu.getByRole('option').allInnerTexts();
+  assert.deepEqual(items.map((item) => plain(item).trim()), ['Set the status of task 44 to open, as the checklist says', 'Tick task 44 in the checklist, as its file says closed']);
+  await shoot('quick-fix-checklist.png');
+  await menu.getByRole('option', { name: /Tick task 44/ }).click();
+  await page.locator('.editor-instance .view-line', { hasText: '- [x] #44 - Week view' }).waitFor({ timeout: TIMEOUT });
+  // The edit waits in the editor, as typing would; saved, the file has it and the problem is gone.
+  await page.keyboard.press('Control+S');
+  await until(() => fs.readFileSync(epicFile, 'utf8'), (text) => text.includes('- [x] #44 - Week view (parallel: false)'), 'the ticked line on disk');
 }));

@@ -86,6 +86,12 @@ export class PlanCodeActions implements vscode.CodeActionProvider {
   constructor(private readonly services: PlanCodeActionServices) {}
 
   provideCodeActions(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const result = this.actionsFor(document, range, context);
+    this.services.log.trace(`[Fix] ${vscode.workspace.asRelativePath(document.uri)} ${range.start.line + 1}:${range.start.character + 1}: ${result.length} actions (${context.diagnostics.length} diagnostics given, only ${context.only?.value ?? 'any'})`);
+    return result;
+  }
+
+  private actionsFor(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const found = this.services.workspace.folderOf(document.uri);
     if (!found) return [];
     const { plans: folder, path } = found;
@@ -112,7 +118,12 @@ export class PlanCodeActions implements vscode.CodeActionProvider {
     for (const diagnostic of own) {
       const shown = shownOf(diagnostic);
       if (!shown && (context.diagnostics.length > 0 || !toVscodeRange(diagnostic.range).intersection(range))) continue;
-      for (const fix of fixesFor(diagnostic, plan)) actions.push(this.actionOf(folder, path, diagnostic, shown ?? toVscodeDiagnostic(diagnostic), fix, read));
+      try {
+        for (const fix of fixesFor(diagnostic, plan)) actions.push(this.actionOf(folder, path, diagnostic, shown ?? toVscodeDiagnostic(diagnostic), fix, read));
+      } catch (error) {
+        // One diagnostic's fixes failing must not take the others' away.
+        this.services.log.warn(`[Fix] no fixes for ${path}:${diagnostic.range.line + 1} ${diagnostic.code}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      }
     }
     return actions;
   }

@@ -336,11 +336,8 @@ suite('GitHub sync in VS Code', () => {
       assert.ok(pulls.length >= 1 && pulls.every((p) => p.background));
       await config.update('pullIntervalMinutes', undefined, vscode.ConfigurationTarget.Workspace);
       // The timer stops with the setting: once a pull in flight has reported, no other starts.
-      let afterTimer: number;
-      do {
-        afterTimer = pulls.length;
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      } while (pulls.length !== afterTimer);
+      await eventually(() => assert.deepEqual(background.activity, { scheduled: false, running: 0 }), 15000);
+      const afterTimer = pulls.length;
       await new Promise((resolve) => setTimeout(resolve, 500));
       assert.equal(pulls.length, afterTimer);
 

@@ -42,6 +42,7 @@ export class GitHubPull extends Disposable {
   private readonly _onDidPull = this._register(new vscode.EventEmitter<PullEvent>());
   readonly onDidPull = this._onDidPull.event;
   private timer: ReturnType<typeof setInterval> | undefined;
+  private running = 0;
   private lastFocusPull = 0;
   /** What a background pull last told the user, per folder: the same news is not told again. */
   private readonly lastNews = new Map<string, string>();
@@ -76,17 +77,27 @@ export class GitHubPull extends Disposable {
     this.timer = setInterval(() => void this.pullAll(false), Math.max(1, minutes) * this.triggers.minuteMs);
   }
 
+  /** Whether the timer runs (the interval setting is on), and how many pulls are under way. */
+  get activity(): { readonly scheduled: boolean; readonly running: number } {
+    return { scheduled: this.timer !== undefined, running: this.running };
+  }
+
   /** Pulls every folder that has synced; the folders' results, in order. */
   async pullAll(interactive: boolean): Promise<PullResult[]> {
-    await this.services.workspace.ready();
-    const results: PullResult[] = [];
-    for (const folder of this.services.workspace.allFolders) {
-      const result = await this.pull(folder, interactive);
-      if (result) results.push(result);
-      // Cancel means the whole pull, not one folder of it.
-      if (result?.outcome === 'cancelled') break;
+    this.running++;
+    try {
+      await this.services.workspace.ready();
+      const results: PullResult[] = [];
+      for (const folder of this.services.workspace.allFolders) {
+        const result = await this.pull(folder, interactive);
+        if (result) results.push(result);
+        // Cancel means the whole pull, not one folder of it.
+        if (result?.outcome === 'cancelled') break;
+      }
+      return results;
+    } finally {
+      this.running--;
     }
-    return results;
   }
 
   /** One folder; undefined when it has never synced or could not connect. */

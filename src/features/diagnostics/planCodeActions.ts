@@ -4,6 +4,7 @@ import { PlanEditError } from '../../core/edits';
 import type { Fix } from '../../core/fixes/fixes';
 import { fixesFor, fixPlanOf, safeFixes } from '../../core/fixes/fixes';
 import type { Diagnostic } from '../../core/model';
+import { lineStartOffsets } from '../../core/text';
 import { Commands } from '../../common/commands';
 import type { Notifier } from '../../services/notifier';
 import { PlanConflictError } from '../../services/planEditor';
@@ -40,15 +41,11 @@ function readerOf(folder: FolderPlans): ReadText {
   };
 }
 
-/** Line and character of an offset into `text`, as VS Code counts them (CRLF is two characters, one line end). */
-function positionIn(text: string, offset: number): vscode.Position {
+/** Line and character of an offset, from the offsets its text's lines start at (CRLF counts as two characters, as VS Code counts it). */
+function positionIn(starts: readonly number[], offset: number): vscode.Position {
   let line = 0;
-  let start = 0;
-  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) {
-    line++;
-    start = at + 1;
-  }
-  return new vscode.Position(line, offset - start);
+  while (line + 1 < starts.length && starts[line + 1] <= offset) line++;
+  return new vscode.Position(line, offset - starts[line]);
 }
 
 /** The change as a WorkspaceEdit, its offsets turned into positions in the texts it was computed from. */
@@ -57,10 +54,10 @@ function workspaceEditOf(folder: FolderPlans, change: PlanChange, read: ReadText
   // Fixes that touch several files, or rename one, wait in the refactor preview for the user.
   const metadata: vscode.WorkspaceEditEntryMetadata = { label, needsConfirmation: preview };
   for (const fileEdit of change.edits) {
-    const text = read(fileEdit.path);
+    const starts = lineStartOffsets(read(fileEdit.path));
     const uri = folder.uriOf(fileEdit.path);
     for (const e of fileEdit.edits) {
-      edit.replace(uri, new vscode.Range(positionIn(text, e.offset), positionIn(text, e.offset + e.length)), e.newText, metadata);
+      edit.replace(uri, new vscode.Range(positionIn(starts, e.offset), positionIn(starts, e.offset + e.length)), e.newText, metadata);
     }
   }
   for (const create of change.creates) {

@@ -109,6 +109,18 @@ function readPart(text: string, from: number, to: number, line: number, block: b
   }
 }
 
+/** Each run of consecutive removed items, as its first and last index. */
+function removedRuns(removed: readonly boolean[]): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (let i = 0; i < removed.length; i++) {
+    if (!removed[i]) continue;
+    const first = i;
+    while (i + 1 < removed.length && removed[i + 1]) i++;
+    runs.push([first, i]);
+  }
+  return runs;
+}
+
 /**
  * The edits that make a task file's dependency list read as `change` says, or undefined
  * when that cannot be done by editing its items (or nothing changes).
@@ -145,13 +157,7 @@ export function dependsOnEdits(path: string, text: string, change: ListChange): 
       edits.push({ offset: from, length: lastBreak - from, newText: '' });
     }
   } else {
-    for (let i = 0; i < items.length; ) {
-      if (!removed[i]) {
-        i++;
-        continue;
-      }
-      let j = i;
-      while (j + 1 < items.length && removed[j + 1]) j++;
+    for (const [i, j] of removedRuns(removed)) {
       const run = items.slice(i, j + 1);
       if (run.every((item) => item.block)) {
         for (const item of run) edits.push(deleteLines(t, item.line, item.line));
@@ -167,7 +173,6 @@ export function dependsOnEdits(path: string, text: string, change: ListChange): 
         if (run.some((item) => item.block) || (next !== undefined ? next.block : previous.block)) return undefined;
         edits.push({ offset: from, length: to - from, newText: '' });
       }
-      i = j + 1;
     }
   }
   const after = parseTaskFile(path, applyEdits(text, edits)).dependsOn;
@@ -298,18 +303,11 @@ export function bulletDependsEdits(
     const nested = next !== undefined && next.length - next.trimStart().length > indent;
     edits.push(nested ? { offset: t.starts[line] + tokens[0].start, length: tokens[tokens.length - 1].end - tokens[0].start, newText: '' } : deleteLines(t, line, line));
   } else {
-    for (let i = 0; i < tokens.length; ) {
-      if (!removed[i]) {
-        i++;
-        continue;
-      }
-      let j = i;
-      while (j + 1 < tokens.length && removed[j + 1]) j++;
+    for (const [i, j] of removedRuns(removed)) {
       const next = tokens[j + 1];
       const from = next !== undefined ? tokens[i].start : tokens[i - 1].end;
       const to = next !== undefined ? next.start : tokens[j].end;
       edits.push({ offset: t.starts[line] + from, length: to - from, newText: '' });
-      i = j + 1;
     }
   }
   const after = bulletEdges(path, applyEdits(text, edits));

@@ -103,7 +103,10 @@ suite('GitHub sync in VS Code', () => {
     assert.ok(!(await readText(EPIC_001)).includes('(#'));
   });
 
-  test('Sync makes the epic issue and one per task, with sub-issues and dependencies, and writes the numbers into the open epic', async () => {
+  test('Sync makes the epic issue and one per task, with sub-issues and dependencies, and writes the numbers into the open epic', async function () {
+    // Some forty writes, each number written into the open editor: on a loaded two-core
+    // machine that outlasts mocha's 20 s default.
+    this.timeout(90000);
     const document = await vscode.workspace.openTextDocument(fileUri(EPIC_001));
     await vscode.window.showTextDocument(document);
     const before = document.getText();

@@ -14,7 +14,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { DEFAULT_MAX_TASKS } from './core/claude/decomposePrompt';
-import type { Layout } from './core/model';
+import type { WrittenLayout } from './core/model';
 import type { PlanIndex } from './core/planIndex';
 import { decomposePrd, nodeDecomposeWorkspace } from './services/claude/decomposeEngine';
 import { loadAnthropicModel } from './services/claude/loadAnthropic';
@@ -68,7 +68,7 @@ export async function decomposeCommand(index: PlanIndex, dir: string, options: D
     prdPath,
     maxTokens: DEFAULT_MAX_TOKENS,
     maxTasks,
-    ...(layout ? { layout: layout as Layout } : {}),
+    ...(layout ? { layout: layout as WrittenLayout } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     onWait: (waitMs, reason) => io.err(`${reason}: retrying in ${Math.ceil(waitMs / 1000)} s`),
     // A script cannot be asked: a large request is sent, and said to be large.

@@ -16,7 +16,24 @@ export interface Range {
   readonly endColumn: number;
 }
 
-export type Layout = 'single-file' | 'directory';
+/**
+ * How an epic is written. `single-file` and `directory` are the layouts of AutoPM's own
+ * family of tools; the others are other tools' formats, read and edited in place:
+ * Kiro specs (`.kiro/specs/<feature>/tasks.md`), GitHub Spec Kit
+ * (`specs/<NNN-feature>/tasks.md`) and Task Master (`.taskmaster/tasks/tasks.json`, one
+ * epic per tag).
+ */
+export type Layout = 'single-file' | 'directory' | ToolFormat;
+
+/** The layouts AutoPM writes new epics in (decomposing, importing, New Epic). */
+export type WrittenLayout = 'single-file' | 'directory';
+
+/** Another planning tool's format: read, and task states edited, in that format. */
+export type ToolFormat = 'kiro' | 'spec-kit' | 'taskmaster';
+
+export function isToolFormat(layout: Layout): layout is ToolFormat {
+  return layout === 'kiro' || layout === 'spec-kit' || layout === 'taskmaster';
+}
 
 /** The state of one task, normalised from every spelling found in the wild. */
 export type TaskState = 'open' | 'in-progress' | 'done';
@@ -32,6 +49,8 @@ export type Severity = 'error' | 'warning' | 'info';
 export type DiagnosticCode =
   | 'frontmatter-malformed'
   | 'frontmatter-missing'
+  /** A JSON plan file (Task Master's tasks.json) that does not parse: nothing is read from it. */
+  | 'json-malformed'
   | 'status-unknown'
   | 'task-duplicate-id'
   | 'task-missing-title'
@@ -163,7 +182,12 @@ export interface Dependency {
   readonly from: string;
   /** The task that waits for it. */
   readonly to: string;
-  readonly source: 'mermaid' | 'bullet' | 'frontmatter';
+  /**
+   * Where it is written: `order` is implied by the file's structure (a Spec Kit phase
+   * waits for the one before it; a Kiro task waits for its sub-tasks); `field` is a
+   * Task Master `dependencies` array.
+   */
+  readonly source: 'mermaid' | 'bullet' | 'frontmatter' | 'order' | 'field';
   /** The reference as the plan writes it (`009`, `#12`), when `from` is not that text. */
   readonly written?: string;
   readonly path: string;
@@ -266,4 +290,19 @@ export interface PlanDocuments {
 
 export function lineRange(line: number, startColumn = 0, endColumn = startColumn): Range {
   return { line, column: startColumn, endLine: line, endColumn };
+}
+
+/**
+ * The name of an epic among its folder's epics, as commands, panels and the stored active
+ * task carry it: the epic's file, and for a Task Master tag (several epics in one
+ * `tasks.json`) the tag after a `#`.
+ */
+export function epicRef(epic: Pick<Epic, 'layout' | 'path' | 'id'>): string {
+  return epic.layout === 'taskmaster' ? `${epic.path}#${epic.id}` : epic.path;
+}
+
+/** `epicRef` of a value that may be an epic (a command's argument). */
+export function epicRefOf(value: { readonly path?: unknown; readonly layout?: unknown; readonly id?: unknown } | undefined): string | undefined {
+  if (typeof value?.path !== 'string') return undefined;
+  return value.layout === 'taskmaster' && typeof value.id === 'string' ? `${value.path}#${value.id}` : value.path;
 }

@@ -6,7 +6,8 @@
  */
 import type { ReadText } from './edits';
 import { PlanEditError } from './edits';
-import type { Diagnostic, Epic, Layout } from './model';
+import type { Diagnostic, Epic, WrittenLayout } from './model';
+import { isToolFormat } from './model';
 import { slugOf } from './newPrd';
 import { assembleDirectoryEpic, parseEpicFile, parseTaskFile } from './parse/directoryParser';
 import { parseSingleFileEpic } from './parse/singleFileEpicParser';
@@ -17,7 +18,7 @@ import { baseName, dirName, joinPath } from './text';
 
 export interface NewEpicFolderInput {
   /** The layout asked for, if any. */
-  readonly layout?: Layout;
+  readonly layout?: WrittenLayout;
   /** The plan roots, as the index reads them. */
   readonly roots: readonly string[];
   readonly epics: readonly Epic[];
@@ -49,11 +50,13 @@ function mostCommon<T>(values: readonly T[]): T | undefined {
  * yet, the first epics root that exists (`.claude/epics` means the directory layout),
  * else `.claude/epics`. Undefined when no root can hold epics.
  */
-export function newEpicFolder(input: NewEpicFolderInput): { layout: Layout; folder: string } | undefined {
+export function newEpicFolder(input: NewEpicFolderInput): { layout: WrittenLayout; folder: string } | undefined {
   const epicRoots = input.roots.filter((r) => baseName(r).toLowerCase() === 'epics');
-  const layoutOfRoot = (root: string): Layout => (isClaudePath(root) ? 'directory' : 'single-file');
-  const layout = input.layout ?? mostCommon(input.epics.map((e) => e.layout)) ?? layoutOfRoot(epicRoots.find((r) => input.existingRoots.has(r)) ?? '.claude/epics');
-  const same = input.epics.filter((e) => e.layout === layout);
+  const layoutOfRoot = (root: string): WrittenLayout => (isClaudePath(root) ? 'directory' : 'single-file');
+  // Other tools' formats are never written, so their epics say nothing of where a new one goes.
+  const own = input.epics.filter((e): e is Epic & { layout: WrittenLayout } => !isToolFormat(e.layout));
+  const layout = input.layout ?? mostCommon(own.map((e) => e.layout)) ?? layoutOfRoot(epicRoots.find((r) => input.existingRoots.has(r)) ?? '.claude/epics');
+  const same = own.filter((e) => e.layout === layout);
   const fromEpics = mostCommon(same.map(folderOfEpic));
   if (fromEpics !== undefined) return { layout, folder: fromEpics };
   const fitting = epicRoots.filter((r) => layoutOfRoot(r) === layout);
@@ -62,7 +65,7 @@ export function newEpicFolder(input: NewEpicFolderInput): { layout: Layout; fold
 }
 
 /** The new epic's id and file: the next free `epic-NNN-<slug>.md`, or a `<slug>` folder not taken (`<slug>-2`...). */
-export function newEpicLocation(layout: Layout, folder: string, title: string, names: ReadonlySet<string>, takenIds: ReadonlySet<string>): { epicId: string; path: string; dir?: string } {
+export function newEpicLocation(layout: WrittenLayout, folder: string, title: string, names: ReadonlySet<string>, takenIds: ReadonlySet<string>): { epicId: string; path: string; dir?: string } {
   const lower = new Set([...names].map((n) => n.toLowerCase()));
   const ids = new Set([...takenIds].map((n) => n.toLowerCase()));
   const slug = slugOf(title) || 'imported';
@@ -137,7 +140,7 @@ export function readerOf(files: ReadonlyMap<string, string>): ReadText {
 }
 
 /** The epic the new files make, as the index would read it, and what its parsers say of them. */
-export function readNewEpic(layout: Layout, epicPath: string, files: ReadonlyMap<string, string>): { epic: Epic; diagnostics: Diagnostic[] } {
+export function readNewEpic(layout: WrittenLayout, epicPath: string, files: ReadonlyMap<string, string>): { epic: Epic; diagnostics: Diagnostic[] } {
   if (layout === 'single-file') {
     const parsed = parseSingleFileEpic(epicPath, files.get(epicPath)!);
     return { epic: parsed.epic, diagnostics: [...parsed.diagnostics] };
@@ -150,6 +153,6 @@ export function readNewEpic(layout: Layout, epicPath: string, files: ReadonlyMap
 }
 
 /** The epic the new files make, as the index would read it: the epic file, and in the directory layout the task files beside it. */
-export function parseNewEpic(layout: Layout, epicPath: string, files: ReadonlyMap<string, string>): Epic {
+export function parseNewEpic(layout: WrittenLayout, epicPath: string, files: ReadonlyMap<string, string>): Epic {
   return readNewEpic(layout, epicPath, files).epic;
 }

@@ -13,7 +13,7 @@ import { DEFAULT_ESTIMATE_HOURS, estimateHours, readEstimate } from './estimate'
 import type { TaskHistory } from './history';
 import { taskKey } from './history';
 import { issueUrl } from './issues';
-import type { Epic, PlanState, Prd, Task, TaskDisplayState, TaskState } from './model';
+import type { Epic, Layout, PlanState, Prd, Task, TaskDisplayState, TaskState } from './model';
 import { issueNumberFrom } from './parse/common';
 import { epicsOfPrd, percentOf, prdOfEpic, progressOf, stateOfTasks } from './progress';
 import type { StatusConflict } from './validate';
@@ -546,7 +546,7 @@ export interface ReportPrd {
 export interface ReportEpicSummary {
   readonly id: string;
   readonly title: string;
-  readonly layout: 'single-file' | 'directory';
+  readonly layout: Layout;
   readonly path: string;
   readonly line: number;
   readonly status: ReportStatus;

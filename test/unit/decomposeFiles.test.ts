@@ -8,7 +8,7 @@ import type { DecomposedEpic, DecompositionInput } from '../../src/core/decompos
 import { decompositionFiles } from '../../src/core/decompose/epicFiles';
 import type { ProposedPlan } from '../../src/core/decompose/planSchema';
 import { applyChange } from '../../src/core/edits';
-import type { Layout, Prd } from '../../src/core/model';
+import type { WrittenLayout, Prd } from '../../src/core/model';
 import { parsePrd } from '../../src/core/parse/prdParser';
 import { DEFAULT_PLAN_ROOTS, PlanIndex } from '../../src/core/planIndex';
 import { examplesDir, filesOf, fixturesDir, MemoryFileSystem } from './helpers';
@@ -382,7 +382,7 @@ describe('what is not written', () => {
 
   test('each layout as asked for, whatever the workspace holds', async () => {
     const ws = await workspace(singleFileExample(), 'prds/prd-001-link-shortener.md', checked(SMALL));
-    const layouts: Layout[] = ['single-file', 'directory'];
+    const layouts: WrittenLayout[] = ['single-file', 'directory'];
     assert.deepEqual(layouts.map((layout) => written(ws, { layout }).epicPath), ['epics/epic-002-link-shortener.md', '.claude/epics/link-shortener/epic.md']);
   });
 

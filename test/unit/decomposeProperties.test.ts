@@ -15,7 +15,7 @@ import { decompositionFiles } from '../../src/core/decompose/epicFiles';
 import type { ProposedPlan } from '../../src/core/decompose/planSchema';
 import { applyChange } from '../../src/core/edits';
 import { readEstimate } from '../../src/core/estimate';
-import type { Layout } from '../../src/core/model';
+import type { WrittenLayout } from '../../src/core/model';
 import { DEFAULT_PLAN_ROOTS, PlanIndex } from '../../src/core/planIndex';
 import { MemoryFileSystem } from './helpers';
 
@@ -147,13 +147,13 @@ function checked(raw: unknown): ProposedPlan {
   return result.plan;
 }
 
-const PRD_PATH: Record<Layout, string> = { 'single-file': 'prds/prd-001-payments.md', directory: '.claude/prds/payments.md' };
-const PRD_TEXT: Record<Layout, string> = {
+const PRD_PATH: Record<WrittenLayout, string> = { 'single-file': 'prds/prd-001-payments.md', directory: '.claude/prds/payments.md' };
+const PRD_TEXT: Record<WrittenLayout, string> = {
   'single-file': '# PRD-001: Payments\n\n**Created:** 2026-05-01\n**Status:** Draft\n\n## Problem Statement\n\nNo payments.\n',
   directory: '---\nname: payments\nstatus: backlog\ncreated: 2026-05-01T00:00:00Z\n---\n\n# PRD: Payments\n',
 };
 
-async function roundTrip(plan: ProposedPlan, layout: Layout): Promise<void> {
+async function roundTrip(plan: ProposedPlan, layout: WrittenLayout): Promise<void> {
   const files = new Map([[PRD_PATH[layout], PRD_TEXT[layout]]]);
   const before = new PlanIndex(new MemoryFileSystem(new Map(files)));
   await before.build();

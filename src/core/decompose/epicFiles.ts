@@ -26,7 +26,7 @@ import type { FileCreate, PlanChange, ReadText, TextEdit } from '../edits';
 import { applyEdits, formatYamlValue, setFrontmatterFieldEdits } from '../edits';
 import { readEstimate } from '../estimate';
 import { findFrontmatter } from '../frontmatter';
-import type { Epic, Layout, Prd } from '../model';
+import type { Epic, WrittenLayout, Prd } from '../model';
 import type { BodyForm, OverviewForm } from '../newEpic';
 import { headingTitle, indented, isClaudePath, newEpicFolder, newEpicLocation, readerOf, readNewEpic, SINGLE_FILE_FORMS, singleFileBody, overviewBody } from '../newEpic';
 import { slugOf } from '../newPrd';
@@ -56,7 +56,7 @@ export interface DecompositionInput {
   /** Epic ids taken besides the epics' own (the sync state's keys, say). */
   readonly takenIds?: ReadonlySet<string>;
   /** The layout to write, when it is not to follow the workspace. */
-  readonly layout?: Layout;
+  readonly layout?: WrittenLayout;
   /** ISO time, for the `created` and `updated` fields. */
   readonly now: string;
 }
@@ -64,7 +64,7 @@ export interface DecompositionInput {
 export interface DecomposedEpic {
   readonly ok: true;
   readonly epicId: string;
-  readonly layout: Layout;
+  readonly layout: WrittenLayout;
   /** The single epic file, or `epic.md`. */
   readonly epicPath: string;
   /** The new files, and the edit of the PRD that links it to the epic (none when it already does, or cannot be made). */
@@ -323,7 +323,7 @@ function epicMdText(doc: EpicMdDoc): string {
 // Reading back
 
 interface Expected {
-  readonly layout: Layout;
+  readonly layout: WrittenLayout;
   readonly title: string;
   readonly status: string;
   readonly prd: Prd;
@@ -467,7 +467,7 @@ function layoutsTie(epics: readonly Epic[]): boolean {
   return single * 2 === epics.length;
 }
 
-function layoutOfPrd(prd: Prd): Layout | undefined {
+function layoutOfPrd(prd: Prd): WrittenLayout | undefined {
   if (isClaudePath(prd.path)) return 'directory';
   return /^prd-\d{3}-/i.test(baseName(prd.path)) ? 'single-file' : undefined;
 }

@@ -22,7 +22,7 @@
  */
 import type { FileCreate } from '../edits';
 import { formatYamlValue, PlanEditError } from '../edits';
-import type { Epic, Layout } from '../model';
+import type { Epic, WrittenLayout } from '../model';
 import type { BodyForm, OverviewForm } from '../newEpic';
 import { headingTitle, newEpicLocation, overviewBody, parseNewEpic, readerOf, SINGLE_FILE_FORMS, singleFileBody } from '../newEpic';
 import { percentOf } from '../progress';
@@ -49,7 +49,7 @@ export interface ImportIssue {
 }
 
 export interface ImportPlanInput {
-  readonly layout: Layout;
+  readonly layout: WrittenLayout;
   /** The folder the epic goes in: `epics` for a single file, `.claude/epics` for a folder. */
   readonly folder: string;
   /** The names already in that folder, files and folders. */
@@ -94,7 +94,7 @@ export interface ExternalBlocker {
 
 export interface ImportPlan {
   readonly epicId: string;
-  readonly layout: Layout;
+  readonly layout: WrittenLayout;
   /** The epic's file: the single epic file, or `epic.md`. */
   readonly epicPath: string;
   readonly files: readonly FileCreate[];
@@ -202,7 +202,7 @@ interface Draft {
   readonly dependsOn: readonly string[];
 }
 
-function epicStatus(layout: Layout, epicClosed: boolean | undefined, tasks: readonly Draft[]): string {
+function epicStatus(layout: WrittenLayout, epicClosed: boolean | undefined, tasks: readonly Draft[]): string {
   const done = tasks.filter((t) => t.done).length;
   // With an epic issue its state decides, so that the next sync neither closes nor reopens it.
   const finished = epicClosed ?? (tasks.length > 0 && done === tasks.length);

@@ -3,7 +3,7 @@ import { Commands } from '../../common/commands';
 import { Disposable } from '../../common/lifecycle';
 import { DEFAULT_MAX_TASKS } from '../../core/claude/decomposePrompt';
 import type { DecomposedEpic } from '../../core/decompose/epicFiles';
-import type { Layout } from '../../core/model';
+import type { WrittenLayout } from '../../core/model';
 import type { DecomposeResult, DecomposeWorkspace, PreviewFile } from '../../services/claude/decomposeEngine';
 import { decomposePrd } from '../../services/claude/decomposeEngine';
 import type { Notifier } from '../../services/notifier';
@@ -163,7 +163,7 @@ export async function decomposeCommand(services: DecomposeServices, arg?: Decomp
     void notifier.info(`Breaking a PRD down into an epic needs Claude or another language model. ${choice.offline}`, 'Set Anthropic API Key').then((action) => action === 'Set Anthropic API Key' && vscode.commands.executeCommand(Commands.setAnthropicKey));
     return undefined;
   }
-  const layout: Layout | undefined = arg?.layout === 'single-file' || arg?.layout === 'directory' ? arg.layout : undefined;
+  const layout: WrittenLayout | undefined = arg?.layout === 'single-file' || arg?.layout === 'directory' ? arg.layout : undefined;
   const maxTasks = Math.max(1, Math.floor(vscode.workspace.getConfiguration('autopm.decompose').get<number>('maxTasks') ?? DEFAULT_MAX_TASKS));
   const problemsKey = `${plans.key}|${prdPath}`;
   const problems = services.lastProblems.get(problemsKey);

@@ -21,7 +21,7 @@ import { decompositionFiles } from '../../core/decompose/epicFiles';
 import { readProposedPlan } from '../../core/decompose/checkPlan';
 import type { PlanChange } from '../../core/edits';
 import { applyEdits, isoNow, PlanEditError } from '../../core/edits';
-import type { Epic, Layout, Prd } from '../../core/model';
+import type { Epic, WrittenLayout, Prd } from '../../core/model';
 import type { PlanIndex } from '../../core/planIndex';
 import { parseSyncState, SYNC_STATE_PATH } from '../../core/sync/syncState';
 import type { ModelRequest, PlanModel } from './planModel';
@@ -66,7 +66,7 @@ export interface DecomposeOptions {
   readonly maxTokens: number;
   readonly maxTasks: number;
   /** The layout to write; default: the workspace's (see newEpicFolder). */
-  readonly layout?: Layout;
+  readonly layout?: WrittenLayout;
   /** What was wrong with the previous answer, for a retry. */
   readonly problems?: readonly string[];
   /** Epic ids taken besides the workspace's epics (the sync state's, say). */
@@ -108,7 +108,7 @@ export interface DecomposeResult {
   /** Whether asking again, unchanged, may work (a failed call). */
   readonly retryable: boolean;
   readonly epicId?: string;
-  readonly layout?: Layout;
+  readonly layout?: WrittenLayout;
   /** The epic file, or `epic.md`. */
   readonly path?: string;
   readonly tasks?: number;

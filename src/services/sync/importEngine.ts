@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FileCreate } from '../../core/edits';
 import { isoNow, PlanEditError } from '../../core/edits';
-import type { Epic, Layout } from '../../core/model';
+import type { Epic, WrittenLayout } from '../../core/model';
 import type { PlanFileSystem, PlanIndex } from '../../core/planIndex';
 import type { ExternalBlocker, ImportedTask, ImportIssue } from '../../core/sync/importPlan';
 import { importFolder, planImport } from '../../core/sync/importPlan';
@@ -98,7 +98,7 @@ export interface ImportOptions {
   readonly state: SyncStateStore;
   readonly source: ImportSource;
   /** The layout to write; default: the one the workspace's epics use (see importFolder). */
-  readonly layout?: Layout;
+  readonly layout?: WrittenLayout;
   /** The epic's title; default: the epic issue's, the label or the milestone. */
   readonly title?: string;
   readonly signal?: AbortSignal;
@@ -117,7 +117,7 @@ export interface ImportResult {
   /** `owner/name`. */
   readonly repository?: string;
   readonly epicId?: string;
-  readonly layout?: Layout;
+  readonly layout?: WrittenLayout;
   /** The epic's file. */
   readonly path?: string;
   /** Every file written. */

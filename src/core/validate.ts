@@ -14,7 +14,7 @@ export function validateEpic(analysis: EpicAnalysis, prds: readonly Prd[] | unde
   const { epic } = analysis;
   const out: Diagnostic[] = [];
   // Single-file ids read as themselves (`T3`); directory ids are bare numbers, so name them.
-  const taskWord = (id: string) => (epic.layout === 'single-file' ? id : `Task ${id}`);
+  const taskWord = (id: string) => (epic.layout === 'single-file' || epic.layout === 'spec-kit' ? id : `Task ${id}`);
 
   const firstById = new Map<string, Task>();
   const firstByNumber = new Map<number, Task>();

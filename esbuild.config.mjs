@@ -7,6 +7,10 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 const watch = process.argv.includes('--watch');
+
+// jsonc-parser's main build is a UMD module that requires its parts at run time, which a
+// bundle cannot follow; its ES module build bundles like any other.
+const alias = { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' };
 const production = process.argv.includes('--production');
 
 /** @type {import('esbuild').BuildOptions[]} */
@@ -19,6 +23,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+    alias,
     define: { AUTOPM_VERSION: JSON.stringify(version) },
     sourcemap: !production,
     minify: production,
@@ -33,6 +38,7 @@ const builds = [
     // The oldest VS Code the extension supports (1.90) runs Node 20 in its extension host.
     target: 'node20',
     external: ['vscode'],
+    alias,
     sourcemap: !production,
     minify: production,
     logLevel: 'warning',
@@ -88,6 +94,7 @@ if (!production) {
     target: 'node20',
     // mocha is loaded from node_modules by the runner: one copy shared by every test file.
     external: ['vscode', 'mocha'],
+    alias,
     sourcemap: 'inline',
     logLevel: 'warning',
   });

@@ -18,6 +18,8 @@ const TASK_STATES: Readonly<Record<string, TaskState>> = {
   backlog: 'open',
   'not-started': 'open',
   blocked: 'open',
+  deferred: 'open',
+  'on-hold': 'open',
   'in-progress': 'in-progress',
   inprogress: 'in-progress',
   active: 'in-progress',
@@ -34,9 +36,14 @@ const TASK_STATES: Readonly<Record<string, TaskState>> = {
   resolved: 'done',
 };
 
-/** Whether a status says the task is blocked: it stays open, but is never ready. */
+/**
+ * Whether a status says the task is held: blocked, or put off (Task Master's `deferred`,
+ * `on hold`). It stays open, but is never ready, as Task Master's own next task skips it.
+ */
 export function isBlockedStatus(raw: string | undefined): boolean {
-  return raw !== undefined && canonical(raw) === 'blocked';
+  if (raw === undefined) return false;
+  const word = canonical(raw);
+  return word === 'blocked' || word === 'deferred' || word === 'on-hold';
 }
 
 /** The task state a status spelling means, or undefined when it is not one we know. */

@@ -4,6 +4,7 @@
  */
 import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { nextTask, readyTasks } from './core/analysis';
 import type { PlanChange } from './core/edits';
@@ -15,6 +16,8 @@ import { DEFAULT_PLAN_ROOTS, PlanIndex } from './core/planIndex';
 import { epicProgress, prdProgress, stateOfTasks } from './core/progress';
 import { planStateLabel } from './core/status';
 import { statusConflict } from './core/validate';
+import type { OtherFormat } from './core/detectFormat';
+import { detectOtherFormat } from './core/detectFormat';
 import { NodePlanFileSystem } from './services/nodePlanFileSystem';
 import { validateFixCommand } from './cliFix';
 import { reportCommand } from './cliReport';
@@ -120,7 +123,14 @@ function statusCell(plan: { status: string | null; tasksState: PlanState | null;
   return plan.statusConflict !== null && plan.tasksState !== null ? `${status} (tasks: ${planStateLabel(plan.tasksState)})` : status;
 }
 
-function statusCommand(index: PlanIndex, roots: readonly string[], json: boolean, io: Io): number {
+function pathExists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+function statusCommand(index: PlanIndex, roots: readonly string[], json: boolean, io: Io, other?: OtherFormat): number {
   const analyses = index.allAnalyses();
   const prds = index.prds.map((prd) => {
     const progress = prdProgress(prd, index.allEpics);
@@ -170,7 +180,7 @@ function statusCommand(index: PlanIndex, roots: readonly string[], json: boolean
     return 0;
   }
   if (prds.length === 0 && epics.length === 0) {
-    io.out(`No plans found. AutoPM looks in: ${roots.join(', ')}.`);
+    io.out(`No plans found. AutoPM looks in: ${roots.join(', ')}.${other ? `\n${other.message}` : ''}`);
     return 0;
   }
   const lines: string[] = [];
@@ -383,7 +393,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       case 'validate': {
         const dir = resolve(args[0] ?? '.');
         const index = await loadIndex(dir, roots, useCache);
-        if (command === 'status') return statusCommand(index, roots, values.json, io);
+        if (command === 'status') {
+          const empty = index.allEpics.length === 0 && index.prds.length === 0;
+          const other = empty ? await detectOtherFormat((path) => pathExists(join(dir, path)), roots) : undefined;
+          return statusCommand(index, roots, values.json, io, other);
+        }
         if (command === 'next') return nextCommand(index, values.json, io);
         if (values.fix) return validateFixCommand(dir, roots, { dryRun: values['dry-run'], json: values.json }, io);
         return validateCommand(index, values.json, io);

@@ -73,7 +73,10 @@ export function activate(context: vscode.ExtensionContext): AutoPmApi {
   const links = new ExternalOpener(log);
   context.subscriptions.push(workspace, activeEpic, diagnostics, notifier, links);
 
-  const setState = () => void vscode.commands.executeCommand('setContext', ContextKeys.state, workspace.state);
+  const setState = () => {
+    void vscode.commands.executeCommand('setContext', ContextKeys.otherFormat, workspace.detectedFormat?.key);
+    void vscode.commands.executeCommand('setContext', ContextKeys.state, workspace.state);
+  };
   const setMultiRoot = () => void vscode.commands.executeCommand('setContext', ContextKeys.multiRoot, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
   setState();
   setMultiRoot();

@@ -50,6 +50,8 @@ export type CommandId = (typeof Commands)[keyof typeof Commands];
 export const ContextKeys = {
   /** 'loading' | 'noPlans' | 'emptyPlanFolder' | 'ready' */
   state: 'autopm.state',
+  /** With no plans: the other tool's format the workspace holds (see src/core/detectFormat.ts), else unset. */
+  otherFormat: 'autopm.otherFormat',
   hideDone: 'autopm.hideDone',
   filtered: 'autopm.filtered',
   multiRoot: 'autopm.multiRoot',

@@ -4,6 +4,7 @@ import type { TaskDisplayState, TaskState } from './model';
 import type { Sprint } from './sprint';
 import { taskKey } from './sprint';
 import { blockerTexts, taskLabelId } from './taskText';
+import { epicRef } from './model';
 
 /**
  * The kanban board: one epic, one sprint or every epic of a workspace folder, as three
@@ -126,7 +127,7 @@ function cardsOf(analyses: readonly EpicAnalysis[], sprintsOf: ReadonlyMap<strin
         key,
         epicId: epic.id,
         epicTitle: epic.title || epic.id,
-        epicPath: epic.path,
+        epicPath: epicRef(epic),
         taskId: task.id,
         label: taskLabelId(task),
         title: task.title,
@@ -158,7 +159,7 @@ export function buildBoard(input: BoardInput): BoardModel {
       title = 'All epics';
       break;
     case 'epic': {
-      const epic = analyses.find((a) => a.epic.path === scope.epicPath)?.epic;
+      const epic = analyses.find((a) => epicRef(a.epic) === scope.epicPath)?.epic;
       found = epic !== undefined;
       inScope = all.filter((c) => c.epicPath === scope.epicPath);
       title = epic ? epic.title || epic.id : scope.epicPath;

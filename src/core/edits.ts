@@ -7,6 +7,8 @@
  */
 import { yamlModule } from './yamlModule';
 import type { Epic, Task, TaskState } from './model';
+import { isToolFormat } from './model';
+import { setToolTaskStateChange, toolFormatError } from './toolFormatEdits';
 import type { Frontmatter, FrontmatterKey } from './frontmatter';
 import { findFrontmatter } from './frontmatter';
 import { findKey, numericId } from './parse/common';
@@ -163,13 +165,14 @@ export function setFrontmatterFieldEdits(text: string, key: string, value: strin
 // Checkboxes
 
 /** The edit that sets the checkbox on a list item line (`- [ ]`, `1. [x]`, `* [-]`). */
-export function setCheckboxEdits(text: string, line: number, mark: ' ' | 'x' | '-'): TextEdit[] {
+export function setCheckboxEdits(text: string, line: number, mark: ' ' | 'x' | 'X' | '-'): TextEdit[] {
   const lines = splitLines(text);
   const starts = lineStartOffsets(text);
-  const match = /^(\s*(?:[-*+]|\d+[.)])\s+\[)([ xX-])\]/.exec(lines[line] ?? '');
+  // `[~]` is Kiro's mark for a queued task.
+  const match = /^(\s*(?:[-*+]|\d+[.)])\s+\[)([ xX~-])\]/.exec(lines[line] ?? '');
   if (!match) throw new PlanEditError(`Line ${line + 1} is not a checkbox line.`);
   const current = match[2];
-  if (current === mark || (mark === 'x' && current === 'X')) return [];
+  if (current === mark || (mark === 'x' && current === 'X') || (mark === 'X' && current === 'x')) return [];
   return [replaceRange(starts, line, match[1].length, match[1].length + 1, mark)];
 }
 
@@ -201,6 +204,7 @@ export function isoNow(date: Date = new Date()): string {
  */
 export function setTaskStateChange(epic: Epic, taskId: string, state: TaskState, read: ReadText, now: string): PlanChange {
   const task = findTask(epic, taskId);
+  if (isToolFormat(epic.layout)) return setToolTaskStateChange(epic.layout, epic, taskId, state, read);
   if (epic.layout === 'single-file') {
     const text = read(epic.path);
     const current = singleFileTaskLine(epic.path, text, taskId);
@@ -263,6 +267,7 @@ export function progressEdits(text: string, done: number, total: number): TextEd
  */
 export function attachIssueChange(epic: Epic, taskId: string, issue: number, issueUrl: string, read: ReadText): PlanChange {
   const task = findTask(epic, taskId);
+  if (isToolFormat(epic.layout)) throw toolFormatError(epic, 'link its tasks to issues');
   if (epic.layout === 'single-file') {
     const text = read(epic.path);
     const current = singleFileTaskLine(epic.path, text, taskId);
@@ -298,6 +303,7 @@ export interface NewTask {
 export function appendTaskChange(epic: Epic, newTask: NewTask, read: ReadText, now: string): PlanChange & { readonly taskId: string } {
   const title = newTask.title.replace(/\s+/g, ' ').trim();
   if (title === '') throw new PlanEditError('A task needs a title.');
+  if (isToolFormat(epic.layout)) throw toolFormatError(epic, 'add tasks');
   return epic.layout === 'single-file' ? appendSingleFileTask(epic, newTask, title, read) : appendTaskFile(epic, newTask, title, read, now);
 }
 

@@ -1,6 +1,7 @@
 import type { EpicAnalysis, TaskAnalysis } from './analysis';
 import { issueUrl } from './issues';
 import type { TaskDisplayState } from './model';
+import { epicRef } from './model';
 
 /**
  * The dependency graph of one or more epics as mermaid flowchart source, with what a view
@@ -138,7 +139,7 @@ export function buildGraph(analyses: readonly EpicAnalysis[], options: GraphOpti
     if (several) lines.push(`    subgraph ${prefix}epic ["${mermaidLabel(epic.title || epic.id)}"]`);
 
     const nodeLine = (id: string, t: TaskAnalysis): string => {
-      const isNext = options.next?.epicPath === epic.path && options.next.taskId === id;
+      const isNext = options.next?.epicPath === epicRef(epic) && options.next.taskId === id;
       const text = `${isNext ? '▶ ' : ''}${id}: ${t.task.title}`;
       return `["${mermaidLabel(text)}"]`;
     };
@@ -165,7 +166,7 @@ export function buildGraph(analyses: readonly EpicAnalysis[], options: GraphOpti
         key,
         kind: 'milestone',
         epicId: epic.id,
-        epicPath: epic.path,
+        epicPath: epicRef(epic),
         id: milestone.id,
         title: milestone.title,
         path: epic.path,
@@ -198,7 +199,7 @@ export function buildGraph(analyses: readonly EpicAnalysis[], options: GraphOpti
 
     for (const [id, t] of shown) {
       const key = keyOf(id);
-      const isNext = options.next?.epicPath === epic.path && options.next.taskId === id;
+      const isNext = options.next?.epicPath === epicRef(epic) && options.next.taskId === id;
       addClass(STATE_CLASS[t.display], key);
       if (t.onCriticalPath) addClass('critical', key);
       if (isNext) addClass('next', key);
@@ -207,7 +208,7 @@ export function buildGraph(analyses: readonly EpicAnalysis[], options: GraphOpti
         key,
         kind: 'task',
         epicId: epic.id,
-        epicPath: epic.path,
+        epicPath: epicRef(epic),
         id,
         title: t.task.title,
         state: t.display,

@@ -1,10 +1,13 @@
 import type { EpicAnalysis } from './analysis';
 import { analyzeEpic } from './analysis';
-import type { Diagnostic, Epic, PlanDocuments, Prd } from './model';
+import type { Diagnostic, Epic, PlanDocuments, Prd, ToolFormat } from './model';
 import type { ParsedEpicFile, ParsedMappingFile, ParsedTaskFile, ParsedUpdateFile } from './parse/directoryParser';
 import { assembleDirectoryEpic, isTaskFileName, parseEpicFile, parseMappingFile, parseTaskFile, updateFileOf } from './parse/directoryParser';
 import { parsePrd } from './parse/prdParser';
 import { parseSingleFileEpic } from './parse/singleFileEpicParser';
+import { parseKiroRequirements, parseKiroTasks } from './parse/kiroParser';
+import { isSpecKitTasks, parseSpecKitSpec, parseSpecKitTasks } from './parse/specKitParser';
+import { parseTaskMasterFile } from './parse/taskMasterParser';
 import type { ParsedSprintFile, Sprint, SprintPlan } from './sprint';
 import { buildSprintPlan, parseSprintFile } from './sprint';
 import { baseName, comparePaths, joinPath } from './text';
@@ -42,7 +45,11 @@ export interface PlanIndexOptions {
   readonly parseCache?: ParseCache;
 }
 
-export const DEFAULT_PLAN_ROOTS: readonly string[] = ['prds', 'epics', '.claude/prds', '.claude/epics'];
+/**
+ * AutoPM's own roots, then other tools': Kiro's specs, GitHub Spec Kit's feature folders
+ * (a `specs/` folder without Spec Kit's task lines shows nothing) and Task Master's folder.
+ */
+export const DEFAULT_PLAN_ROOTS: readonly string[] = ['prds', 'epics', '.claude/prds', '.claude/epics', '.kiro/specs', 'specs', '.taskmaster'];
 
 /**
  * Folders that are never plans: history and archives kept beside the live files. An
@@ -58,7 +65,9 @@ type FileRole =
   | { readonly kind: 'task'; readonly dir: string }
   | { readonly kind: 'mapping'; readonly dir: string }
   | { readonly kind: 'update'; readonly dir: string }
-  | { readonly kind: 'sprint' };
+  | { readonly kind: 'sprint' }
+  | { readonly kind: 'tool-prd'; readonly format: 'kiro' | 'spec-kit' }
+  | { readonly kind: 'tool-epics'; readonly format: ToolFormat };
 
 type Parsed =
   | { readonly kind: 'prd'; readonly prd: Prd; readonly diagnostics: readonly Diagnostic[] }
@@ -67,11 +76,20 @@ type Parsed =
   | { readonly kind: 'task'; readonly dir: string; readonly file: ParsedTaskFile }
   | { readonly kind: 'mapping'; readonly dir: string; readonly file: ParsedMappingFile }
   | { readonly kind: 'update'; readonly dir: string; readonly file: ParsedUpdateFile }
-  | { readonly kind: 'sprint'; readonly file: ParsedSprintFile };
+  | { readonly kind: 'sprint'; readonly file: ParsedSprintFile }
+  /** A file of another tool that holds epics: Kiro's or Spec Kit's tasks.md (one), Task Master's tasks.json (one per tag). */
+  | { readonly kind: 'tool-epics'; readonly epics: readonly Epic[]; readonly diagnostics: readonly Diagnostic[] };
 
 const PRD_ROLE: FileRole = { kind: 'prd' };
 const SINGLE_EPIC_ROLE: FileRole = { kind: 'single-epic' };
 const SPRINT_ROLE: FileRole = { kind: 'sprint' };
+const TOOL_ROLES = {
+  kiroPrd: { kind: 'tool-prd', format: 'kiro' },
+  specKitPrd: { kind: 'tool-prd', format: 'spec-kit' },
+  kiro: { kind: 'tool-epics', format: 'kiro' },
+  specKit: { kind: 'tool-epics', format: 'spec-kit' },
+  taskmaster: { kind: 'tool-epics', format: 'taskmaster' },
+} as const satisfies Record<string, FileRole>;
 
 /** The folder, directly under an epics (or mixed) root, that holds sprint files rather than an epic. */
 const SPRINTS_FOLDER = /^sprints$/i;
@@ -114,11 +132,37 @@ function sameStat(a: FileStat, b: FileStat): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs;
 }
 
-type RootKind = 'prds' | 'epics' | 'sprints' | 'mixed';
+type RootKind = 'prds' | 'epics' | 'sprints' | 'mixed' | ToolFormat;
 
 function rootKind(root: string): RootKind {
-  const last = baseName(root.replace(/\/+$/, '')).toLowerCase();
+  const tidy = root.replace(/\/+$/, '').toLowerCase();
+  const last = baseName(tidy);
+  if (last === 'specs') return tidy === '.kiro/specs' || tidy.endsWith('/.kiro/specs') ? 'kiro' : 'spec-kit';
+  if (last === '.taskmaster') return 'taskmaster';
   return last === 'prds' ? 'prds' : last === 'epics' ? 'epics' : last === 'sprints' ? 'sprints' : 'mixed';
+}
+
+/** Whether a plan root is another tool's folder (Kiro's, Spec Kit's, Task Master's). */
+export function isToolRoot(root: string): boolean {
+  const kind = rootKind(root);
+  return kind === 'kiro' || kind === 'spec-kit' || kind === 'taskmaster';
+}
+
+/**
+ * The role of a file under another tool's root: `<feature>/tasks.md` and the feature's PRD
+ * (Kiro's requirements.md, Spec Kit's spec.md), or Task Master's `tasks/tasks.json`.
+ */
+function toolRoleOf(kind: ToolFormat, rest: string): FileRole | undefined {
+  const slash = rest.indexOf('/');
+  if (slash === -1 || rest.indexOf('/', slash + 1) !== -1) return undefined;
+  const folder = rest.slice(0, slash);
+  const name = rest.slice(slash + 1).toLowerCase();
+  if (kind === 'taskmaster') return folder === 'tasks' && name === 'tasks.json' ? TOOL_ROLES.taskmaster : undefined;
+  if (SKIPPED_FOLDERS.test(folder)) return undefined;
+  if (name === 'tasks.md') return kind === 'kiro' ? TOOL_ROLES.kiro : TOOL_ROLES.specKit;
+  if (kind === 'kiro') return name === 'requirements.md' ? TOOL_ROLES.kiroPrd : undefined;
+  // Spec Kit numbers its feature folders (`001-photo-albums`); any other `specs/<name>/spec.md` is someone else's.
+  return name === 'spec.md' && /^\d+-/.test(folder) ? TOOL_ROLES.specKitPrd : undefined;
 }
 
 /**
@@ -143,6 +187,12 @@ export class PlanIndex {
   /** The sprint plan and what it was built from: rebuilt when either list is a new one. */
   private sprintCache: { readonly files: readonly ParsedSprintFile[]; readonly epics: readonly Epic[]; readonly plan: SprintPlan } | undefined;
   private readonly folderRoles = new Map<string, FolderRoles>();
+  /** Keys of epics that are files rather than folders: single-file epics and other tools' files. */
+  private readonly fileKeys = new Set<string>();
+  /** The epics of a file that holds several (Task Master's tasks.json), by the file's path. */
+  private readonly fileEpicKeys = new Map<string, readonly string[]>();
+  /** Problems of a file that holds no epic at all (an unreadable tasks.json), by its path. */
+  private readonly fileDiagnostics = new Map<string, readonly Diagnostic[]>();
 
   private readonly parseCache: ParseCache | undefined;
 
@@ -159,9 +209,15 @@ export class PlanIndex {
 
   /** Where a path sits among the plan roots, or undefined when it is not a plan file. */
   roleOf(path: string): FileRole | undefined {
-    if (!path.endsWith('.md')) return undefined;
+    if (!path.endsWith('.md') && !path.endsWith('.json')) return undefined;
     for (const { root, prefix, kind } of this.rootPrefixes) {
       if (!path.startsWith(prefix)) continue;
+      if (kind === 'kiro' || kind === 'spec-kit' || kind === 'taskmaster') {
+        const role = toolRoleOf(kind, path.slice(prefix.length));
+        if (role) return role;
+        continue;
+      }
+      if (!path.endsWith('.md')) continue;
       // Read by finding slashes rather than splitting: this runs for every file a walk meets.
       const first = path.indexOf('/', prefix.length);
       const name = path.slice(path.lastIndexOf('/') + 1);
@@ -227,7 +283,7 @@ export class PlanIndex {
         continue;
       }
       // A folder (created, changed or deleted): walk it, and drop what it no longer holds.
-      if (path.endsWith('.md')) continue;
+      if (path.endsWith('.md') || path.endsWith('.json')) continue;
       const found = new Map<string, FileRole>();
       // A folder above the roots (`.claude` for `.claude/epics`) is walked only where roots are.
       const insideRoot = this.roots.some((r) => path === r || path.startsWith(r + '/'));
@@ -334,13 +390,14 @@ export class PlanIndex {
       const role = this.roles.get(path);
       const parsed = this.cache.get(path)?.parsed;
       if (!role) return;
-      if (role.kind === 'prd') {
+      if (role.kind === 'prd' || role.kind === 'tool-prd') {
         if (parsed?.kind === 'prd') prdIds.add(parsed.prd.id);
         this.prdList = undefined;
       } else if (role.kind === 'sprint') {
         this.sprintFileList = undefined;
-      } else if (role.kind === 'single-epic') {
+      } else if (role.kind === 'single-epic' || role.kind === 'tool-epics') {
         dirty.add(path);
+        this.fileKeys.add(path);
       } else {
         dirty.add(role.dir);
       }
@@ -364,7 +421,7 @@ export class PlanIndex {
     type Folder = { epicFile?: ParsedEpicFile; tasks: ParsedTaskFile[]; mapping?: ParsedMappingFile; updates: ParsedUpdateFile[] };
     const byDir = new Map<string, Folder>();
     for (const key of keys) {
-      if (key.endsWith('.md')) continue;
+      if (this.fileKeys.has(key)) continue;
       const group: Folder = { tasks: [], updates: [] };
       for (const path of this.folderFiles.get(key) ?? []) {
         const parsed = this.cache.get(path)?.parsed;
@@ -378,18 +435,37 @@ export class PlanIndex {
       byDir.set(key, group);
     }
     for (const key of keys) {
-      const old = this.epics.get(key);
-      if (old) epicIds.add(old.id);
-      this.epics.delete(key);
-      this.epicDiagnostics.delete(key);
-      this.analyses.delete(key);
-      this.validation.delete(key);
-      if (key.endsWith('.md')) {
+      // A file may hold several epics (Task Master's tags), each under `<path>#<id>`.
+      for (const epicKey of this.fileEpicKeys.get(key) ?? [key]) {
+        const old = this.epics.get(epicKey);
+        if (old) epicIds.add(old.id);
+        this.epics.delete(epicKey);
+        this.epicDiagnostics.delete(epicKey);
+        this.analyses.delete(epicKey);
+        this.validation.delete(epicKey);
+      }
+      this.fileEpicKeys.delete(key);
+      if (this.fileKeys.has(key)) {
         const parsed = this.cache.get(key)?.parsed;
         if (parsed?.kind === 'single-epic') {
           this.epics.set(key, parsed.epic);
           this.epicDiagnostics.set(key, parsed.diagnostics);
           epicIds.add(parsed.epic.id);
+        } else if (parsed?.kind === 'tool-epics') {
+          const epicKeys = parsed.epics.map((epic) => toolEpicKey(epic));
+          parsed.epics.forEach((epic, i) => {
+            this.epics.set(epicKeys[i], epic);
+            // The file's own problems (invalid JSON, an empty file) are reported once, with its first epic.
+            this.epicDiagnostics.set(epicKeys[i], i === 0 ? parsed.diagnostics : []);
+            epicIds.add(epic.id);
+          });
+          this.fileEpicKeys.set(key, epicKeys);
+          if (parsed.epics.length === 0) this.fileDiagnostics.set(key, parsed.diagnostics);
+          else this.fileDiagnostics.delete(key);
+        }
+        if (!this.cache.has(key)) {
+          this.fileKeys.delete(key);
+          this.fileDiagnostics.delete(key);
         }
       } else {
         const group = byDir.get(key)!;
@@ -424,6 +500,7 @@ export class PlanIndex {
   }
 
   private keyOf(epic: Epic): string {
+    if (epic.layout === 'taskmaster') return toolEpicKey(epic);
     return epic.layout === 'directory' ? epic.dir! : epic.path;
   }
 
@@ -446,6 +523,7 @@ export class PlanIndex {
   diagnostics(): Diagnostic[] {
     const out: Diagnostic[] = [];
     for (const entry of this.cache.values()) if (entry.parsed.kind === 'prd') out.push(...entry.parsed.diagnostics);
+    for (const problems of this.fileDiagnostics.values()) out.push(...problems);
     for (const prd of this.prds) out.push(...validatePrd(prd, this.epicsOfPrd(prd)));
     for (const epic of this.allEpics) {
       const key = this.keyOf(epic);
@@ -529,6 +607,28 @@ function parseByRole(path: string, text: string, role: FileRole): Parsed {
       return { kind: 'update', dir: role.dir, file: updateFileOf(path) };
     case 'sprint':
       return { kind: 'sprint', file: parseSprintFile(path, text) };
+    case 'tool-prd': {
+      const { prd, diagnostics } = role.format === 'kiro' ? parseKiroRequirements(path, text) : parseSpecKitSpec(path, text);
+      return { kind: 'prd', prd, diagnostics };
+    }
+    case 'tool-epics':
+      return parseToolEpics(path, text, role.format);
   }
+}
+
+function parseToolEpics(path: string, text: string, format: ToolFormat): Parsed {
+  if (format === 'taskmaster') {
+    const { epics, diagnostics } = parseTaskMasterFile(path, text);
+    return { kind: 'tool-epics', epics, diagnostics };
+  }
+  // A `specs/<name>/tasks.md` without Spec Kit's task lines belongs to some other tool.
+  if (format === 'spec-kit' && !isSpecKitTasks(text)) return { kind: 'tool-epics', epics: [], diagnostics: [] };
+  const { epic, diagnostics } = format === 'kiro' ? parseKiroTasks(path, text) : parseSpecKitTasks(path, text);
+  return { kind: 'tool-epics', epics: [epic], diagnostics };
+}
+
+/** Task Master's epics share one file: each is keyed by the file and its tag. */
+function toolEpicKey(epic: Epic): string {
+  return epic.layout === 'taskmaster' ? `${epic.path}#${epic.id}` : epic.path;
 }
 

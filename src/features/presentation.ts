@@ -4,6 +4,7 @@ import type { Epic, Range, TaskDisplayState } from '../core/model';
 import { statusConflict } from '../core/validate';
 import type { Progress } from '../core/progress';
 import type { EpicEntry, PlanWorkspace } from '../services/planWorkspace';
+import { epicRefOf } from '../core/model';
 
 // The words for tasks live in the core, where the webviews and the CLI share them.
 export { blockersText, taskLabel, taskLabelId } from '../core/taskText';
@@ -72,7 +73,7 @@ export function epicFromArgument(workspace: PlanWorkspace, arg: unknown): EpicEn
   if (!arg || typeof arg !== 'object') return undefined;
   const candidate = ('entry' in arg ? (arg as { entry: EpicEntry }).entry : arg) as { folder?: unknown; epicPath?: unknown; epic?: { path?: unknown } };
   const folder = typeof candidate.folder === 'string' ? candidate.folder : (candidate.folder as { key?: unknown } | undefined)?.key;
-  const path = typeof candidate.epicPath === 'string' ? candidate.epicPath : candidate.epic?.path;
+  const path = typeof candidate.epicPath === 'string' ? candidate.epicPath : epicRefOf(candidate.epic);
   return typeof folder === 'string' && typeof path === 'string' ? workspace.findEpic(folder, path) : undefined;
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle';
 import type { EpicEntry, PlanWorkspace } from './planWorkspace';
+import { epicRef } from '../core/model';
 
 const LAST_EPIC_KEY = 'autopm.lastEpic';
 
@@ -58,7 +59,7 @@ export class ActiveEpic extends Disposable {
 
   /** Remembers the epic a task was just changed in. */
   async workedOn(entry: EpicEntry): Promise<void> {
-    await this.state.update(LAST_EPIC_KEY, { folder: entry.folder.key, epicPath: entry.epic.path } satisfies StoredEpic);
+    await this.state.update(LAST_EPIC_KEY, { folder: entry.folder.key, epicPath: epicRef(entry.epic) } satisfies StoredEpic);
     this.changed();
   }
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle';
 import type { PlanWorkspace, TaskEntry } from './planWorkspace';
 import { taskEntry } from './planWorkspace';
+import { epicRef } from '../core/model';
 
 const ACTIVE_TASK_KEY = 'autopm.activeTask';
 
@@ -58,13 +59,13 @@ export class ActiveTask extends Disposable {
   /** The record kept for a task, whether or not it is still in progress. */
   recordOf(entry: TaskEntry): ActiveTaskRecord | undefined {
     const record = this.state.get<ActiveTaskRecord>(ACTIVE_TASK_KEY);
-    return record && record.folder === entry.folder.key && record.epicPath === entry.epic.path && record.taskId === entry.task.id ? record : undefined;
+    return record && record.folder === entry.folder.key && record.epicPath === epicRef(entry.epic) && record.taskId === entry.task.id ? record : undefined;
   }
 
   async set(entry: TaskEntry, details: Pick<ActiveTaskRecord, 'branch' | 'startCommit'>): Promise<void> {
     const record: ActiveTaskRecord = {
       folder: entry.folder.key,
-      epicPath: entry.epic.path,
+      epicPath: epicRef(entry.epic),
       taskId: entry.task.id,
       ...(details.branch ? { branch: details.branch } : {}),
       ...(details.startCommit ? { startCommit: details.startCommit } : {}),

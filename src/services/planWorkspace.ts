@@ -3,9 +3,12 @@ import * as vscode from 'vscode';
 import type { EpicAnalysis, TaskAnalysis } from '../core/analysis';
 import type { Diagnostic, Epic, Prd, Task } from '../core/model';
 import type { IndexChange } from '../core/planIndex';
-import { DEFAULT_PLAN_ROOTS, PlanIndex } from '../core/planIndex';
+import { DEFAULT_PLAN_ROOTS, isToolRoot, PlanIndex } from '../core/planIndex';
+import type { OtherFormat } from '../core/detectFormat';
+import { detectOtherFormat } from '../core/detectFormat';
 import { Disposable } from '../common/lifecycle';
 import { VscodePlanFileSystem } from './vscodePlanFileSystem';
+import { epicRef } from '../core/model';
 
 /** One workspace folder's plans. */
 export class FolderPlans {
@@ -118,6 +121,8 @@ export class PlanWorkspace extends Disposable {
   private folders = new Map<string, FolderPlans>();
   private built: Promise<void> | undefined;
   private currentState: PlanState = 'loading';
+  /** With no plans: the other tool's plans the workspace holds instead, if any. */
+  private otherFormat: OtherFormat | undefined;
   private readonly watchers = new Map<string, vscode.Disposable>();
   private readonly pendingPaths = new Map<string, Set<string>>();
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -153,6 +158,11 @@ export class PlanWorkspace extends Disposable {
 
   get state(): PlanState {
     return this.currentState;
+  }
+
+  /** What the workspace holds instead of plans AutoPM reads (only while the state is `noPlans`). */
+  get detectedFormat(): OtherFormat | undefined {
+    return this.otherFormat;
   }
 
   /** Builds the index on first use; later calls wait for the same build. */
@@ -296,8 +306,17 @@ export class PlanWorkspace extends Disposable {
     if (hasPlans) {
       state = 'ready';
     } else {
-      const folderExists = await Promise.all(this.allFolders.flatMap((f) => f.roots.map((r) => f.fs.exists(r))));
+      // Another tool's folder without its files (a `specs/` of something else) is no plan folder.
+      const folderExists = await Promise.all(this.allFolders.flatMap((f) => f.roots.filter((r) => !isToolRoot(r)).map((r) => f.fs.exists(r))));
       state = folderExists.some(Boolean) ? 'emptyPlanFolder' : 'noPlans';
+    }
+    const other =
+      state === 'noPlans'
+        ? (await Promise.all(this.allFolders.map((f) => detectOtherFormat((path) => f.fs.exists(path), f.roots)))).find((found) => found !== undefined)
+        : undefined;
+    if (other?.key !== this.otherFormat?.key) {
+      this.otherFormat = other;
+      if (state === this.currentState) this._onDidChangeState.fire(state);
     }
     if (state !== this.currentState) {
       this.currentState = state;
@@ -326,7 +345,7 @@ export class PlanWorkspace extends Disposable {
 
   findEpic(folderKey: string, epicPath: string): EpicEntry | undefined {
     const folder = this.folders.get(folderKey);
-    const epic = folder?.index.allEpics.find((e) => e.path === epicPath);
+    const epic = folder?.index.allEpics.find((e) => epicRef(e) === epicPath);
     return folder && epic ? this.epicEntry(folder, epic) : undefined;
   }
 
@@ -335,15 +354,25 @@ export class PlanWorkspace extends Disposable {
     return entry && taskEntry(entry, ref.taskId);
   }
 
-  /** The epic a document belongs to: its epic file, one of its task files, or a file in its folder. */
-  epicForDocument(uri: vscode.Uri): EpicEntry | undefined {
+  /**
+   * The epic a document belongs to: its epic file, one of its task files, or a file in its
+   * folder. A file that holds several epics (Task Master's tags) gives the one `line` is
+   * in, else the first.
+   */
+  epicForDocument(uri: vscode.Uri, line?: number): EpicEntry | undefined {
+    const all = this.epicsForDocument(uri);
+    if (line === undefined || all.length < 2) return all[0];
+    return all.filter((e) => e.epic.path !== this.folderOf(uri)?.path || e.epic.range.line <= line).at(-1) ?? all[0];
+  }
+
+  /** Every epic a document belongs to, in file order (several only for Task Master's tags). */
+  epicsForDocument(uri: vscode.Uri): EpicEntry[] {
     const found = this.folderOf(uri);
-    if (!found) return undefined;
+    if (!found) return [];
     const { plans, path } = found;
-    const epic = plans.index.allEpics.find(
-      (e) => e.path === path || (e.dir !== undefined && path.startsWith(e.dir + '/') && !path.slice(e.dir.length + 1).includes('/')),
-    );
-    return epic && this.epicEntry(plans, epic);
+    return plans.index.allEpics
+      .filter((e) => e.path === path || (e.dir !== undefined && path.startsWith(e.dir + '/') && !path.slice(e.dir.length + 1).includes('/')))
+      .map((epic) => this.epicEntry(plans, epic));
   }
 
   prdForDocument(uri: vscode.Uri): { folder: FolderPlans; prd: Prd } | undefined {
@@ -359,7 +388,7 @@ export function taskEntry(entry: EpicEntry, taskId: string): TaskEntry | undefin
 }
 
 export function taskRef(entry: { folder: FolderPlans; epic: Epic; task: Task }): TaskRef {
-  return { folder: entry.folder.key, epicPath: entry.epic.path, taskId: entry.task.id };
+  return { folder: entry.folder.key, epicPath: epicRef(entry.epic), taskId: entry.task.id };
 }
 
 /** The plan roots of a workspace folder (the setting is per folder), tidied: `./plans/` is `plans`. */

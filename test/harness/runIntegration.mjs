@@ -33,6 +33,10 @@ const SUITES = {
   empty: {
     copies: [],
   },
+  // Other tools' plans (Kiro, Spec Kit, Task Master) and nothing of AutoPM's own.
+  formats: {
+    copies: [['test/fixtures/tools', '.']],
+  },
   // The examples in a git repository, with VS Code's git extension on: a window of their
   // own, since the git extension's processes outlive a test and would disturb the next.
   git: {

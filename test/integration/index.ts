@@ -1,6 +1,6 @@
 // The entry point VS Code calls (extensionTestsPath): runs the mocha suites inside the real
 // extension host. AUTOPM_TEST_SUITE picks the files: `multiRoot` needs a two-folder
-// workspace, `empty` an empty folder, `git` a repository, `github` a repository with a
+// workspace, `empty` an empty folder, `formats` other tools' plans, `git` a repository, `github` a repository with a
 // GitHub origin, `githubMultiRoot` two of them and `claude` the examples with the Anthropic API's address set; every other file runs on a copy of the examples. The JSON result file is
 // what the harness trusts, since a crashed extension host can look like a pass.
 import * as fs from 'node:fs';
@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import Mocha from 'mocha';
 
 /** Suites that need a workspace of their own; every other test file runs in `single`. */
-const SUITE_FILES: Record<string, string> = { multiRoot: 'multiRoot.test.js', empty: 'emptyWorkspace.test.js', git: 'reportHistory.test.js', github: 'githubSync.test.js', githubMultiRoot: 'githubMultiRoot.test.js', devLoop: 'devLoop.test.js', claude: 'claude.test.js' };
+const SUITE_FILES: Record<string, string> = { multiRoot: 'multiRoot.test.js', empty: 'emptyWorkspace.test.js', formats: 'formats.test.js', git: 'reportHistory.test.js', github: 'githubSync.test.js', githubMultiRoot: 'githubMultiRoot.test.js', devLoop: 'devLoop.test.js', claude: 'claude.test.js' };
 
 export function run(): Promise<void> {
   const suite = process.env.AUTOPM_TEST_SUITE ?? 'single';

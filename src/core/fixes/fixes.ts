@@ -11,6 +11,7 @@
  */
 import type { EpicAnalysis } from '../analysis';
 import type { Diagnostic, DiagnosticCode, DiagnosticData, Epic, Prd } from '../model';
+import { isToolFormat } from '../model';
 import type { PlanIndex } from '../planIndex';
 import type { PlanChange, ReadText, TextEdit } from '../edits';
 import { PlanEditError } from '../edits';
@@ -87,6 +88,8 @@ export function fixesFor(diagnostic: Diagnostic, plan: FixPlan): Fix[] {
   const data = diagnostic.data;
   if (data === undefined || data.code !== diagnostic.code) return [];
   const context = contextOf(diagnostic.path, plan);
+  // Other tools' files are only read and their task states set; no fix edits them yet.
+  if (context.epic && isToolFormat(context.epic.layout)) return [];
   let drafts: FixDraft[];
   try {
     drafts = draftsFor(diagnostic, data, context);

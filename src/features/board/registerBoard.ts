@@ -6,6 +6,7 @@ import { progressText } from '../presentation';
 import { PanelRegistry } from '../webviews/panelRegistry';
 import type { BoardServices } from './boardPanel';
 import { BOARD_VIEW_TYPE, BoardPanel, boardScopeKey, restoredBoardState } from './boardPanel';
+import { epicRef, epicRefOf } from '../../core/model';
 
 interface ScopePick extends vscode.QuickPickItem {
   readonly scope: BoardPanelScope;
@@ -56,7 +57,7 @@ export function boardScopeFromArgument(arg: unknown): BoardPanelScope | undefine
   };
   const folder = typeof candidate.folder === 'string' ? candidate.folder : (candidate.folder as { key?: unknown } | undefined)?.key;
   if (typeof folder !== 'string') return undefined;
-  const epicPath = typeof candidate.epicPath === 'string' ? candidate.epicPath : candidate.epic?.path;
+  const epicPath = typeof candidate.epicPath === 'string' ? candidate.epicPath : epicRefOf(candidate.epic);
   if (typeof epicPath === 'string') return { kind: 'epic', folder, epicPath };
   if (typeof candidate.sprintId === 'string') return { kind: 'sprint', folder, sprintId: candidate.sprintId };
   return { kind: 'all', folder };
@@ -93,7 +94,7 @@ async function pickScope(services: BoardServices): Promise<BoardPanelScope | und
     items.push({
       label: `$(checklist) ${e.epic.title || e.epic.id}`,
       description: `${progressText(e.analysis.counts)}${multiRoot ? ` · ${e.folder.folder.name}` : ''}`,
-      scope: { kind: 'epic', folder: e.folder.key, epicPath: e.epic.path },
+      scope: { kind: 'epic', folder: e.folder.key, epicPath: epicRef(e.epic) },
     });
   }
   const picked = await vscode.window.showQuickPick(items, { title: 'Open Board', placeHolder: 'Choose every epic, a sprint or an epic' });

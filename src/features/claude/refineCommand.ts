@@ -16,6 +16,7 @@ import { signalOf, taskLabel } from '../presentation';
 import { toTaskRef } from '../tasks/taskCommands';
 import type { ClaudeModels } from './claudeModels';
 import type { PreviewDocuments } from './decomposeCommand';
+import { epicRef } from '../../core/model';
 
 export interface RefineServices {
   readonly workspace: PlanWorkspace;
@@ -57,7 +58,7 @@ async function chooseTask(services: RefineServices, arg: unknown, kind: Refineme
   const ref = toTaskRef(arg);
   if (ref) return workspace.findTask(ref);
   const editor = vscode.window.activeTextEditor;
-  const here = editor && workspace.epicForDocument(editor.document.uri);
+  const here = editor && workspace.epicForDocument(editor.document.uri, editor.selection.active.line);
   if (editor && here) {
     const path = workspace.folderOf(editor.document.uri)?.path;
     const line = editor.selection.active.line;
@@ -136,7 +137,7 @@ export async function refineTaskCommand(services: RefineServices, kind: Refineme
     log.info(`[Refine] ${message}`);
     return { outcome, message, problems: [], taskIds: [], ...extra };
   };
-  const retry = () => vscode.commands.executeCommand(kind === 'expand' ? Commands.expandTask : Commands.rescopeTask, { folder: plans.key, epicPath: epic.path, taskId: task.id, ...(direction ? { direction } : {}) });
+  const retry = () => vscode.commands.executeCommand(kind === 'expand' ? Commands.expandTask : Commands.rescopeTask, { folder: plans.key, epicPath: epicRef(epic), taskId: task.id, ...(direction ? { direction } : {}) });
   const verb = kind === 'expand' ? `splitting ${label} into subtasks` : `re-scoping ${label} (${direction})`;
 
   const tokens = estimateInputTokens({ ...request, maxTokens: choice.maxTokens });
@@ -251,6 +252,6 @@ export async function refineTaskPick(services: RefineServices, arg?: RefineArgs)
     { title: `Refine ${taskLabel(entry.task)}`, placeHolder: 'How should Claude refine this task?' },
   );
   if (!picked) return undefined;
-  const ref = { folder: entry.folder.key, epicPath: entry.epic.path, taskId: entry.task.id };
+  const ref = { folder: entry.folder.key, epicPath: epicRef(entry.epic), taskId: entry.task.id };
   return refineTaskCommand(services, picked.refinement, { ...ref, ...('direction' in picked ? { direction: picked.direction } : {}) });
 }

@@ -11,6 +11,7 @@ import type { Notifier } from '../../services/notifier';
 import type { FolderPlans, PlanWorkspace } from '../../services/planWorkspace';
 import { signalOf } from '../presentation';
 import type { ClaudeModels } from './claudeModels';
+import { epicRef } from '../../core/model';
 
 /**
  * The findings of the last review of each epic, as diagnostics on the lines concerned. A
@@ -91,7 +92,7 @@ async function targetOf(services: ReviewServices, arg: ReviewArgs | undefined): 
   const folderKey = typeof entry?.folder === 'string' ? entry.folder : ((entry?.folder as { key?: unknown } | undefined)?.key ?? entry?.plans?.key);
   const epicPath = typeof entry?.epicPath === 'string' ? entry.epicPath : entry?.epic?.path;
   if (typeof folderKey === 'string' && typeof epicPath === 'string') {
-    const found = workspace.epics().find((e) => e.folder.key === folderKey && e.epic.path === epicPath);
+    const found = workspace.epics().find((e) => e.folder.key === folderKey && epicRef(e.epic) === epicPath);
     return found && { plans: found.folder, epic: found.epic };
   }
   const active = vscode.window.activeTextEditor?.document.uri;
@@ -158,14 +159,14 @@ export async function reviewEpicCommand(services: ReviewServices, arg?: ReviewAr
     }
     const result = finish('failed', `The review of ${epic.id} failed: ${error instanceof Error ? error.message : String(error)}`);
     const retryable = !(error instanceof ModelError) || error.retryable;
-    void notifier.error(result.message, ...(retryable ? ['Retry'] : [])).then((a) => a === 'Retry' && vscode.commands.executeCommand(Commands.reviewEpic, { folder: plans.key, epicPath: epic.path }));
+    void notifier.error(result.message, ...(retryable ? ['Retry'] : [])).then((a) => a === 'Retry' && vscode.commands.executeCommand(Commands.reviewEpic, { folder: plans.key, epicPath: epicRef(epic) }));
     return result;
   }
   const read = readReview(answer.text, answer.stopReason, { epic, ...(prd ? { prd } : {}), ...(prdText !== undefined ? { prdText } : {}) });
   if (!read.ok) {
     for (const problem of read.problems) log.warn(`[Review] ${problem}`);
     const result = finish('invalid', `Claude's review of ${epic.id} could not be read: ${read.problems.slice(0, 3).join(' ')}`);
-    void notifier.error(result.message, 'Retry').then((a) => a === 'Retry' && vscode.commands.executeCommand(Commands.reviewEpic, { folder: plans.key, epicPath: epic.path }));
+    void notifier.error(result.message, 'Retry').then((a) => a === 'Retry' && vscode.commands.executeCommand(Commands.reviewEpic, { folder: plans.key, epicPath: epicRef(epic) }));
     return result;
   }
   const { review } = read;

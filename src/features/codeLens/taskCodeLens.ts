@@ -5,10 +5,13 @@ import type { EpicEntry, PlanWorkspace, TaskEntry } from '../../services/planWor
 import { allPlanRoots, taskEntry, taskRef } from '../../services/planWorkspace';
 import { blockersText, countsSummary } from '../presentation';
 import { issueUrl } from '../../core/issues';
+import { epicRef, isToolFormat } from '../../core/model';
 
-/** Markdown files under the plan roots: CodeLens is never asked about anything else. */
+/** Plan files under the plan roots: CodeLens is never asked about anything else. */
 export function planDocumentSelector(roots: readonly string[] = allPlanRoots()): vscode.DocumentFilter[] {
-  return [{ language: 'markdown', pattern: `**/{${roots.join(',')}}/**/*.md` }];
+  const under = `**/{${roots.join(',')}}/**`;
+  // Task Master's tasks.json, whichever JSON language the editor gives it.
+  return [{ language: 'markdown', pattern: `${under}/*.md` }, { pattern: `${under}/tasks.json` }];
 }
 
 export function isCodeLensEnabled(): boolean {
@@ -38,70 +41,79 @@ export class TaskCodeLensProvider extends Disposable implements vscode.CodeLensP
     if (!isCodeLensEnabled()) return [];
     const found = await this.workspace.syncDocument(document);
     if (!found || token.isCancellationRequested) return [];
-    const entry = this.workspace.epicForDocument(document.uri);
-    if (!entry) return [];
-    const { epic } = entry;
     const lenses: vscode.CodeLens[] = [];
-    if (found.path === epic.path) {
-      lenses.push(
-        new vscode.CodeLens(lineRange(epic.range.line), {
-          title: countsSummary(entry.analysis.counts),
-          tooltip: 'Open the epic status report',
-          command: Commands.openEpicStatus,
-          arguments: [{ folder: entry.folder.key, epicPath: epic.path }],
-        }),
-        new vscode.CodeLens(lineRange(epic.range.line), {
-          title: '$(type-hierarchy) Graph',
-          tooltip: 'Show the dependency graph of this epic',
-          command: Commands.showGraph,
-          arguments: [{ folder: entry.folder.key, epicPath: epic.path }],
-        }),
-        new vscode.CodeLens(lineRange(epic.range.line), {
-          title: '$(github) Sync',
-          tooltip: 'Sync this epic and its tasks to GitHub issues (a preview comes first)',
-          command: Commands.syncEpic,
-          arguments: [{ folder: entry.folder.key, epicPath: epic.path }],
-        }),
-        new vscode.CodeLens(lineRange(epic.range.line), {
-          title: '$(checklist) Review',
-          tooltip: 'Claude reviews this epic against its PRD: requirements without a task, tasks without acceptance criteria, odd dependencies and estimates',
-          command: Commands.reviewEpic,
-          arguments: [{ folder: entry.folder.key, epicPath: epic.path }],
-        }),
-      );
-      // Once every task is done, the epic's work is ready for review.
-      const { counts } = entry.analysis;
-      if (counts.total > 0 && counts.done === counts.total) {
-        lenses.push(
-          new vscode.CodeLens(lineRange(epic.range.line), {
-            title: '$(git-pull-request-create) Pull Request',
-            tooltip: 'Open a pull request for this epic, closing its tasks\' issues (a preview comes first)',
-            command: Commands.createPullRequest,
-            arguments: [{ folder: entry.folder.key, epicPath: epic.path }],
-          }),
-        );
-      }
-    }
-    const lined = new Set<number>();
-    for (const task of epic.tasks) {
-      if (task.path !== found.path) continue;
-      const taskAt = taskEntry(entry, task.id);
-      if (taskAt && !lined.has(task.range.line)) {
-        lined.add(task.range.line);
-        lenses.push(...taskLenses(entry, taskAt, task.range.line));
-      }
-    }
-    if (found.path === epic.path && epic.layout === 'directory') {
-      for (const item of epic.checklist) {
-        const taskAt = taskEntry(entry, item.taskId);
-        if (taskAt && !lined.has(item.range.line)) {
-          lined.add(item.range.line);
-          lenses.push(...taskLenses(entry, taskAt, item.range.line));
-        }
-      }
-    }
+    for (const entry of this.workspace.epicsForDocument(document.uri)) lenses.push(...epicLenses(entry, found.path));
     return lenses;
   }
+}
+
+function epicLenses(entry: EpicEntry, path: string): vscode.CodeLens[] {
+  const { epic } = entry;
+  const lenses: vscode.CodeLens[] = [];
+  if (path === epic.path) {
+    lenses.push(
+      new vscode.CodeLens(lineRange(epic.range.line), {
+        title: countsSummary(entry.analysis.counts),
+        tooltip: 'Open the epic status report',
+        command: Commands.openEpicStatus,
+        arguments: [{ folder: entry.folder.key, epicPath: epicRef(epic) }],
+      }),
+      new vscode.CodeLens(lineRange(epic.range.line), {
+        title: '$(type-hierarchy) Graph',
+        tooltip: 'Show the dependency graph of this epic',
+        command: Commands.showGraph,
+        arguments: [{ folder: entry.folder.key, epicPath: epicRef(epic) }],
+      }),
+    );
+  }
+  // Other tools' files are read and their task states set; syncing, reviews and pull requests stay with AutoPM's own layouts.
+  if (path === epic.path && !isToolFormat(epic.layout)) {
+    lenses.push(
+      new vscode.CodeLens(lineRange(epic.range.line), {
+        title: '$(github) Sync',
+        tooltip: 'Sync this epic and its tasks to GitHub issues (a preview comes first)',
+        command: Commands.syncEpic,
+        arguments: [{ folder: entry.folder.key, epicPath: epicRef(epic) }],
+      }),
+      new vscode.CodeLens(lineRange(epic.range.line), {
+        title: '$(checklist) Review',
+        tooltip: 'Claude reviews this epic against its PRD: requirements without a task, tasks without acceptance criteria, odd dependencies and estimates',
+        command: Commands.reviewEpic,
+        arguments: [{ folder: entry.folder.key, epicPath: epicRef(epic) }],
+      }),
+    );
+    // Once every task is done, the epic's work is ready for review.
+    const { counts } = entry.analysis;
+    if (counts.total > 0 && counts.done === counts.total) {
+      lenses.push(
+        new vscode.CodeLens(lineRange(epic.range.line), {
+          title: '$(git-pull-request-create) Pull Request',
+          tooltip: 'Open a pull request for this epic, closing its tasks\' issues (a preview comes first)',
+          command: Commands.createPullRequest,
+          arguments: [{ folder: entry.folder.key, epicPath: epicRef(epic) }],
+        }),
+      );
+    }
+  }
+  const lined = new Set<number>();
+  for (const task of epic.tasks) {
+    if (task.path !== path) continue;
+    const taskAt = taskEntry(entry, task.id);
+    if (taskAt && !lined.has(task.range.line)) {
+      lined.add(task.range.line);
+      lenses.push(...taskLenses(entry, taskAt, task.range.line));
+    }
+  }
+  if (path === epic.path && epic.layout === 'directory') {
+    for (const item of epic.checklist) {
+      const taskAt = taskEntry(entry, item.taskId);
+      if (taskAt && !lined.has(item.range.line)) {
+        lined.add(item.range.line);
+        lenses.push(...taskLenses(entry, taskAt, item.range.line));
+      }
+    }
+  }
+  return lenses;
 }
 
 function lineRange(line: number): vscode.Range {
@@ -118,7 +130,7 @@ function taskLenses(epic: EpicEntry, entry: TaskEntry, line: number): vscode.Cod
   if (task.state === 'open') lenses.push(lens('Start', Commands.startTask, `Mark ${task.id} in progress`));
   if (task.state !== 'done') lenses.push(lens('Complete', Commands.completeTask, `Mark ${task.id} done`));
   if (task.state !== 'open') lenses.push(lens('Reopen', Commands.reopenTask, `Mark ${task.id} open again`));
-  if (task.state !== 'done') lenses.push(lens('$(sparkle) Refine', Commands.refineTask, `Have Claude split ${task.id} into subtasks, or make it smaller or larger`));
+  if (task.state !== 'done' && !isToolFormat(epic.epic.layout)) lenses.push(lens('$(sparkle) Refine', Commands.refineTask, `Have Claude split ${task.id} into subtasks, or make it smaller or larger`));
   if (task.issue !== undefined) {
     const url = issueUrl(epic.epic, task);
     lenses.push(lens(`#${task.issue}`, Commands.openIssue, url ? `Open ${url}` : `Issue #${task.issue}`, [url]));

@@ -4,6 +4,7 @@ import { Disposable } from '../../common/lifecycle';
 import type { ActiveTask } from '../../services/activeTask';
 import { epicShortName, taskLabel } from '../presentation';
 import { isStatusBarEnabled } from '../status/epicStatusBar';
+import { epicRef } from '../../core/model';
 
 /**
  * The task being worked on, beside the sprint (or epic) item: its label, and in the
@@ -49,7 +50,7 @@ export class ActiveTaskStatusBar extends Disposable {
     this.item.command = {
       command: Commands.showNextTask,
       title: 'Open Task',
-      arguments: [{ folder: entry.folder.key, epicPath: entry.epic.path, taskId: entry.task.id }],
+      arguments: [{ folder: entry.folder.key, epicPath: epicRef(entry.epic), taskId: entry.task.id }],
     };
     this.item.show();
   }

@@ -16,6 +16,7 @@ import { connectToGitHub } from '../sync/githubConnection';
 import type { TaskLifecycle } from '../tasks/taskCommands';
 import { recommendedNext } from '../tasks/taskCommands';
 import { branchExists, gitErrorMessage, hasUncommittedChanges, repositoryOf } from './gitRepository';
+import { epicRef } from '../../core/model';
 
 export interface DevLoopServices {
   readonly workspace: PlanWorkspace;
@@ -189,7 +190,7 @@ export class DevLoop implements TaskLifecycle {
       if (choice === close) {
         const summary = await this.workSummary(entry, repository);
         const result = await vscode.commands.executeCommand<TaskIssueResult | undefined>(Commands.closeIssue, {
-          ref: { folder: entry.folder.key, epicPath: entry.epic.path, taskId: entry.task.id },
+          ref: { folder: entry.folder.key, epicPath: epicRef(entry.epic), taskId: entry.task.id },
           ...(summary ? { summary } : {}),
         });
         if (result?.outcome === 'done') {
@@ -239,7 +240,7 @@ export class DevLoop implements TaskLifecycle {
     const promise = this.services.notifier.info(`Next: ${taskLabel(next.entry.task)}. ${next.reason}`, start, open);
     this.fire(done, 'next-offered', next.entry.task.id);
     const choice = await promise;
-    const ref = { folder: next.entry.folder.key, epicPath: next.entry.epic.path, taskId: next.entry.task.id };
+    const ref = { folder: next.entry.folder.key, epicPath: epicRef(next.entry.epic), taskId: next.entry.task.id };
     if (choice === start) await vscode.commands.executeCommand(Commands.startTask, ref);
     else if (choice === open) await vscode.commands.executeCommand(Commands.showNextTask, ref);
   }
@@ -249,7 +250,7 @@ export class DevLoop implements TaskLifecycle {
     const reopen = 'Reopen Issue';
     const choice = await this.services.notifier.info(`${taskLabel(entry.task)} is open again. Reopen #${number} on GitHub too?`, reopen);
     if (choice !== reopen) return;
-    const result = await vscode.commands.executeCommand<TaskIssueResult | undefined>(Commands.reopenIssue, { ref: { folder: entry.folder.key, epicPath: entry.epic.path, taskId: entry.task.id } });
+    const result = await vscode.commands.executeCommand<TaskIssueResult | undefined>(Commands.reopenIssue, { ref: { folder: entry.folder.key, epicPath: epicRef(entry.epic), taskId: entry.task.id } });
     if (result?.outcome === 'done') this.fire(entry, 'reopened', String(number));
   }
 }

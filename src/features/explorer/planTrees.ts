@@ -10,6 +10,7 @@ import { epicShortName, statusMismatch, TASK_STATES } from '../presentation';
 import { readyEntries } from '../tasks/taskCommands';
 import type { PlanNode } from './nodes';
 import { EpicNode, FolderNode, GroupNode, PrdNode, SectionNode, TaskNode } from './nodes';
+import { epicRef } from '../../core/model';
 
 /**
  * What the three AutoPM trees share: nodes cached by id (VS Code matches elements by
@@ -142,7 +143,7 @@ export class EpicsTree extends PlanTree {
     const changed = event.folder.index.allEpics.filter((e) => event.change.epics.includes(e.id));
     const nodes: EpicNode[] = [];
     for (const epic of changed) {
-      const node = this.cached(this.epicId(event.folder, epic.path));
+      const node = this.cached(this.epicId(event.folder, epicRef(epic)));
       if (!(node instanceof EpicNode)) return this.refresh();
       // VS Code asks for the fired node's item before its children: it must hold the new model.
       node.entry = this.workspace.epicEntry(event.folder, epic);
@@ -163,7 +164,7 @@ export class EpicsTree extends PlanTree {
   protected folderChildren(plans: FolderPlans, parent: PlanNode | undefined): PlanNode[] {
     return plans.index.allEpics.map((epic) => {
       const entry = this.workspace.epicEntry(plans, epic);
-      const id = this.epicId(plans, epic.path);
+      const id = this.epicId(plans, epicRef(epic));
       return this.node(id, () => new EpicNode(id, parent, entry), (n) => (n.entry = entry));
     });
   }
@@ -212,7 +213,7 @@ export class EpicsTree extends PlanTree {
     const roots = await this.getChildren();
     const folderNode = roots.find((n) => n instanceof FolderNode && n.plans === entry.folder);
     const epics = folderNode ? this.childrenOf(folderNode) : roots;
-    const epicNode = epics.find((n) => n instanceof EpicNode && n.entry.epic.path === entry.epic.path);
+    const epicNode = epics.find((n) => n instanceof EpicNode && epicRef(n.entry.epic) === epicRef(entry.epic));
     if (!epicNode) return undefined;
     for (const child of this.nodeChildren(epicNode)) {
       if (child instanceof TaskNode && child.entry.task.id === entry.task.id) return child;
@@ -265,7 +266,7 @@ export class PrdsTree extends PlanTree {
       .epicsOfPrd(node.prd)
       .map((epic) => {
         const entry = this.workspace.epicEntry(plans, epic);
-        const id = `${node.id}/epic/${epic.path}`;
+        const id = `${node.id}/epic/${epicRef(epic)}`;
         return this.node(id, () => new EpicNode(id, node, entry), (n) => (n.entry = entry));
       });
     const topLevel = node.prd.sections.filter((s) => s.depth === 2);
@@ -297,7 +298,7 @@ export class NextUpTree extends PlanTree {
 
   protected folderChildren(plans: FolderPlans, parent: PlanNode | undefined): PlanNode[] {
     return readyEntries(this.workspace, plans).map((entry) => {
-      const id = `next/${plans.key}#${entry.epic.path}/${entry.task.id}`;
+      const id = `next/${plans.key}#${epicRef(entry.epic)}/${entry.task.id}`;
       const note = shortReason(entry);
       return this.node(id, () => new TaskNode(id, parent, entry, note), (n) => {
         n.entry = entry;

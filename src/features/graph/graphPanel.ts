@@ -9,6 +9,7 @@ import { assertNever } from '../../shared/webview';
 import type { FolderPlans } from '../../services/planWorkspace';
 import type { OwnMessage, PanelServices } from '../webviews/panelHost';
 import { PanelHost } from '../webviews/panelHost';
+import { epicRef } from '../../core/model';
 
 export const GRAPH_VIEW_TYPE = 'autopm.graph';
 
@@ -25,7 +26,7 @@ export function resolveScope(services: PanelServices, scope: GraphScope): ScopeC
   const folder = services.workspace.folderByKey(scope.folder);
   if (!folder) return undefined;
   if (scope.kind === 'epic') {
-    const epic = folder.index.allEpics.find((e) => e.path === scope.epicPath);
+    const epic = folder.index.allEpics.find((e) => epicRef(e) === scope.epicPath);
     return epic && { folder, title: epic.title || epic.id, analyses: [folder.index.analysis(epic)] };
   }
   const prd = folder.index.prds.find((p) => p.path === scope.prdPath);
@@ -91,7 +92,7 @@ export class GraphPanel extends PanelHost<GraphToWebview, GraphFromWebview> {
     const graphOptions = {
       direction: this.options.direction,
       hideDone: this.options.hideDone,
-      ...(next ? { next: { epicPath: next.epic.path, taskId: next.task.task.id } } : {}),
+      ...(next ? { next: { epicPath: epicRef(next.epic), taskId: next.task.task.id } } : {}),
     };
     // The panel colours nodes from the editor's theme; what leaves it (a copied block, an
     // exported SVG) carries its own colours.

@@ -5,6 +5,7 @@ import type { PanelServices } from '../webviews/panelHost';
 import { PanelRegistry } from '../webviews/panelRegistry';
 import { progressText } from '../presentation';
 import { GRAPH_VIEW_TYPE, GraphPanel, restoredGraphState, scopeKey } from './graphPanel';
+import { epicRef, epicRefOf } from '../../core/model';
 
 interface ScopePick extends vscode.QuickPickItem {
   readonly scope: GraphScope;
@@ -58,7 +59,7 @@ function scopeFromArgument(arg: unknown): GraphScope | undefined {
   const folder =
     typeof candidate.folder === 'string' ? candidate.folder : ((candidate.folder as { key?: unknown } | undefined)?.key ?? candidate.plans?.key);
   if (typeof folder !== 'string') return undefined;
-  const epicPath = typeof candidate.epicPath === 'string' ? candidate.epicPath : candidate.epic?.path;
+  const epicPath = typeof candidate.epicPath === 'string' ? candidate.epicPath : epicRefOf(candidate.epic);
   if (typeof epicPath === 'string') return { kind: 'epic', folder, epicPath };
   const prdPath = typeof candidate.prdPath === 'string' ? candidate.prdPath : candidate.prd?.path;
   if (typeof prdPath === 'string') return { kind: 'prd', folder, prdPath };
@@ -75,7 +76,7 @@ async function pickScope(services: PanelServices): Promise<GraphScope | undefine
     items.push({
       label: `$(project) ${e.epic.title || e.epic.id}`,
       description: `${progressText(e.analysis.counts)}${multiRoot ? ` · ${e.folder.folder.name}` : ''}`,
-      scope: { kind: 'epic', folder: e.folder.key, epicPath: e.epic.path },
+      scope: { kind: 'epic', folder: e.folder.key, epicPath: epicRef(e.epic) },
     });
   }
   const prds = workspace.prds();

@@ -51,7 +51,7 @@ export class TaskReferenceProvider extends Disposable implements vscode.HoverPro
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     if (!(await this.workspace.syncDocument(document))) return undefined;
-    const entry = this.workspace.epicForDocument(document.uri);
+    const entry = this.workspace.epicForDocument(document.uri, position.line);
     if (!entry) return undefined;
     const text = document.lineAt(position.line).text;
     const onDependencyLine = dependencyContext(document, position.line);
@@ -70,7 +70,7 @@ export class TaskReferenceProvider extends Disposable implements vscode.HoverPro
   async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[] | undefined> {
     if (!dependencyContext(document, position.line)) return undefined;
     const found = await this.workspace.syncDocument(document);
-    const entry = found && this.workspace.epicForDocument(document.uri);
+    const entry = found && this.workspace.epicForDocument(document.uri, position.line);
     if (!found || !entry) return undefined;
     // The task being edited: the task file itself, or the task whose bullets hold the line.
     const self = entry.epic.tasks.filter((t) => t.path === found.path && (entry.epic.layout === 'directory' || t.range.line <= position.line)).at(-1);

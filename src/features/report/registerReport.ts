@@ -8,6 +8,7 @@ import { epicOrPick } from '../presentation';
 import type { PanelServices } from '../webviews/panelHost';
 import { PanelRegistry } from '../webviews/panelRegistry';
 import { buildReport, REPORT_VIEW_TYPE, ReportPanel, reportScopeKey, restoredReportScope } from './reportPanel';
+import { epicRef } from '../../core/model';
 
 /** The open report panels, one per epic and one per folder's project report. */
 export class ReportPanels extends PanelRegistry<ReportScope, undefined, ReportPanel> {
@@ -37,10 +38,10 @@ export function registerReports(context: vscode.ExtensionContext, services: Pane
       const entry = await epicOrPick(workspace, arg, {
         title: 'Open Epic Status',
         // Folders can hold epics at the same path: the active one is matched in its folder.
-        first: (e) => active !== undefined && e.folder.key === active.folder.key && e.epic.path === active.epic.path,
+        first: (e) => active !== undefined && e.folder.key === active.folder.key && epicRef(e.epic) === epicRef(active.epic),
         empty: (m) => void vscode.window.showInformationMessage(m),
       });
-      return entry ? reports.show({ kind: 'epic', folder: entry.folder.key, epicPath: entry.epic.path }) : undefined;
+      return entry ? reports.show({ kind: 'epic', folder: entry.folder.key, epicPath: epicRef(entry.epic) }) : undefined;
     }),
     vscode.commands.registerCommand(Commands.openProjectStatus, async (arg?: unknown) => {
       const folder = await planFolder(services, arg, 'Project Status');

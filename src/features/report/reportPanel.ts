@@ -10,6 +10,7 @@ import { assertNever } from '../../shared/webview';
 import type { FolderPlans } from '../../services/planWorkspace';
 import type { OwnMessage, PanelServices } from '../webviews/panelHost';
 import { PanelHost } from '../webviews/panelHost';
+import { epicRef } from '../../core/model';
 
 export const REPORT_VIEW_TYPE = 'autopm.report';
 
@@ -35,7 +36,7 @@ const today = (): string => localIsoDate(new Date());
 export function buildReport(folder: FolderPlans, scope: ReportScope, history: TaskHistory | undefined): EpicReport | ProjectReport | undefined {
   const { index } = folder;
   if (scope.kind === 'epic') {
-    const epic = index.allEpics.find((e) => e.path === scope.epicPath);
+    const epic = index.allEpics.find((e) => epicRef(e) === scope.epicPath);
     return epic && buildEpicReport(epic, { prds: index.prds, analysis: index.analysis(epic), today: today(), ...(history ? { history } : {}) });
   }
   return buildProjectReport(

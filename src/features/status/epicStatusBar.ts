@@ -7,6 +7,7 @@ import type { EpicEntry, PlanWorkspace } from '../../services/planWorkspace';
 import { countsSummary, epicShortName, progressText } from '../presentation';
 import type { CurrentSprint, SprintEntry } from '../sprint/currentSprint';
 import { sprintLabel, sprintTooltip } from '../../core/sprintStatus';
+import { epicRef } from '../../core/model';
 
 export function isStatusBarEnabled(): boolean {
   return vscode.workspace.getConfiguration('autopm').get<boolean>('statusBar.enabled', true);
@@ -86,7 +87,7 @@ export class EpicStatusBar extends Disposable {
     for (const entry of this.workspace.epics()) {
       const { counts } = entry.analysis;
       const name = `${entry.epic.title || entry.epic.id}${multiRoot ? ` (${entry.folder.folder.name})` : ''}`.replace(/\|/g, '\\|');
-      markdown.appendMarkdown(`| ${entry.folder === active.folder && entry.epic.path === active.epic.path ? `**${name}**` : name} | ${progressText(counts)} | ${percentOf(counts.done, counts.total)}% |\n`);
+      markdown.appendMarkdown(`| ${entry.folder === active.folder && epicRef(entry.epic) === epicRef(active.epic) ? `**${name}**` : name} | ${progressText(counts)} | ${percentOf(counts.done, counts.total)}% |\n`);
     }
     markdown.appendMarkdown('\nClick for an epic\'s status report.');
     return markdown;

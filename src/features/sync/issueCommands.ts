@@ -26,7 +26,7 @@ async function chooseTask(services: SyncServices, arg: unknown, action: IssueAct
   const ref = toTaskRef(arg);
   if (ref) return workspace.findTask(ref);
   const editor = vscode.window.activeTextEditor;
-  const atCursor = editor && workspace.epicForDocument(editor.document.uri);
+  const atCursor = editor && workspace.epicForDocument(editor.document.uri, editor.selection.active.line);
   if (editor && atCursor) {
     const path = workspace.folderOf(editor.document.uri)?.path;
     const line = editor.selection.active.line;

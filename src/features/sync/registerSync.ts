@@ -19,6 +19,7 @@ import { registerIssueCommands } from './issueCommands';
 import { FolderQueue } from './folderQueue';
 import { GitHubPull } from './pullFromGitHub';
 import { WorkspacePlanAccess, WorkspaceSyncStateStore } from './workspaceSyncAccess';
+import { epicRef } from '../../core/model';
 
 export interface SyncServices {
   /** One GitHub operation at a time per folder: made by registerSync when not given. */
@@ -170,7 +171,7 @@ export class EpicSync extends Disposable {
   private finish(entry: EpicEntry, result: SyncResult, quiet = false): SyncResult {
     const { notifier, log } = this.services;
     const title = entry.epic.title || entry.epic.id;
-    this._onDidSync.fire({ folder: entry.folder.key, epicPath: entry.epic.path, result });
+    this._onDidSync.fire({ folder: entry.folder.key, epicPath: epicRef(entry.epic), result });
     if (quiet) return result;
     switch (result.outcome) {
       case 'done': {

@@ -138,10 +138,10 @@ async function setTaskState(services: TaskServices, entry: TaskEntry, kind: Tran
 function taskAtCursor(workspace: PlanWorkspace, kind: Transition): TaskEntry | undefined {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return undefined;
-  const entry = workspace.epicForDocument(editor.document.uri);
+  const line = editor.selection.active.line;
+  const entry = workspace.epicForDocument(editor.document.uri, line);
   if (!entry) return undefined;
   const path = workspace.folderOf(editor.document.uri)?.path;
-  const line = editor.selection.active.line;
   const onLine =
     entry.epic.tasks.find((t) => t.path === path && (entry.epic.layout === 'directory' || t.range.line === line)) ??
     entry.epic.tasks.find((t) => entry.epic.checklist.some((c) => c.taskId === t.id && c.range.line === line) && path === entry.epic.path);

@@ -18,6 +18,8 @@
  */
 import type { PlanChange, ReadText } from '../../core/edits';
 import { attachIssueChange, PlanEditError, renameAfterSyncChange } from '../../core/edits';
+import { isToolFormat } from '../../core/model';
+import { toolFormatError } from '../../core/toolFormatEdits';
 import type { Epic, Task } from '../../core/model';
 import { numericId } from '../../core/parse/common';
 import type { DesiredEpic, DesiredIssue, DesiredState, SyncLabels } from '../../core/sync/desired';
@@ -260,6 +262,8 @@ async function prepare(options: SyncOptions, log: (line: string) => void): Promi
   const state = parseSyncState(stateText);
   const snapshot = await options.plan.read();
   const { epic, read } = snapshot;
+  // Another tool's file has nowhere to keep issue numbers in its own format.
+  if (isToolFormat(epic.layout)) return { refused: toolFormatError(epic, 'sync it to GitHub issues').message, repository };
   const ours = (key: string) => keyBelongsTo(key, epic.id);
 
   const named = new Set<number>();

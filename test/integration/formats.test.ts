@@ -1,0 +1,174 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { api, children, closeAllEditors, eventually, fileUri, folderUri, lineOf } from './helpers';
+
+const KIRO = '.kiro/specs/user-auth/tasks.md';
+const SPEC_KIT = 'specs/001-photo-albums/tasks.md';
+const TASK_MASTER = '.taskmaster/tasks/tasks.json';
+const PRDS = ['User auth', 'Photo Albums'];
+// The tree's epics (by path, so the Task Master tags sit together) with their progress.
+const EPICS = [
+  ['User auth', '2/15 · 13%'],
+  ['master', '2/14 · 14%'],
+  ['React Native client for iOS and Android', '1/3 · 33%'],
+  ['Photo Albums', '1/15 · 7%'],
+];
+const FILES = [KIRO, SPEC_KIT, TASK_MASTER, '.kiro/specs/user-auth/requirements.md', 'specs/001-photo-albums/spec.md'];
+
+function read(relative: string): string {
+  return fs.readFileSync(path.join(folderUri().fsPath, relative), 'utf8');
+}
+
+/** The file with `from` replaced by `to`, where `from` occurs exactly once. */
+function replaced(text: string, from: string, to: string): string {
+  assert.equal(text.split(from).length, 2, `"${from}" is not in the text exactly once`);
+  return text.replace(from, to);
+}
+
+/** The AutoPM CodeLenses on the line holding `needle`, as VS Code's CodeLens command gives them. */
+async function lensesOn(relative: string, needle: string): Promise<vscode.CodeLens[]> {
+  const uri = fileUri(relative);
+  const document = await vscode.workspace.openTextDocument(uri);
+  const line = lineOf(document.getText(), needle);
+  return eventually(async () => {
+    const lenses = ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? []).filter(
+      (l) => l.range.start.line === line && l.command?.command.startsWith('autopm.'),
+    );
+    assert.ok(lenses.length > 0, `no CodeLens on line ${line + 1} of ${relative}`);
+    return lenses;
+  });
+}
+
+/** Runs the CodeLens titled `title` on the line holding `needle`, as a click does. */
+async function clickLens(relative: string, needle: string, title: string): Promise<void> {
+  const lenses = await lensesOn(relative, needle);
+  const lens = lenses.find((l) => l.command!.title === title);
+  assert.ok(lens, `no "${title}" among ${lenses.map((l) => l.command!.title).join(', ')}`);
+  await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
+}
+
+suite("Other tools' formats: Kiro, Spec Kit and Task Master in the real editor", () => {
+  let before: Map<string, string>;
+  suiteSetup(() => api());
+  setup(() => {
+    before = new Map(FILES.map((f) => [f, read(f)]));
+  });
+  teardown(async () => {
+    await closeAllEditors();
+    for (const [file, text] of before) fs.writeFileSync(path.join(folderUri().fsPath, file), text);
+    await vscode.commands.executeCommand('autopm.refresh');
+  });
+
+  /** `text` with the first `from` after `anchor` replaced by `to`. */
+  function replacedAfter(text: string, anchor: string, from: string, to: string): string {
+    const at = text.indexOf(anchor);
+    assert.ok(at >= 0, `no ${anchor}`);
+    const found = text.indexOf(from, at);
+    assert.ok(found >= 0, `no ${from} after ${anchor}`);
+    return text.slice(0, found) + to + text.slice(found + from.length);
+  }
+
+  /** Every watched file that changed, with its text now. */
+  function changed(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [file, text] of before) if (read(file) !== text) out[file] = read(file);
+    return out;
+  }
+
+  test('the explorer lists each format: a Kiro spec, a Spec Kit feature and each Task Master tag, with their PRDs', async () => {
+    const { explorer } = await api();
+    const epics = await eventually(async () => {
+      const nodes = await children(explorer.epics);
+      assert.equal(nodes.length, 4);
+      return nodes;
+    });
+    assert.deepEqual(
+      epics.map((n) => [n.label, n.description]),
+      EPICS,
+    );
+    const prds = await children(explorer.prds);
+    assert.deepEqual(
+      prds.map((n) => n.label),
+      PRDS,
+    );
+    // Each PRD holds its spec's epic, then its sections.
+    assert.deepEqual(
+      await Promise.all(prds.map(async (prd) => (await children(explorer.prds, prd.node)).map((n) => n.label))),
+      [
+        ['User auth', 'Introduction', 'Requirements'],
+        ['Photo Albums', 'User Scenarios & Testing *(mandatory)*', 'Requirements *(mandatory)*', 'Success Criteria *(mandatory)*'],
+      ],
+    );
+  });
+
+  test('Complete on a Kiro task line ticks its checkbox and changes no other byte', async () => {
+    await clickLens(KIRO, '2.2 Implement `UserRepository`', 'Complete');
+    await eventually(() => assert.deepEqual(changed(), { [KIRO]: replaced(before.get(KIRO)!, '- [-] 2.2 Implement', '- [x] 2.2 Implement') }));
+  });
+
+  test("Start and Complete on Spec Kit task lines: `[-]`, then `[X]` as the file writes it", async () => {
+    await clickLens(SPEC_KIT, 'T002 [P] Initialize the Vite project', 'Start');
+    const started = replaced(before.get(SPEC_KIT)!, '- [ ] T002 [P]', '- [-] T002 [P]');
+    await eventually(() => assert.deepEqual(changed(), { [SPEC_KIT]: started }));
+    await clickLens(SPEC_KIT, 'T002 [P] Initialize the Vite project', 'Complete');
+    await eventually(() => assert.deepEqual(changed(), { [SPEC_KIT]: replaced(started, '- [-] T002 [P]', '- [X] T002 [P]') }));
+  });
+
+  test('Task Master: CodeLens on the title lines of both tags writes only the status value, in the right tag', async () => {
+    const json = before.get(TASK_MASTER)!;
+    const titles = (await lensesOn(TASK_MASTER, '"title": "Model daily check-ins and streaks"')).map((l) => l.command!.title);
+    assert.deepEqual(titles.slice(0, 2), ['Complete', 'Reopen']);
+    await clickLens(TASK_MASTER, '"title": "Model daily check-ins and streaks"', 'Complete');
+    const first = replacedAfter(json, '"title": "Model daily check-ins and streaks"', '"status": "in-progress"', '"status": "done"');
+    await eventually(() => assert.deepEqual(changed(), { [TASK_MASTER]: first }));
+
+    // The second tag's task 2, not the first tag's.
+    await clickLens(TASK_MASTER, '"title": "Build the habit list and check-in screens"', 'Complete');
+    const second = replacedAfter(first, '"title": "Build the habit list and check-in screens"', '"status": "in-progress"', '"status": "done"');
+    await eventually(() => assert.deepEqual(changed(), { [TASK_MASTER]: second }));
+    await clickLens(TASK_MASTER, '"title": "Scaffold the React Native app with Expo"', 'Reopen');
+    const third = replacedAfter(second, '"title": "Scaffold the React Native app with Expo"', '"status": "done"', '"status": "pending"');
+    await eventually(() => assert.deepEqual(changed(), { [TASK_MASTER]: third }));
+    const { workspace } = await api();
+    await eventually(() => {
+      const tag = workspace.epics().find((e) => e.epic.id === 'mobile-app')!;
+      assert.deepEqual(tag.epic.tasks.map((t) => [t.id, t.rawStatus]), [['1', 'pending'], ['2', 'done'], ['3', 'pending']]);
+    });
+  });
+
+  test('a problem in tasks.json is a diagnostic on its line, and goes when it is fixed', async () => {
+    const json = before.get(TASK_MASTER)!;
+    const broken = replacedAfter(json, '"title": "Send reminder notifications"', '"dependencies": [', '"dependencies": [42, ');
+    fs.writeFileSync(path.join(folderUri().fsPath, TASK_MASTER), broken);
+    const uri = fileUri(TASK_MASTER);
+    const line = lineOf(broken, '42, ');
+    const problems = await eventually(() => {
+      const found = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'AutoPM');
+      assert.equal(found.length, 1, JSON.stringify(found));
+      return found;
+    });
+    assert.equal(problems[0].range.start.line, line);
+    assert.match(problems[0].message, /42/);
+    fs.writeFileSync(path.join(folderUri().fsPath, TASK_MASTER), json);
+    await eventually(() => assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'AutoPM'), []));
+  });
+
+  test('with these folders left out of the plan roots, "No plans found" names the format it saw', async () => {
+    const { workspace } = await api();
+    const config = vscode.workspace.getConfiguration('autopm');
+    await config.update('planRoots', ['.claude/prds', '.claude/epics'], vscode.ConfigurationTarget.Workspace);
+    try {
+      await eventually(() => {
+        assert.equal(workspace.state, 'noPlans');
+        assert.equal(workspace.detectedFormat?.key, 'kiro');
+      });
+      assert.match(workspace.detectedFormat!.message, /Kiro specs \(\.kiro\/specs\)/);
+    } finally {
+      await config.update('planRoots', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await eventually(() => assert.equal(workspace.state, 'ready'));
+    assert.equal(workspace.detectedFormat, undefined);
+  });
+});

@@ -1,0 +1,227 @@
+// Other tools' formats through the index, the edits and the command line: what the parsers'
+// own tests cannot show (roles under the default roots, several epics in one file, updates,
+// the state edits end to end, "No plans found").
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { detectOtherFormat } from '../../src/core/detectFormat';
+import { applyEdits, PlanEditError, appendTaskChange, attachIssueChange, setTaskStateChange } from '../../src/core/edits';
+import type { PlanChange } from '../../src/core/edits';
+import { epicRef } from '../../src/core/model';
+import { DEFAULT_PLAN_ROOTS, PlanIndex } from '../../src/core/planIndex';
+import { filesOf, MemoryFileSystem } from './helpers';
+
+const FIXTURE = join(__dirname, '..', 'fixtures', 'tools');
+
+function fixture(): MemoryFileSystem {
+  return new MemoryFileSystem(filesOf(FIXTURE));
+}
+
+function applied(fs: MemoryFileSystem, change: PlanChange): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const edit of change.edits) out.set(edit.path, applyEdits(fs.files.get(edit.path)!, edit.edits));
+  return out;
+}
+
+/** `text` with `from` replaced by `to`, where `from` occurs exactly once. */
+function replaced(text: string, from: string, to: string): string {
+  assert.equal(text.split(from).length, 2, `"${from}" is not in the text exactly once`);
+  return text.replace(from, to);
+}
+
+describe("other tools' formats in the index", () => {
+  test('the default roots read a Kiro spec, a Spec Kit feature and each Task Master tag, with their PRDs', async () => {
+    const index = new PlanIndex(fixture(), DEFAULT_PLAN_ROOTS);
+    await index.build();
+    assert.deepEqual(
+      index.allEpics.map((e) => [e.layout, e.id, epicRef(e)]),
+      [
+        ['kiro', 'user-auth', '.kiro/specs/user-auth/tasks.md'],
+        ['taskmaster', 'master', '.taskmaster/tasks/tasks.json#master'],
+        ['taskmaster', 'mobile-app', '.taskmaster/tasks/tasks.json#mobile-app'],
+        ['spec-kit', '001-photo-albums', 'specs/001-photo-albums/tasks.md'],
+      ],
+    );
+    assert.deepEqual(
+      index.prds.map((p) => [p.id, p.path]),
+      [
+        ['user-auth', '.kiro/specs/user-auth/requirements.md'],
+        ['001-photo-albums', 'specs/001-photo-albums/spec.md'],
+      ],
+    );
+    // Each spec's PRD is its requirements (Kiro) or its spec (Spec Kit).
+    for (const prd of index.prds) assert.deepEqual(index.epicsOfPrd(prd).map((e) => e.id), [prd.id]);
+    assert.deepEqual(index.diagnostics(), []);
+  });
+
+  test("Task Master's deferred task stays open but is never ready, as Task Master's next task skips it", async () => {
+    const index = new PlanIndex(fixture(), DEFAULT_PLAN_ROOTS);
+    await index.build();
+    const master = index.analysis(index.epic('master')!);
+    const deferred = [...master.tasks.values()].filter((t) => t.task.rawStatus === 'deferred');
+    assert.equal(deferred.length, 1);
+    assert.equal(deferred[0].task.state, 'open');
+    assert.equal(deferred[0].display, 'blocked');
+    assert.deepEqual(deferred[0].blockers.map((b) => b.reason).filter((r) => r === 'marked-blocked'), ['marked-blocked']);
+  });
+
+  test('a specs folder without Spec Kit task lines, and files beside the plan files, are not plans', async () => {
+    const fs = new MemoryFileSystem({
+      'specs/api/tasks.md': '# Tasks\n\n- [ ] Write the OpenAPI file\n',
+      'specs/api/spec.md': '# API\n',
+      'specs/notes.md': '# Notes\n',
+      '.kiro/specs/x/design.md': '# Design\n',
+      '.kiro/steering/product.md': '# Product\n',
+      '.taskmaster/config.json': '{}\n',
+      '.taskmaster/tasks/task_001.txt': '# Task ID: 1\n',
+      '.taskmaster/docs/prd.txt': 'A PRD\n',
+    });
+    const index = new PlanIndex(fs, DEFAULT_PLAN_ROOTS);
+    await index.build();
+    assert.deepEqual([index.allEpics.length, index.prds.length, index.files], [0, 0, ['specs/api/tasks.md']]);
+  });
+
+  test('an edit of tasks.json re-reads both tags; removing the file removes them, and an unreadable file is one diagnostic', async () => {
+    const fs = fixture();
+    const index = new PlanIndex(fs, DEFAULT_PLAN_ROOTS);
+    await index.build();
+    const path = '.taskmaster/tasks/tasks.json';
+    const text = fs.files.get(path)!;
+    fs.files.set(path, text.slice(0, Math.floor(text.length / 2)));
+    const change = await index.update([path]);
+    assert.deepEqual(change.epics, ['master', 'mobile-app']);
+    assert.deepEqual(index.allEpics.map((e) => e.layout), ['kiro', 'spec-kit']);
+    const problems = index.diagnostics().filter((d) => d.path === path);
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0].severity, 'error');
+    fs.files.set(path, text);
+    await index.update([path]);
+    assert.deepEqual(index.allEpics.map((e) => e.id), ['user-auth', 'master', 'mobile-app', '001-photo-albums']);
+    assert.deepEqual(index.diagnostics(), []);
+    fs.files.delete(path);
+    await index.update(['.taskmaster/tasks']);
+    assert.deepEqual(index.allEpics.map((e) => e.id), ['user-auth', '001-photo-albums']);
+  });
+});
+
+describe("state edits in other tools' files", () => {
+  const now = '2026-12-03T12:00:00Z';
+
+  async function indexed() {
+    const fs = fixture();
+    const index = new PlanIndex(fs, DEFAULT_PLAN_ROOTS);
+    await index.build();
+    const read = (p: string) => {
+      const text = fs.files.get(p);
+      if (text === undefined) throw new Error(`no ${p}`);
+      return text;
+    };
+    return { fs, index, read };
+  }
+
+  test('Kiro: the checkbox character and nothing else; in progress is `[-]`; a state already written is no change', async () => {
+    const { fs, index, read } = await indexed();
+    const epic = index.epic('user-auth')!;
+    const path = epic.path;
+    const done = applied(fs, setTaskStateChange(epic, '2.2', 'done', read, now));
+    assert.deepEqual([...done], [[path, replaced(fs.files.get(path)!, '- [-] 2.2 ', '- [x] 2.2 ')]]);
+    const started = applied(fs, setTaskStateChange(epic, '3.1', 'in-progress', read, now));
+    assert.deepEqual([...started], [[path, replaced(fs.files.get(path)!, '  - [ ] 3.1 ', '  - [-] 3.1 ')]]);
+    assert.deepEqual(setTaskStateChange(epic, '1', 'done', read, now).edits, []);
+  });
+
+  test('Spec Kit: done is written `[X]` as the file writes it, and reopening clears it', async () => {
+    const { fs, index, read } = await indexed();
+    const epic = index.epic('001-photo-albums')!;
+    const text = fs.files.get(epic.path)!;
+    assert.deepEqual([...applied(fs, setTaskStateChange(epic, 'T004', 'done', read, now))], [[epic.path, replaced(text, '- [ ] T004 ', '- [X] T004 ')]]);
+    assert.deepEqual([...applied(fs, setTaskStateChange(epic, 'T001', 'open', read, now))], [[epic.path, replaced(text, '- [X] T001 ', '- [ ] T001 ')]]);
+  });
+
+  test('Task Master: the status value of the task in its own tag, every other byte kept', async () => {
+    const { fs, index, read } = await indexed();
+    for (const epic of index.allEpics.filter((e) => e.layout === 'taskmaster')) {
+      const text = fs.files.get(epic.path)!;
+      for (const task of epic.tasks) {
+        for (const state of ['open', 'in-progress', 'done'] as const) {
+          const change = setTaskStateChange(epic, task.id, state, read, now);
+          if (task.state === state) {
+            assert.deepEqual(change.edits, [], `${epic.id}:${task.id} is already ${state}`);
+            continue;
+          }
+          const after = applied(fs, change).get(epic.path)!;
+          const reread = new PlanIndex(new MemoryFileSystem({ [epic.path]: after }), DEFAULT_PLAN_ROOTS);
+          await reread.build();
+          const again = reread.epic(epic.id)!;
+          assert.equal(again.tasks.find((t) => t.id === task.id)!.state, state);
+          // Only that task's status changed: every other task of every tag reads as before.
+          for (const other of reread.allEpics) {
+            const was = index.epic(other.id)!;
+            assert.deepEqual(
+              other.tasks.filter((t) => other.id !== epic.id || t.id !== task.id).map((t) => [t.id, t.rawStatus]),
+              was.tasks.filter((t) => other.id !== epic.id || t.id !== task.id).map((t) => [t.id, t.rawStatus]),
+            );
+          }
+          // And only the bytes of one value: the text outside it is the same.
+          const edit = change.edits[0].edits[0];
+          assert.equal(change.edits[0].edits.length, 1);
+          assert.equal(after.slice(0, edit.offset), text.slice(0, edit.offset));
+          assert.equal(after.slice(edit.offset + edit.newText.length), text.slice(edit.offset + edit.length));
+        }
+      }
+    }
+  });
+
+  test('changes AutoPM makes only in its own layouts are refused in plain words', async () => {
+    const { index, read } = await indexed();
+    for (const id of ['user-auth', '001-photo-albums', 'master']) {
+      const epic = index.epic(id)!;
+      assert.throws(() => attachIssueChange(epic, epic.tasks[0].id, 12, 'https://github.com/o/r/issues/12', read), PlanEditError);
+      assert.throws(() => appendTaskChange(epic, { title: 'More' }, read, now), /cannot add tasks in that format/);
+    }
+  });
+});
+
+describe('what "No plans found" names', () => {
+  function probe(paths: readonly string[], roots: readonly string[] = DEFAULT_PLAN_ROOTS) {
+    const set = new Set(paths);
+    return detectOtherFormat(async (p) => set.has(p), roots);
+  }
+
+  test('a format AutoPM reads, from a root the settings leave out', async () => {
+    assert.equal((await probe(['.kiro/specs'], ['prds', 'epics']))?.key, 'kiro');
+    assert.match((await probe(['.kiro/specs'], ['prds']))!.message, /Kiro specs \(\.kiro\/specs\)\. AutoPM reads them once `autopm\.planRoots` includes "\.kiro\/specs"\./);
+    assert.equal((await probe(['.specify'], ['epics']))?.key, 'spec-kit');
+    assert.equal((await probe(['.taskmaster/tasks/tasks.json'], ['epics']))?.key, 'taskmaster');
+    // Read from a root in use, a format is no "other" format, even when its folder holds nothing.
+    assert.equal(await probe(['.kiro/specs', '.specify', '.taskmaster/tasks/tasks.json']), undefined);
+  });
+
+  test('formats AutoPM does not read', async () => {
+    assert.equal((await probe(['tasks/tasks.json']))?.key, 'taskmaster-legacy');
+    assert.match((await probe(['.bmad-core']))!.message, /BMAD Method stories \(\.bmad-core\)\. AutoPM does not read that format\./);
+    assert.equal((await probe(['docs/stories']))?.key, 'bmad');
+    assert.equal((await probe(['.agent-os']))?.key, 'agent-os');
+    assert.equal(await probe(['docs', 'src']), undefined);
+  });
+
+  test('autopm status says it on the command line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'autopm-formats-'));
+    try {
+      mkdirSync(join(dir, '.agent-os', 'specs'), { recursive: true });
+      writeFileSync(join(dir, '.agent-os', 'specs', 'tasks.md'), '- [ ] 1. Something\n');
+      const { main } = await import('../../src/cli');
+      const out: string[] = [];
+      const code = await main(['status', dir, '--no-cache'], { out: (l: string) => out.push(l), err: (l: string) => out.push(l) });
+      assert.equal(code, 0);
+      assert.equal(
+        out.join('\n'),
+        `No plans found. AutoPM looks in: ${DEFAULT_PLAN_ROOTS.join(', ')}.\nThis workspace has Agent OS specs (.agent-os). AutoPM does not read that format.`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -2,7 +2,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, children, closeAllEditors, eventually, fileUri, folderUri, lineOf } from './helpers';
+import type { GraphPanel } from '../../src/features/graph/graphPanel';
+import type { ReportPanel } from '../../src/features/report/reportPanel';
+import type { GraphUpdateMessage } from '../../src/shared/graphProtocol';
+import type { ReportUpdateMessage } from '../../src/shared/reportProtocol';
+import { api, children, closeAllEditors, eventually, fileUri, folderUri, lineOf, rendered } from './helpers';
 
 const KIRO = '.kiro/specs/user-auth/tasks.md';
 const SPEC_KIT = 'specs/001-photo-albums/tasks.md';
@@ -56,6 +60,9 @@ suite("Other tools' formats: Kiro, Spec Kit and Task Master in the real editor",
     before = new Map(FILES.map((f) => [f, read(f)]));
   });
   teardown(async () => {
+    const { graphs, reports } = await api();
+    graphs.panels.forEach((p) => p.dispose());
+    reports.panels.forEach((p) => p.dispose());
     await closeAllEditors();
     for (const [file, text] of before) fs.writeFileSync(path.join(folderUri().fsPath, file), text);
     await vscode.commands.executeCommand('autopm.refresh');
@@ -103,9 +110,13 @@ suite("Other tools' formats: Kiro, Spec Kit and Task Master in the real editor",
     );
   });
 
-  test('Complete on a Kiro task line ticks its checkbox and changes no other byte', async () => {
+  test('Complete on a Kiro task line ticks its checkbox and changes no other byte, and the status bar counts it', async () => {
+    const { statusBar } = await api();
+    await vscode.window.showTextDocument(fileUri(KIRO));
+    await eventually(() => assert.match(statusBar.item.text, /^\$\(checklist\) User auth · 2\/15$/));
     await clickLens(KIRO, '2.2 Implement `UserRepository`', 'Complete');
     await eventually(() => assert.deepEqual(changed(), { [KIRO]: replaced(before.get(KIRO)!, '- [-] 2.2 Implement', '- [x] 2.2 Implement') }));
+    await eventually(() => assert.match(statusBar.item.text, /^\$\(checklist\) User auth · 3\/15$/));
   });
 
   test("Start and Complete on Spec Kit task lines: `[-]`, then `[X]` as the file writes it", async () => {
@@ -170,5 +181,35 @@ suite("Other tools' formats: Kiro, Spec Kit and Task Master in the real editor",
     }
     await eventually(() => assert.equal(workspace.state, 'ready'));
     assert.equal(workspace.detectedFormat, undefined);
+  });
+
+  test("a Task Master tag's CodeLens opens its own graph and its own status report", async () => {
+    const tagLine = '"mobile-app": {';
+    const lenses = await lensesOn(TASK_MASTER, tagLine);
+    const graphLens = lenses.find((l) => l.command!.title === '$(type-hierarchy) Graph')!;
+    assert.deepEqual(graphLens.command!.arguments, [{ folder: folderUri().toString(), epicPath: `${TASK_MASTER}#mobile-app` }]);
+    // Syncing, reviews and pull requests stay with AutoPM's own layouts.
+    assert.deepEqual(lenses.map((l) => l.command!.title).filter((t) => /Sync|Review|Pull Request/.test(t)), []);
+
+    const graph = (await vscode.commands.executeCommand<GraphPanel>(graphLens.command!.command, ...graphLens.command!.arguments!))!;
+    const drawn = await rendered(graph, 1);
+    assert.equal(drawn.error, undefined);
+    assert.equal(drawn.nodes, 3);
+    assert.equal(graph.panel.title, 'Graph: React Native client for iOS and Android');
+    const update = graph.trace.filter((t) => t.message.type === 'graph').map((t) => t.message as GraphUpdateMessage).at(-1)!;
+    assert.deepEqual(
+      update.model.nodes.map((n) => [n.id, n.state]),
+      [['1', 'done'], ['2', 'in-progress'], ['3', 'blocked']],
+    );
+
+    const countsLens = lenses.find((l) => l.command!.command === 'autopm.openEpicStatus')!;
+    const report = (await vscode.commands.executeCommand<ReportPanel>(countsLens.command!.command, ...countsLens.command!.arguments!))!;
+    const posted = await eventually(() => {
+      const last = report.trace.filter((t) => t.message.type === 'report').map((t) => t.message as ReportUpdateMessage).at(-1);
+      assert.ok(last);
+      return last;
+    });
+    assert.equal(posted.report.kind, 'epic');
+    assert.deepEqual([posted.report.kind === 'epic' && posted.report.id, posted.report.kind === 'epic' && posted.report.ready.map((t) => t.id)], ['mobile-app', []]);
   });
 });

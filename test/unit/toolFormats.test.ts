@@ -3,7 +3,7 @@
 // the state edits end to end, "No plans found").
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectOtherFormat } from '../../src/core/detectFormat';
@@ -220,6 +220,57 @@ describe('what "No plans found" names', () => {
         out.join('\n'),
         `No plans found. AutoPM looks in: ${DEFAULT_PLAN_ROOTS.join(', ')}.\nThis workspace has Agent OS specs (.agent-os). AutoPM does not read that format.`,
       );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the command line on other tools' plans", () => {
+  async function cli(...args: string[]): Promise<{ code: number; out: string }> {
+    const { main } = await import('../../src/cli');
+    const out: string[] = [];
+    const code = await main([...args, '--no-cache'], { out: (l: string) => out.push(l), err: (l: string) => out.push(l) });
+    return { code, out: out.join('\n') };
+  }
+
+  test('status, next, validate and graph read every format', async () => {
+    const status = await cli('status', FIXTURE);
+    assert.equal(status.code, 0);
+    assert.deepEqual(
+      status.out.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(/\s{2,}/).slice(0, 2)),
+      [
+        ['user-auth', 'User auth'],
+        ['001-photo-albums', 'Photo Albums'],
+        ['user-auth', 'User auth'],
+        ['master', 'master'],
+        ['mobile-app', 'React Native client for iOS and Android'],
+        ['001-photo-albums', 'Photo Albums'],
+      ],
+    );
+    const next = await cli('next', FIXTURE);
+    assert.match(next.out, /^Next: 3 Implement email and password authentication {2}\(master\)\n {2}\.taskmaster\/tasks\/tasks\.json:65\n/);
+    // The deferred task is not among the ready ones, nor a Kiro parent whose sub-tasks are open.
+    assert.doesNotMatch(next.out, /Send reminder notifications|Implement password hashing and the user repository/);
+    assert.deepEqual(await cli('validate', FIXTURE), { code: 0, out: 'No problems in 5 plan files.' });
+    const graph = await cli('graph', 'mobile-app', FIXTURE);
+    assert.equal(graph.code, 0);
+    assert.match(graph.out, /^graph TD\n {4}t1\["1: Scaffold the React Native app with Expo"\]\n[\s\S]* {4}t1 --> t2\n {4}t2 --> t3\n/);
+  });
+
+  test('set-status in an untagged CRLF tasks.json changes only the status value', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'autopm-formats-'));
+    try {
+      cpSync(join(__dirname, '..', 'fixtures', 'taskmaster-untagged'), dir, { recursive: true });
+      const file = join(dir, '.taskmaster', 'tasks', 'tasks.json');
+      const before = readFileSync(file, 'utf8');
+      assert.ok(before.includes('\r\n'));
+      const result = await cli('set-status', 'master:2.2', 'done', dir);
+      assert.equal(result.code, 0, result.out);
+      const at = before.indexOf('"title": "Implement `finish`"');
+      const from = before.indexOf('"status": "pending"', at);
+      assert.equal(readFileSync(file, 'utf8'), before.slice(0, from) + '"status": "done"' + before.slice(from + '"status": "pending"'.length));
+      assert.match(result.out, /^master:2\.2 open → done/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -19,7 +19,7 @@ const out = path.resolve(repo, values.out);
 
 /** What the package may hold, besides the manifest files vsce writes itself. */
 const ALLOWED = [
-  /^dist\/(extension|anthropic|cli)\.js$/,
+  /^dist\/(extension|anthropic|ajv|cli)\.js$/,
   /^dist\/webview\/(chunks\/)?[\w.-]+\.(js|css|ttf)$/,
   /^media\/[^/]+$/,
   /^media\/walkthrough\/[\w.-]+\.md$/,
@@ -43,7 +43,7 @@ const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'ut
 const walkthroughMedia = (manifest.contributes?.walkthroughs ?? []).flatMap((walkthrough) => walkthrough.steps.flatMap((step) =>
   ['markdown', 'svg', 'image'].map((kind) => step.media?.[kind]).filter((file) => typeof file === 'string').map((file) => path.posix.normalize(file))));
 const unexpected = files.filter((file) => !ALLOWED.some((pattern) => pattern.test(file)));
-const missing = ['dist/extension.js', 'dist/anthropic.js', 'dist/cli.js', 'dist/webview/graph.js', 'dist/webview/graph.css', 'dist/webview/board.js', 'dist/webview/board.css', 'dist/webview/sprint.js', 'dist/webview/sprint.css', 'package.json', ...walkthroughMedia].filter((file) => !files.includes(file));
+const missing = ['dist/extension.js', 'dist/anthropic.js', 'dist/ajv.js', 'dist/cli.js', 'dist/webview/graph.js', 'dist/webview/graph.css', 'dist/webview/board.js', 'dist/webview/board.css', 'dist/webview/sprint.js', 'dist/webview/sprint.css', 'package.json', ...walkthroughMedia].filter((file) => !files.includes(file));
 if (unexpected.length > 0 || missing.length > 0) {
   if (unexpected.length > 0) console.error(`Not allowed in the package (see .vscodeignore):\n  ${unexpected.join('\n  ')}`);
   if (missing.length > 0) console.error(`Missing from the package:\n  ${missing.join('\n  ')}`);

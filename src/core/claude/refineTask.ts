@@ -26,8 +26,8 @@
  * parser would read as more than it says (a description holding a task line, a field or
  * a heading) is written nested deeper or as a code block, as epicFiles.ts writes it.
  */
-import Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { newAjv } from '../ajvLoader';
 import { analyzeEpic } from '../analysis';
 import { dependencyCycles, jsonBreak, MAX_TASK_HOURS } from '../decompose/checkPlan';
 import type { JsonSchema } from '../decompose/planSchema';
@@ -299,8 +299,8 @@ let rescopeValidator: ValidateFunction | undefined;
 let expandValidator: ValidateFunction | undefined;
 
 function validatorOf(which: 'rescope' | 'expand'): ValidateFunction {
-  if (which === 'rescope') return (rescopeValidator ??= new Ajv({ allErrors: true, strict: true }).compile(RESCOPE_SCHEMA));
-  return (expandValidator ??= new Ajv({ allErrors: true, strict: true }).compile(EXPAND_SCHEMA));
+  if (which === 'rescope') return (rescopeValidator ??= newAjv().compile(RESCOPE_SCHEMA));
+  return (expandValidator ??= newAjv().compile(EXPAND_SCHEMA));
 }
 
 function shown(key: string): string {

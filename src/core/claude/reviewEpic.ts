@@ -11,8 +11,8 @@
  * matched forgivingly, and what cannot be placed is shown at the epic's or the PRD's
  * title with a note, never dropped.
  */
-import Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { newAjv } from '../ajvLoader';
 import { canonicalKey, jsonBreak } from '../decompose/checkPlan';
 import type { JsonSchema } from '../decompose/planSchema';
 import { findFrontmatter } from '../frontmatter';
@@ -192,7 +192,7 @@ export type ReviewRead = { readonly ok: true; readonly review: Review } | { read
 let validator: ValidateFunction | undefined;
 
 function reviewValidator(): ValidateFunction {
-  return (validator ??= new Ajv({ allErrors: true, strict: true }).compile(REVIEW_SCHEMA));
+  return (validator ??= newAjv().compile(REVIEW_SCHEMA));
 }
 
 function parseAnswer(answer: string, stopReason: string | undefined): { ok: true; value: unknown } | { ok: false; problems: string[] } {

@@ -10,8 +10,8 @@
  * LF line breaks, `t1`/`Task 1` keys read as `T1`, repeated references once), so that
  * what is written is exactly what was checked.
  */
-import Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { newAjv } from '../ajvLoader';
 import { capitalised, CONTROL, describeValue, foundAt, hex, hundredths, LINE_BREAK, markdownText, pointerSegments, position, TYPE_WORDS, unfenced, wellFormed } from '../claude/answerText';
 import type { ProposedMilestone, ProposedPlan, ProposedTask } from './planSchema';
 import { DECOMPOSITION_SCHEMA } from './planSchema';
@@ -30,7 +30,7 @@ export const MAX_TASK_HOURS = 10_000;
 let validator: ValidateFunction | undefined;
 
 function schemaValidator(): ValidateFunction {
-  return (validator ??= new Ajv({ allErrors: true, strict: true }).compile(DECOMPOSITION_SCHEMA));
+  return (validator ??= newAjv().compile(DECOMPOSITION_SCHEMA));
 }
 
 // ---------------------------------------------------------------------------------

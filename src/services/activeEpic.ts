@@ -36,7 +36,7 @@ export class ActiveEpic extends Disposable {
 
   private changed(): void {
     const current = this.current();
-    const key = current ? `${current.folder.key}#${current.epic.path}#${current.analysis.counts.done}/${current.analysis.counts.total}` : undefined;
+    const key = current ? `${current.folder.key}#${epicRef(current.epic)}#${current.analysis.counts.done}/${current.analysis.counts.total}` : undefined;
     if (key !== this.lastKey) {
       this.lastKey = key;
       this._onDidChange.fire();

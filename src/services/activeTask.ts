@@ -39,7 +39,7 @@ export class ActiveTask extends Disposable {
 
   private changed(): void {
     const current = this.current();
-    const key = current ? `${current.entry.folder.key}#${current.entry.epic.path}#${current.entry.task.id}#${current.entry.task.title}` : undefined;
+    const key = current ? `${current.entry.folder.key}#${epicRef(current.entry.epic)}#${current.entry.task.id}#${current.entry.task.title}` : undefined;
     if (key !== this.lastKey) {
       this.lastKey = key;
       this._onDidChange.fire();

@@ -362,7 +362,10 @@ export class PlanWorkspace extends Disposable {
   epicForDocument(uri: vscode.Uri, line?: number): EpicEntry | undefined {
     const all = this.epicsForDocument(uri);
     if (line === undefined || all.length < 2) return all[0];
-    return all.filter((e) => e.epic.path !== this.folderOf(uri)?.path || e.epic.range.line <= line).at(-1) ?? all[0];
+    // The tag whose key is the last one above the line (keys may be written in any order).
+    let best: EpicEntry | undefined;
+    for (const e of all) if (e.epic.range.line <= line && (!best || e.epic.range.line > best.epic.range.line)) best = e;
+    return best ?? all[0];
   }
 
   /** Every epic a document belongs to, in file order (several only for Task Master's tags). */

@@ -16,7 +16,8 @@ import { signalOf, taskLabel } from '../presentation';
 import { toTaskRef } from '../tasks/taskCommands';
 import type { ClaudeModels } from './claudeModels';
 import type { PreviewDocuments } from './decomposeCommand';
-import { epicRef } from '../../core/model';
+import { epicRef, isToolFormat } from '../../core/model';
+import { toolFormatError } from '../../core/toolFormatEdits';
 
 export interface RefineServices {
   readonly workspace: PlanWorkspace;
@@ -103,6 +104,11 @@ export async function refineTaskCommand(services: RefineServices, kind: Refineme
       )?.value;
     if (!direction) return undefined;
   }
+  // Another tool's file cannot take the edit: refused before the model is asked, so nothing is spent.
+  if (isToolFormat(epic.layout)) {
+    void notifier.warn(toolFormatError(epic, 'refine its tasks').message);
+    return undefined;
+  }
   const choice = await services.models.choose();
   if ('offline' in choice) {
     // Not awaited: the command ends now, and the button works for as long as the notification shows.
@@ -125,7 +131,7 @@ export async function refineTaskCommand(services: RefineServices, kind: Refineme
   const epicText = refineEpicText(epic, read);
   const prd = plans.index.prds.find((p) => epicBelongsToPrd(epic, p));
   const prdText = prd ? await plans.fs.readFile(prd.path) : undefined;
-  const problemsKey = `${kind}|${plans.key}|${epic.path}|${task.id}`;
+  const problemsKey = `${kind}|${plans.key}|${epicRef(epic)}|${task.id}`;
   const lastProblems = services.lastProblems.get(problemsKey);
   const problems = lastProblems ? { problems: lastProblems } : {};
   const note = typeof arg?.note === 'string' && arg.note.trim() ? arg.note.trim() : undefined;

@@ -11,7 +11,7 @@ import type { Notifier } from '../../services/notifier';
 import type { FolderPlans, PlanWorkspace } from '../../services/planWorkspace';
 import { signalOf } from '../presentation';
 import type { ClaudeModels } from './claudeModels';
-import { epicRef } from '../../core/model';
+import { epicRef, epicRefOf } from '../../core/model';
 
 /**
  * The findings of the last review of each epic, as diagnostics on the lines concerned. A
@@ -90,7 +90,7 @@ async function targetOf(services: ReviewServices, arg: ReviewArgs | undefined): 
   await workspace.ready();
   const entry = arg && typeof arg === 'object' && 'entry' in arg ? ((arg as { entry: ReviewArgs }).entry ?? arg) : arg;
   const folderKey = typeof entry?.folder === 'string' ? entry.folder : ((entry?.folder as { key?: unknown } | undefined)?.key ?? entry?.plans?.key);
-  const epicPath = typeof entry?.epicPath === 'string' ? entry.epicPath : entry?.epic?.path;
+  const epicPath = typeof entry?.epicPath === 'string' ? entry.epicPath : epicRefOf(entry?.epic);
   if (typeof folderKey === 'string' && typeof epicPath === 'string') {
     const found = workspace.epics().find((e) => e.folder.key === folderKey && epicRef(e.epic) === epicPath);
     return found && { plans: found.folder, epic: found.epic };
@@ -177,7 +177,7 @@ export async function reviewEpicCommand(services: ReviewServices, arg?: ReviewAr
   for (const [path, text] of before) if ((await plans.fs.readFile(path)) !== text) changed.add(path);
   const findings = review.findings.filter((f) => !changed.has(f.path));
   if (changed.size > 0) log.info(`[Review] ${[...changed].join(', ')} changed while Claude was reviewing; ${review.findings.length - findings.length} findings on them were dropped.`);
-  services.diagnostics.set(`${plans.key}|${epic.path}`, plans, findings);
+  services.diagnostics.set(`${plans.key}|${epicRef(epic)}`, plans, findings);
   for (const note of review.notes) log.info(`[Review] ${note}`);
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: reviewMarkdown({ ...review, findings }, epic, prd) });
   await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: arg?.quiet === true, preview: true });

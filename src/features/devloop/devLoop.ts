@@ -256,7 +256,7 @@ export class DevLoop implements TaskLifecycle {
 }
 
 function keyOf(entry: TaskEntry): string {
-  return `${entry.folder.key}#${entry.epic.path}#${entry.task.id}`;
+  return `${entry.folder.key}#${epicRef(entry.epic)}#${entry.task.id}`;
 }
 
 function inProgressLabel(entry: TaskEntry): string {

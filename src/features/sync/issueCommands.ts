@@ -16,6 +16,7 @@ import { connectToGitHub } from './githubConnection';
 import type { SyncServices } from './registerSync';
 import { labelsSetting } from './registerSync';
 import { WorkspacePlanAccess, WorkspaceSyncStateStore } from './workspaceSyncAccess';
+import { epicRef } from '../../core/model';
 
 type IssueAction = 'close' | 'reopen';
 
@@ -80,7 +81,7 @@ async function issueAction(services: SyncServices, entry: TaskEntry, action: Iss
   }
   const options = {
     tracker: connected.connection.tracker,
-    plan: new WorkspacePlanAccess(services.workspace, services.editor, entry.folder.key, entry.epic.path),
+    plan: new WorkspacePlanAccess(services.workspace, services.editor, entry.folder.key, epicRef(entry.epic)),
     state: new WorkspaceSyncStateStore(entry.folder.folder.uri),
     taskId: entry.task.id,
     labels: labelsSetting(entry.folder.folder.uri),

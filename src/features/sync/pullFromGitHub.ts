@@ -8,6 +8,7 @@ import { connectToGitHub } from './githubConnection';
 import type { SyncServices } from './registerSync';
 import { labelsSetting } from './registerSync';
 import { WorkspacePlanAccess, WorkspaceSyncStateStore } from './workspaceSyncAccess';
+import { epicRef, isToolFormat } from '../../core/model';
 
 /** A pull of one workspace folder, for the integration tests and whoever shows it. */
 export interface PullEvent {
@@ -131,9 +132,11 @@ export class GitHubPull extends Disposable {
     // In the background, an epic with unsaved changes is left alone: an edit made in its
     // buffer would be recorded as pulled, and lost if the buffer is then discarded.
     const dirty = new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.toString()));
-    const pullable = interactive ? epics : epics.filter((e) => ![e.epic.path, ...e.epic.tasks.map((t) => t.path)].some((p) => dirty.has(folder.uriOf(p).toString())));
-    for (const e of epics) if (!pullable.includes(e)) log.info(`[Pull] ${e.epic.id}: unsaved changes, not pulled in the background`);
-    const plans = pullable.map((e) => new WorkspacePlanAccess(this.services.workspace, this.services.editor, folder.key, e.epic.path));
+    // Other tools' files are never synced, so there is nothing to pull into them.
+    const synced = epics.filter((e) => !isToolFormat(e.epic.layout));
+    const pullable = interactive ? synced : synced.filter((e) => ![e.epic.path, ...e.epic.tasks.map((t) => t.path)].some((p) => dirty.has(folder.uriOf(p).toString())));
+    for (const e of synced) if (!pullable.includes(e)) log.info(`[Pull] ${e.epic.id}: unsaved changes, not pulled in the background`);
+    const plans = pullable.map((e) => new WorkspacePlanAccess(this.services.workspace, this.services.editor, folder.key, epicRef(e.epic)));
     const pullWith = (signal?: AbortSignal) =>
       pullWorkspace({
         tracker,

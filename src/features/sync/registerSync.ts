@@ -73,7 +73,7 @@ export class EpicSync extends Disposable {
   }
 
   sync(entry: EpicEntry, yes = false, repository?: string): Promise<SyncResult | undefined> {
-    const key = `${entry.folder.key}#${entry.epic.path}`;
+    const key = `${entry.folder.key}#${epicRef(entry.epic)}`;
     let run = this.running.get(key);
     if (!run) {
       // The question and the run hold the folder: nothing else changes its sync state meanwhile.
@@ -98,7 +98,7 @@ export class EpicSync extends Disposable {
     const state = new WorkspaceSyncStateStore(folder.folder.uri);
     const base: SyncOptions = {
       tracker,
-      plan: new WorkspacePlanAccess(this.services.workspace, this.services.editor, folder.key, entry.epic.path),
+      plan: new WorkspacePlanAccess(this.services.workspace, this.services.editor, folder.key, epicRef(entry.epic)),
       state,
       labels: labelsSetting(folder.folder.uri),
       log: (line) => log.info(`[Sync] ${line}`),
@@ -184,7 +184,7 @@ export class EpicSync extends Disposable {
           result.renamed.length > 0 ? `${result.renamed.length} files renamed` : undefined,
           result.skipped.length > 0 ? `${result.skipped.length} skipped` : undefined,
         ].filter(Boolean);
-        const refreshed = this.services.workspace.findEpic(entry.folder.key, entry.epic.path);
+        const refreshed = this.services.workspace.findEpic(entry.folder.key, epicRef(entry.epic));
         const progress = refreshed ? ` · ${progressText(refreshed.analysis.counts)}` : '';
         void notifier.info(`Synced ${title} to ${result.repository}: ${parts.length > 0 ? parts.join(', ') : 'nothing to write'}${progress}.`);
         break;

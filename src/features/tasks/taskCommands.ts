@@ -12,6 +12,7 @@ import { PlanConflictError } from '../../services/planEditor';
 import type { EpicEntry, FolderPlans, PlanWorkspace, TaskEntry, TaskRef } from '../../services/planWorkspace';
 import { taskEntry } from '../../services/planWorkspace';
 import { blockersText, epicShortName, openAtLine, stateCodicon, stateLabel, taskLabel, taskLabelId } from '../presentation';
+import { epicRef } from '../../core/model';
 
 export interface TaskServices {
   readonly workspace: PlanWorkspace;
@@ -232,7 +233,7 @@ async function showNextTask(services: TaskServices, arg: unknown): Promise<void>
     buttons: entry.state.display === 'ready' ? [START_BUTTON] : [],
     entry,
   });
-  const key = (e: TaskEntry) => `${e.folder.key}#${e.epic.path}#${e.task.id}`;
+  const key = (e: TaskEntry) => `${e.folder.key}#${epicRef(e.epic)}#${e.task.id}`;
   const others = readyEntries(workspace).filter((e) => key(e) !== key(next.entry));
   const started = workspace
     .epics()

@@ -1,3 +1,5 @@
+import { isToolRoot } from './toolRoots';
+
 // Where a new PRD goes and what it starts with: the same for the extension and any other front end.
 
 /** A file name from a title: `Team Calendar!` → `team-calendar`. */
@@ -64,6 +66,7 @@ export async function prdTarget(
     const number = String(Math.max(0, ...taken.map(Number)) + 1).padStart(3, '0');
     return { path: `${chosen}/prd-${number}-${slug}.md`, layout: 'single-file', number };
   }
-  const mixed = roots.find((r) => last(r) !== 'epics');
+  // Never another tool's folder: a PRD there would be read as that tool's, or not at all.
+  const mixed = roots.find((r) => last(r) !== 'epics' && !isToolRoot(r));
   return mixed ? { path: `${mixed}/prd-${slug}.md`, layout: 'directory', number: '001' } : undefined;
 }

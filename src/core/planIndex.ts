@@ -11,6 +11,8 @@ import { parseTaskMasterFile } from './parse/taskMasterParser';
 import type { ParsedSprintFile, Sprint, SprintPlan } from './sprint';
 import { buildSprintPlan, parseSprintFile } from './sprint';
 import { baseName, comparePaths, joinPath } from './text';
+import { toolFormatOfRoot } from './toolRoots';
+export { isToolRoot } from './toolRoots';
 import { epicsOfPrd } from './progress';
 import { sortDiagnostics, validateEpic, validatePrd } from './validate';
 
@@ -135,17 +137,10 @@ function sameStat(a: FileStat, b: FileStat): boolean {
 type RootKind = 'prds' | 'epics' | 'sprints' | 'mixed' | ToolFormat;
 
 function rootKind(root: string): RootKind {
-  const tidy = root.replace(/\/+$/, '').toLowerCase();
-  const last = baseName(tidy);
-  if (last === 'specs') return tidy === '.kiro/specs' || tidy.endsWith('/.kiro/specs') ? 'kiro' : 'spec-kit';
-  if (last === '.taskmaster') return 'taskmaster';
+  const tool = toolFormatOfRoot(root);
+  if (tool) return tool;
+  const last = baseName(root.replace(/\/+$/, '')).toLowerCase();
   return last === 'prds' ? 'prds' : last === 'epics' ? 'epics' : last === 'sprints' ? 'sprints' : 'mixed';
-}
-
-/** Whether a plan root is another tool's folder (Kiro's, Spec Kit's, Task Master's). */
-export function isToolRoot(root: string): boolean {
-  const kind = rootKind(root);
-  return kind === 'kiro' || kind === 'spec-kit' || kind === 'taskmaster';
 }
 
 /**
@@ -210,12 +205,16 @@ export class PlanIndex {
   /** Where a path sits among the plan roots, or undefined when it is not a plan file. */
   roleOf(path: string): FileRole | undefined {
     if (!path.endsWith('.md') && !path.endsWith('.json')) return undefined;
-    for (const { root, prefix, kind } of this.rootPrefixes) {
+    for (const rootPrefix of this.rootPrefixes) {
+      const { root, prefix } = rootPrefix;
+      let kind = rootPrefix.kind;
       if (!path.startsWith(prefix)) continue;
       if (kind === 'kiro' || kind === 'spec-kit' || kind === 'taskmaster') {
         const role = toolRoleOf(kind, path.slice(prefix.length));
         if (role) return role;
-        continue;
+        // A `specs` root may also be a mixed root of AutoPM's own (`prd-*.md`, `epic-*.md`).
+        if (kind !== 'spec-kit') continue;
+        kind = 'mixed';
       }
       if (!path.endsWith('.md')) continue;
       // Read by finding slashes rather than splitting: this runs for every file a walk meets.

@@ -211,10 +211,10 @@ const TASK_HEADING = /\b(tasks?|scope|backlog|committed|items|stories|issues)\b/
 
 /**
  * A reference at the start of a list item: `epic:103`, `epic:#103`, `epic:T3`,
- * `epic:Task 3`, or a bare issue `#103`; optionally in backticks, bold or a link's text.
+ * `epic:Task 3`, `epic:2.1` (Kiro's and Task Master's sub-tasks), or a bare issue `#103`; optionally in backticks, bold or a link's text.
  * A bare `T3` or `103` names no epic and is read as prose: sprints span epics.
  */
-const REFERENCE = /^([A-Za-z0-9][\w.+-]*):(#?\d+|[Tt]\d+|[Tt]ask\s?\d+)(?![\w])|^(#\d+)(?![\w])/;
+const REFERENCE = /^([A-Za-z0-9][\w.+-]*):(#?\d+(?:\.\d+)*|[TtUu]\d+|[Tt]ask\s?\d+)(?![\w])|^(#\d+)(?![\w])/;
 
 function itemRef(item: OutlineItem): { epic: string | undefined; task: string; written: string; title: string } | undefined {
   let text = item.text;
@@ -380,6 +380,9 @@ function findEpicFor(epics: readonly Epic[], written: string): Epic[] {
 }
 
 function findTaskIn(epic: Epic, written: string): Task | undefined {
+  // Ids written as they are (`2.1`, `U1`, `T001`) before any reading of numbers.
+  const exact = epic.tasks.find((t) => t.id === written);
+  if (exact) return exact;
   if (written.startsWith('#')) {
     const issue = Number(written.slice(1));
     const byIssue = epic.tasks.find((t) => t.issue === issue);

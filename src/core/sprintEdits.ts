@@ -14,6 +14,7 @@ import { findKey, parseBoldKeyLine } from './parse/common';
 import type { Sprint } from './sprint';
 import { parseSprintFile, readIsoDate, resolveSprintRef, splitTaskKey, sprintNameKey, taskKey } from './sprint';
 import { detectEol, joinPath, lineStartOffsets, splitLines } from './text';
+import { isToolRoot } from './toolRoots';
 
 const NO_CHANGE: PlanChange = { edits: [], creates: [], renames: [] };
 
@@ -77,7 +78,8 @@ export function newSprintChange(folder: string, spec: NewSprint, exists: (path: 
 export function defaultSprintFolder(roots: readonly string[], sprintPaths: readonly string[], epics: readonly Epic[]): string {
   const existing = [...sprintPaths].sort()[0];
   if (existing !== undefined) return existing.slice(0, existing.lastIndexOf('/'));
-  const tidy = roots.map((r) => r.replace(/^\.\//, '').replace(/\/+$/, ''));
+  // Never another tool's folder, where a `sprints` folder would read as one of its specs.
+  const tidy = roots.map((r) => r.replace(/^\.\//, '').replace(/\/+$/, '')).filter((r) => !isToolRoot(r));
   const own = tidy.find((r) => /(^|\/)sprints$/i.test(r));
   if (own !== undefined) return own;
   const holding = (layout: Epic['layout']) => tidy.find((r) => !/(^|\/)prds$/i.test(r) && epics.some((e) => e.layout === layout && e.path.startsWith(r + '/')));

@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectOtherFormat } from '../../src/core/detectFormat';
+import { taskBody } from '../../src/core/devloop/handoff';
 import { applyEdits, PlanEditError, appendTaskChange, attachIssueChange, setTaskStateChange } from '../../src/core/edits';
 import type { PlanChange } from '../../src/core/edits';
 import { epicRef } from '../../src/core/model';
@@ -65,6 +66,28 @@ describe("other tools' formats in the index", () => {
     assert.equal(deferred[0].task.state, 'open');
     assert.equal(deferred[0].display, 'blocked');
     assert.deepEqual(deferred[0].blockers.map((b) => b.reason).filter((r) => r === 'marked-blocked'), ['marked-blocked']);
+  });
+
+  test("a sprint lists Kiro's and Task Master's sub-tasks by their dotted ids", async () => {
+    const fs = fixture();
+    fs.files.set('epics/sprints/sprint-1.md', '---\nname: Sprint 1\nstart: 2026-12-01\nend: 2026-12-14\n---\n\n## Tasks\n\n- master:2.2\n- user-auth:3.3.1\n- 001-photo-albums:T004\n- master:3\n');
+    const index = new PlanIndex(fs, DEFAULT_PLAN_ROOTS);
+    await index.build();
+    const sprint = index.sprints.find((s) => s.name === 'Sprint 1')!;
+    assert.deepEqual([...sprint.taskKeys].sort(), ['001-photo-albums:T004', 'master:2.2', 'master:3', 'user-auth:3.3.1']);
+    assert.deepEqual(sprint.unresolved, []);
+  });
+
+  test("a `specs` root still reads AutoPM's own PRDs and epics written in it, beside Spec Kit's features", async () => {
+    const fs = new MemoryFileSystem({
+      'specs/prd-001-search.md': '# PRD-001: Search\n\n**Status:** Draft\n',
+      'specs/epic-001-search.md': '# Epic 001: Search\n\n**Based on:** PRD-001\n\n## Tasks\n- [ ] **Task 1:** Index\n',
+      'specs/001-photo-albums/tasks.md': '# Tasks: Photo Albums\n\n## Phase 1: Setup\n\n- [ ] T001 Create the project\n',
+    });
+    const index = new PlanIndex(fs, ['specs']);
+    await index.build();
+    assert.deepEqual(index.allEpics.map((e) => [e.layout, e.id]), [['spec-kit', '001-photo-albums'], ['single-file', 'epic-001-search']]);
+    assert.deepEqual(index.prds.map((p) => p.id), ['PRD-001']);
   });
 
   test('a specs folder without Spec Kit task lines, and files beside the plan files, are not plans', async () => {
@@ -142,7 +165,9 @@ describe("state edits in other tools' files", () => {
 
   test('Task Master: the status value of the task in its own tag, every other byte kept', async () => {
     const { fs, index, read } = await indexed();
-    for (const epic of index.allEpics.filter((e) => e.layout === 'taskmaster')) {
+    const tags = index.allEpics.filter((e) => e.layout === 'taskmaster');
+    assert.deepEqual(tags.map((e) => e.id), ['master', 'mobile-app']);
+    for (const epic of tags) {
       const text = fs.files.get(epic.path)!;
       for (const task of epic.tasks) {
         for (const state of ['open', 'in-progress', 'done'] as const) {
@@ -172,6 +197,18 @@ describe("state edits in other tools' files", () => {
         }
       }
     }
+  });
+
+  test("the hand-off to Claude Code takes a Task Master task's own words, and no other task's", async () => {
+    const { fs, index } = await indexed();
+    const epic = index.epic('master')!;
+    const text = fs.files.get(epic.path)!;
+    const last = epic.tasks.filter((t) => !t.id.includes('.')).at(-1)!;
+    const body = taskBody({ epic, task: last, epicText: text });
+    const json = JSON.parse(text) as { master: { tasks: Array<{ id: number; description: string; details: string; testStrategy: string }> } };
+    const raw = json.master.tasks.find((t) => String(t.id) === last.id)!;
+    assert.equal(body, `${raw.description}\n\n### Details\n\n${raw.details}\n\n### Test strategy\n\n${raw.testStrategy}`);
+    assert.doesNotMatch(body, /React Native/);
   });
 
   test('changes AutoPM makes only in its own layouts are refused in plain words', async () => {

@@ -39,6 +39,7 @@ import { baseName, detectEol, dirName, fileStem, joinPath, lineStartOffsets, spl
 import { validateEpic } from '../validate';
 import { checkProposedPlan } from './checkPlan';
 import type { ProposedPlan } from './planSchema';
+import { isToolPrdPath } from '../toolRoots';
 
 export interface DecompositionInput {
   /** The plan, as checkProposedPlan passed it. It is checked again: nothing unchecked is written. */
@@ -497,7 +498,8 @@ export function decompositionFiles(input: DecompositionInput): DecompositionResu
   const single = layout === 'single-file';
 
   // The epic is named after its PRD, as the command-line tools name it.
-  const prdName = fileStem(prd.path).replace(/^prd-(?:\d+-)?/i, '');
+  // Another tool's PRD (Kiro's requirements.md, Spec Kit's spec.md) is named by its feature folder, its id.
+  const prdName = isToolPrdPath(prd.path) ? prd.id : fileStem(prd.path).replace(/^prd-(?:\d+-)?/i, '');
   const name = slugOf(prdName) !== '' ? prdName : slugOf(plan.title) !== '' ? plan.title : 'epic';
   const names = namesIn(folder, [...input.paths, ...input.epics.map((e) => e.dir ?? e.path)]);
   const takenIds = new Set([...input.epics.map((e) => e.id), ...(input.takenIds ?? [])]);

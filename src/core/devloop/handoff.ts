@@ -6,6 +6,8 @@
 import type { EpicAnalysis } from '../analysis';
 import type { Epic, Prd, Task } from '../model';
 import { taskLabel, taskLabelId } from '../taskText';
+import { readTaskMasterJson, taskMasterTags, taskMasterTaskNodes, valueOf } from '../parse/taskMasterParser';
+import { stripBom } from '../text';
 
 export interface HandoffInput {
   readonly epic: Epic;
@@ -80,6 +82,7 @@ function sectionsMatching(text: string, pattern: RegExp): Array<{ heading: strin
 /** What the plan says of the task itself: its file's body, or its line and the lines under it. */
 export function taskBody(input: Pick<HandoffInput, 'epic' | 'task' | 'epicText' | 'taskText'>): string {
   const { epic, task } = input;
+  if (epic.layout === 'taskmaster') return taskMasterBody(input.epicText, epic.id, task.id);
   if (epic.layout === 'directory' || task.path !== epic.path) {
     const body = withoutFrontmatter(input.taskText ?? '');
     // The title is said apart; the heading repeating it is left out.
@@ -101,6 +104,26 @@ export function taskBody(input: Pick<HandoffInput, 'epic' | 'task' | 'epicText' 
     .slice(start, end)
     .join('\n')
     .trim();
+}
+
+/** A Task Master task's own words: its description, details and test strategy, from the JSON. */
+function taskMasterBody(text: string, tag: string, taskId: string): string {
+  const { root } = readTaskMasterJson(stripBom(text));
+  const tasks = root && taskMasterTags(root).find((t) => t.name === tag)?.tasks;
+  const found = taskMasterTaskNodes(tasks).find((t) => t.id === taskId);
+  if (!found) return '';
+  const field = (key: string) => {
+    const value = valueOf(found.props.get(key));
+    return value?.type === 'string' ? String(value.value).trim() : '';
+  };
+  return [
+    ['', field('description')],
+    ['### Details\n\n', field('details')],
+    ['### Test strategy\n\n', field('testStrategy')],
+  ]
+    .filter(([, value]) => value !== '')
+    .map(([heading, value]) => heading + value)
+    .join('\n\n');
 }
 
 export function handoffPrompt(input: HandoffInput): string {
@@ -132,7 +155,7 @@ export function handoffPrompt(input: HandoffInput): string {
     }
   }
 
-  const where = epic.layout === 'directory' ? task.path : `${task.path}, on the task's line`;
+  const where = epic.layout === 'directory' ? task.path : epic.layout === 'taskmaster' ? `${task.path}, its \`status\` in the tag "${epic.id}"` : `${task.path}, on the task's line`;
   parts.push(
     [
       '## When it is done',

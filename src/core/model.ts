@@ -304,5 +304,5 @@ export function epicRef(epic: Pick<Epic, 'layout' | 'path' | 'id'>): string {
 /** `epicRef` of a value that may be an epic (a command's argument). */
 export function epicRefOf(value: { readonly path?: unknown; readonly layout?: unknown; readonly id?: unknown } | undefined): string | undefined {
   if (typeof value?.path !== 'string') return undefined;
-  return value.layout === 'taskmaster' && typeof value.id === 'string' ? `${value.path}#${value.id}` : value.path;
+  return value.layout === 'taskmaster' && typeof value.id === 'string' ? epicRef({ layout: 'taskmaster', path: value.path, id: value.id }) : value.path;
 }

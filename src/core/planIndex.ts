@@ -1,6 +1,7 @@
 import type { EpicAnalysis } from './analysis';
 import { analyzeEpic } from './analysis';
 import type { Diagnostic, Epic, PlanDocuments, Prd, ToolFormat } from './model';
+import { epicRef } from './model';
 import type { ParsedEpicFile, ParsedMappingFile, ParsedTaskFile, ParsedUpdateFile } from './parse/directoryParser';
 import { assembleDirectoryEpic, isTaskFileName, parseEpicFile, parseMappingFile, parseTaskFile, updateFileOf } from './parse/directoryParser';
 import { parsePrd } from './parse/prdParser';
@@ -451,7 +452,7 @@ export class PlanIndex {
           this.epicDiagnostics.set(key, parsed.diagnostics);
           epicIds.add(parsed.epic.id);
         } else if (parsed?.kind === 'tool-epics') {
-          const epicKeys = parsed.epics.map((epic) => toolEpicKey(epic));
+          const epicKeys = parsed.epics.map((epic) => epicRef(epic));
           parsed.epics.forEach((epic, i) => {
             this.epics.set(epicKeys[i], epic);
             // The file's own problems (invalid JSON, an empty file) are reported once, with its first epic.
@@ -499,8 +500,8 @@ export class PlanIndex {
   }
 
   private keyOf(epic: Epic): string {
-    if (epic.layout === 'taskmaster') return toolEpicKey(epic);
-    return epic.layout === 'directory' ? epic.dir! : epic.path;
+    // Task Master's epics share one file: each is keyed by the file and its tag.
+    return epic.layout === 'directory' ? epic.dir! : epicRef(epic);
   }
 
   analysis(epic: Epic): EpicAnalysis {
@@ -626,8 +627,4 @@ function parseToolEpics(path: string, text: string, format: ToolFormat): Parsed 
   return { kind: 'tool-epics', epics: [epic], diagnostics };
 }
 
-/** Task Master's epics share one file: each is keyed by the file and its tag. */
-function toolEpicKey(epic: Epic): string {
-  return epic.layout === 'taskmaster' ? `${epic.path}#${epic.id}` : epic.path;
-}
 

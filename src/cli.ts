@@ -11,6 +11,7 @@ import type { PlanChange } from './core/edits';
 import { applyEdits, isoNow, PlanEditError, setTaskStateChange } from './core/edits';
 import { epicGraphJson, epicGraphMermaid } from './core/mermaid';
 import type { Epic, PlanState, TaskState } from './core/model';
+import { epicRef } from './core/model';
 import { resolveTaskRef } from './core/parse/directoryParser';
 import { DEFAULT_PLAN_ROOTS, PlanIndex } from './core/planIndex';
 import { epicProgress, prdProgress, stateOfTasks } from './core/progress';
@@ -101,8 +102,14 @@ function openParseCache(dir: string, roots: readonly string[]): DiskParseCache |
 
 function findEpic(index: PlanIndex, id: string): Epic {
   const epics = index.allEpics;
-  const exact = epics.find((e) => e.id === id) ?? epics.find((e) => e.id.toLowerCase() === id.toLowerCase());
-  if (exact) return exact;
+  // An epic's file (with `#<tag>` for a Task Master tag) names it when its id does not.
+  const byRef = epics.find((e) => epicRef(e) === id || (e.path === id && e.layout !== 'taskmaster'));
+  if (byRef) return byRef;
+  let same = epics.filter((e) => e.id === id);
+  if (same.length === 0) same = epics.filter((e) => e.id.toLowerCase() === id.toLowerCase());
+  // Two files may hold epics of one id (every tasks.json has a `master`): never guess which.
+  if (same.length > 1) throw new UsageError(`"${id}" names several epics: ${same.map((e) => epicRef(e)).join(', ')}. Name one by its file instead.`);
+  if (same.length === 1) return same[0];
   const byPrefix = epics.filter((e) => e.id.toLowerCase().startsWith(id.toLowerCase() + '-'));
   if (byPrefix.length === 1) return byPrefix[0];
   if (byPrefix.length > 1) throw new UsageError(`"${id}" matches several epics: ${byPrefix.map((e) => e.id).join(', ')}.`);

@@ -95,6 +95,10 @@ suite("Other tools' formats: Kiro, Spec Kit and Task Master in the real editor",
       epics.map((n) => [n.label, n.description]),
       EPICS,
     );
+    // The menus tell other tools' epics and tasks apart (no sync, pull request, review or refine for them).
+    assert.deepEqual(epics.map((n) => n.contextValue), ['epic.tool', 'epic.tool', 'epic.tool', 'epic.tool']);
+    const kiroTasks = await children(explorer.epics, epics[0].node);
+    assert.ok(kiroTasks.some((t) => /^task\./.test(t.contextValue ?? '')) && kiroTasks.every((t) => /^(group|task\..*\.tool)/.test(t.contextValue ?? '')), JSON.stringify(kiroTasks.map((t) => t.contextValue)));
     const prds = await children(explorer.prds);
     assert.deepEqual(
       prds.map((n) => n.label),

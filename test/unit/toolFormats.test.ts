@@ -295,6 +295,26 @@ describe("the command line on other tools' plans", () => {
     assert.match(graph.out, /^graph TD\n {4}t1\["1: Scaffold the React Native app with Expo"\]\n[\s\S]* {4}t1 --> t2\n {4}t2 --> t3\n/);
   });
 
+  test('an epic id two files share is refused and the epics named; a file names one of them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'autopm-formats-'));
+    try {
+      cpSync(join(__dirname, '..', 'fixtures', 'taskmaster-untagged', '.taskmaster'), join(dir, '.taskmaster'), { recursive: true });
+      cpSync(join(__dirname, '..', 'fixtures', 'tools', '.taskmaster'), join(dir, 'app', '.taskmaster'), { recursive: true });
+      const both = await cli('set-status', 'master:1', 'open', dir, '--roots', '.taskmaster,app/.taskmaster');
+      assert.equal(both.code, 2);
+      assert.equal(both.out.split('\n')[0], 'autopm: "master" names several epics: .taskmaster/tasks/tasks.json#master, app/.taskmaster/tasks/tasks.json#master. Name one by its file instead.');
+      const one = await cli('set-status', 'app/.taskmaster/tasks/tasks.json#master:1', 'open', dir, '--roots', '.taskmaster,app/.taskmaster');
+      assert.equal(one.code, 0, one.out);
+      const after = readFileSync(join(dir, 'app', '.taskmaster', 'tasks', 'tasks.json'), 'utf8');
+      const task1 = after.slice(after.indexOf('"title": "Initialize the monorepo and CI pipeline"'), after.indexOf('"id": 2,'));
+      assert.match(task1, /"status": "pending"\n/);
+      // The other file's master is left as it was.
+      assert.equal(readFileSync(join(dir, '.taskmaster', 'tasks', 'tasks.json'), 'utf8'), readFileSync(join(__dirname, '..', 'fixtures', 'taskmaster-untagged', '.taskmaster', 'tasks', 'tasks.json'), 'utf8'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('set-status in an untagged CRLF tasks.json changes only the status value', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'autopm-formats-'));
     try {

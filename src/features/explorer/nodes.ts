@@ -6,6 +6,7 @@ import { taskRef } from '../../services/planWorkspace';
 import { planStateLabel } from '../../core/status';
 import { blockersText, countsSummary, progressText, stateIcon, stateLabel, statusMismatch, taskLabel, taskLabelId } from '../presentation';
 import { issueUrl } from '../../core/issues';
+import { isToolFormat } from '../../core/model';
 
 /** A node of one of the AutoPM trees. Nodes are cached by id so a refresh can name the node that changed. */
 export abstract class PlanNode {
@@ -55,7 +56,8 @@ export class EpicNode extends PlanNode {
     const mismatch = statusMismatch(epic, counts);
     item.description = [`${progressText(counts)} · ${percentOf(counts.done, counts.total)}%`, mismatch].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon(analysis.tasksState === 'done' ? 'pass-filled' : 'project');
-    item.contextValue = 'epic';
+    // `epic.tool` for another tool's file: the menus leave out what only AutoPM's layouts take (sync, pull requests, reviews).
+    item.contextValue = isToolFormat(epic.layout) ? 'epic.tool' : 'epic';
     const tooltip = new vscode.MarkdownString(`**${epic.title || epic.id}**  \n${countsSummary(counts)}`);
     if (epic.status) {
       tooltip.appendMarkdown(
@@ -115,7 +117,7 @@ export class TaskNode extends PlanNode {
     // epic's own time box is not a sprint a task can be taken out of.
     const key = `${epic.id}:${task.id}`;
     const inSprint = folder.index.sprints.some((s) => s.source !== 'epic' && s.taskKeys.includes(key));
-    item.contextValue = `task.${task.state}${state.display === 'blocked' ? '.blocked' : ''}${issueUrl(epic, task) ? '.linked' : ''}${inSprint ? '.sprint' : ''}`;
+    item.contextValue = `task.${task.state}${state.display === 'blocked' ? '.blocked' : ''}${issueUrl(epic, task) ? '.linked' : ''}${isToolFormat(epic.layout) ? '.tool' : ''}${inSprint ? '.sprint' : ''}`;
     const tooltip = new vscode.MarkdownString(`**${taskLabel(task)}**  \n${stateLabel(state.display)}`);
     if (task.issue !== undefined) tooltip.appendMarkdown(` · issue #${task.issue}`);
     if (task.estimate) tooltip.appendMarkdown(`  \nEstimate: ${task.estimate}${task.estimateFrom ? ` (${task.estimateFrom})` : ''}`);

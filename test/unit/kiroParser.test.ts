@@ -12,12 +12,12 @@ import { analyzeEpic, nextTask } from '../../src/core/analysis';
 import type { Epic, TaskState } from '../../src/core/model';
 import { kiroRequirementIds, kiroRequirementRefs, parseKiroRequirements, parseKiroTasks } from '../../src/core/parse/kiroParser';
 import { validateEpic } from '../../src/core/validate';
+import { toCrlf } from './helpers';
 
 const PATH = '.kiro/specs/user-auth/tasks.md';
 // Not ./helpers: it loads the whole index, and these parsers need none of it.
 const tools = join(__dirname, '..', 'fixtures', 'tools');
 const read = (dir: string, path: string) => readFileSync(join(dir, path), 'utf8');
-const toCrlf = (text: string) => text.replace(/\r?\n/g, '\r\n');
 const parse = (text: string) => parseKiroTasks(PATH, text);
 const ids = (epic: Epic) => epic.tasks.map((t) => t.id);
 const edges = (epic: Epic) => epic.dependencies.map((d) => `${d.from}>${d.to}`);

@@ -11,12 +11,12 @@ import { analyzeEpic, nextTask } from '../../src/core/analysis';
 import type { Epic, TaskState } from '../../src/core/model';
 import { isSpecKitTasks, parseSpecKitSpec, parseSpecKitTasks, phaseDependencyLine } from '../../src/core/parse/specKitParser';
 import { validateEpic } from '../../src/core/validate';
+import { toCrlf } from './helpers';
 
 const PATH = 'specs/001-photo-albums/tasks.md';
 // Not ./helpers: it loads the whole index, and these parsers need none of it.
 const tools = join(__dirname, '..', 'fixtures', 'tools');
 const read = (path: string) => readFileSync(join(tools, path), 'utf8');
-const toCrlf = (text: string) => text.replace(/\r?\n/g, '\r\n');
 const parse = (text: string) => parseSpecKitTasks(PATH, text);
 const ids = (epic: Epic) => epic.tasks.map((t) => t.id);
 const deps = (epic: Epic) => Object.fromEntries(epic.tasks.map((t) => [t.id, t.dependsOn.join(',')]));

@@ -2,8 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Commands } from '../../src/common/commands';
+import type { BoardModel } from '../../src/core/board';
+import type { BoardPanel } from '../../src/features/board/boardPanel';
 import type { GraphPanel } from '../../src/features/graph/graphPanel';
 import type { ReportPanel } from '../../src/features/report/reportPanel';
+import type { BoardMoveResultMessage, BoardUpdateMessage } from '../../src/shared/boardProtocol';
 import type { GraphUpdateMessage } from '../../src/shared/graphProtocol';
 import type { ReportUpdateMessage } from '../../src/shared/reportProtocol';
 import { api, children, closeAllEditors, eventually, fileUri, folderUri, lineOf, rendered } from './helpers';
@@ -60,8 +64,9 @@ suite("Other tools' formats: Kiro, Spec Kit and Task Master in the real editor",
     before = new Map(FILES.map((f) => [f, read(f)]));
   });
   teardown(async () => {
-    const { graphs, reports } = await api();
+    const { graphs, reports, boards } = await api();
     graphs.panels.forEach((p) => p.dispose());
+    boards.panels.forEach((p) => p.dispose());
     reports.panels.forEach((p) => p.dispose());
     await closeAllEditors();
     for (const [file, text] of before) fs.writeFileSync(path.join(folderUri().fsPath, file), text);
@@ -215,5 +220,57 @@ suite("Other tools' formats: Kiro, Spec Kit and Task Master in the real editor",
     });
     assert.equal(posted.report.kind, 'epic');
     assert.deepEqual([posted.report.kind === 'epic' && posted.report.id, posted.report.kind === 'epic' && posted.report.ready.map((t) => t.id)], ['mobile-app', []]);
+  });
+
+  test('hovering a dependency in tasks.json shows the task it names (a sibling, inside a subtask list); a title shows its own task', async () => {
+    const uri = fileUri(TASK_MASTER);
+    const json = before.get(TASK_MASTER)!;
+    const hoverAt = async (line: number, column: number) => {
+      const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(line, column))) ?? [];
+      return hovers.map((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n')).join('\n---\n');
+    };
+    // Subtask 2.3 "Write the initial migration" depends on [1, 2]: its siblings 2.1 and 2.2.
+    const lines = json.split('\n');
+    const title = lineOf(json, '"title": "Write the initial migration"');
+    const dependencyLine = lines.findIndex((l, i) => i > title && /^\s*2,?\s*$/.test(l));
+    assert.ok(dependencyLine > title, 'no dependency 2 under the migration subtask');
+    const column = lines[dependencyLine].indexOf('2');
+    const onDependency = await eventually(async () => {
+      const text = await hoverAt(dependencyLine, column);
+      assert.match(text, /Model daily check-ins and streaks/);
+      return text;
+    });
+    assert.match(onDependency, /2\.2/);
+    assert.doesNotMatch(onDependency, /Build the habit list/);
+    const onTitle = await hoverAt(title, lines[title].indexOf('Write'));
+    assert.match(onTitle, /Write the initial migration/);
+    assert.match(onTitle, /Depends on 2\.1, 2\.2/);
+    // A line that is neither says nothing.
+    assert.equal(await hoverAt(lineOf(json, '"master": {'), 4), '');
+  });
+
+  test('moving cards on the board edits Spec Kit and Task Master files in their own formats', async () => {
+    const panel = (await vscode.commands.executeCommand<BoardPanel>(Commands.openBoard, { folder: folderUri().toString() }))!;
+    const model = await eventually(() => {
+      const last = panel.trace.filter((t) => t.message.type === 'board').map((t) => t.message as BoardUpdateMessage).at(-1);
+      assert.ok(last);
+      return last.model;
+    });
+    const keyOf = (board: BoardModel, title: string) => {
+      const card = board.columns.flatMap((c) => c.cards).find((c) => c.title === title);
+      assert.ok(card, `no card "${title}"`);
+      return card.key;
+    };
+    const results = () => panel.trace.filter((t) => t.message.type === 'moveResult').map((t) => (t.message as BoardMoveResultMessage).outcome);
+
+    await panel.handle({ type: 'moveCard', key: keyOf(model, 'Configure ESLint and Prettier'), to: 'done' });
+    const specKit = replaced(before.get(SPEC_KIT)!, '- [ ] T003 [P]', '- [X] T003 [P]');
+    await eventually(() => assert.deepEqual(changed(), { [SPEC_KIT]: specKit }));
+
+    await panel.handle({ type: 'moveCard', key: keyOf(model, 'Add offline check-ins that sync later'), to: 'done' });
+    const taskMaster = replacedAfter(before.get(TASK_MASTER)!, '"title": "Add offline check-ins that sync later"', '"status": "pending"', '"status": "done"');
+    await eventually(() => assert.deepEqual(changed(), { [SPEC_KIT]: specKit, [TASK_MASTER]: taskMaster }));
+    // The answers reach the page once it has said ready.
+    await eventually(() => assert.deepEqual(results(), ['moved', 'moved']));
   });
 });

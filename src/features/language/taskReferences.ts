@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Range } from '../../core/model';
 import { resolveTaskRef } from '../../core/parse/directoryParser';
 import { Disposable } from '../../common/lifecycle';
 import type { EpicEntry, PlanWorkspace, TaskEntry } from '../../services/planWorkspace';
@@ -50,9 +51,11 @@ export class TaskReferenceProvider extends Disposable implements vscode.HoverPro
   }
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
-    if (!(await this.workspace.syncDocument(document))) return undefined;
+    const found = await this.workspace.syncDocument(document);
+    if (!found) return undefined;
     const entry = this.workspace.epicForDocument(document.uri, position.line);
     if (!entry) return undefined;
+    if (entry.epic.layout === 'taskmaster') return this.jsonHover(entry, found.path, position);
     const text = document.lineAt(position.line).text;
     const onDependencyLine = dependencyContext(document, position.line);
     REFERENCE.lastIndex = 0;
@@ -65,6 +68,23 @@ export class TaskReferenceProvider extends Disposable implements vscode.HoverPro
       return target && new vscode.Hover(taskHoverMarkdown(target), new vscode.Range(position.line, start, position.line, end));
     }
     return undefined;
+  }
+
+  /**
+   * In a tasks.json the references are numbers in `dependencies` arrays, which mean a
+   * sibling inside a subtask list, so they are resolved by the parser's own reading: a
+   * reference's range, else the title of the task on the line.
+   */
+  private jsonHover(entry: EpicEntry, path: string, position: vscode.Position): vscode.Hover | undefined {
+    const inside = (r: Range) =>
+      (position.line > r.line || (position.line === r.line && position.character >= r.column)) &&
+      (position.line < r.endLine || (position.line === r.endLine && position.character <= r.endColumn));
+    const dependency = entry.epic.dependencies.find((d) => d.path === path && inside(d.range));
+    const id = dependency ? dependency.from : entry.epic.tasks.find((t) => t.path === path && t.range.line === position.line)?.id;
+    const target = id === undefined ? undefined : taskEntry(entry, id);
+    if (!target) return undefined;
+    const range = dependency?.range ?? target.task.range;
+    return new vscode.Hover(taskHoverMarkdown(target), new vscode.Range(range.line, range.column, range.endLine, range.endColumn));
   }
 
   async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[] | undefined> {

@@ -32,9 +32,9 @@ export function taskMasterStatusFor(state: TaskState): string {
  * not valid JSON or has no such task.
  *
  * Only that one status changes: not the parent's (Task Master only suggests closing a
- * parent whose subtasks are done), not the subtasks' (which its own set-status closes with
- * a parent), and not the tag's `metadata.updated`, so that the change stays one word in a
- * diff.
+ * parent whose subtasks are done), and not the tag's `metadata.updated`, so that the
+ * change stays one word in a diff. Closing a parent's subtasks with it, as Task Master's
+ * set-status does, is the caller's (see toolFormatEdits.ts).
  */
 export function setTaskMasterStatusEdits(source: string, tag: string, taskId: string, status: string): TextEdit[] {
   // Offsets count the byte-order mark of the text given; the tree is built without it.

@@ -33,8 +33,11 @@ function taskMasterEdits(epic: Epic, taskId: string, state: TaskState, text: str
   const task = epics.find((e) => e.id === epic.id)?.tasks.find((t) => t.id === taskId);
   if (!task) throw new PlanEditError(`${epic.path} has no task ${taskId} in the tag "${epic.id}".`);
   // A status that already means the state (`review` is in progress, `deferred` open, `cancelled` done) stays as written.
-  if (task.state === state && task.rawStatus !== undefined && taskMasterTaskState(task.rawStatus) === state) return [];
-  return setTaskMasterStatusEdits(text, epic.id, taskId, taskMasterStatusFor(state));
+  const own = task.state === state && task.rawStatus !== undefined && taskMasterTaskState(task.rawStatus) === state ? [] : setTaskMasterStatusEdits(text, epic.id, taskId, taskMasterStatusFor(state));
+  if (state !== 'done' || own.length === 0) return own;
+  // Task Master's own set-status closes a parent's subtasks with it; the file should read as if it had.
+  const subtasks = epics.find((e) => e.id === epic.id)!.tasks.filter((t) => t.id.startsWith(`${taskId}.`) && !t.id.slice(taskId.length + 1).includes('.'));
+  return [...own, ...subtasks.filter((t) => t.state !== 'done').flatMap((t) => setTaskMasterStatusEdits(text, epic.id, t.id, 'done'))];
 }
 
 /** Sets a task's state in a Kiro, Spec Kit or Task Master file. */

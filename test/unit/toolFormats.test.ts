@@ -181,19 +181,30 @@ describe("state edits in other tools' files", () => {
           await reread.build();
           const again = reread.epic(epic.id)!;
           assert.equal(again.tasks.find((t) => t.id === task.id)!.state, state);
-          // Only that task's status changed: every other task of every tag reads as before.
+          // Closing a parent closes its open subtasks with it, as Task Master's set-status does.
+          const closed = state === 'done' ? epic.tasks.filter((t) => t.id.startsWith(`${task.id}.`) && t.state !== 'done').map((t) => t.id) : [];
+          const moved = new Set([task.id, ...closed]);
+          for (const id of closed) assert.equal(again.tasks.find((t) => t.id === id)!.rawStatus, 'done');
+          // Only those statuses changed: every other task of every tag reads as before.
           for (const other of reread.allEpics) {
             const was = index.epic(other.id)!;
             assert.deepEqual(
-              other.tasks.filter((t) => other.id !== epic.id || t.id !== task.id).map((t) => [t.id, t.rawStatus]),
-              was.tasks.filter((t) => other.id !== epic.id || t.id !== task.id).map((t) => [t.id, t.rawStatus]),
+              other.tasks.filter((t) => other.id !== epic.id || !moved.has(t.id)).map((t) => [t.id, t.rawStatus]),
+              was.tasks.filter((t) => other.id !== epic.id || !moved.has(t.id)).map((t) => [t.id, t.rawStatus]),
             );
           }
-          // And only the bytes of one value: the text outside it is the same.
-          const edit = change.edits[0].edits[0];
-          assert.equal(change.edits[0].edits.length, 1);
-          assert.equal(after.slice(0, edit.offset), text.slice(0, edit.offset));
-          assert.equal(after.slice(edit.offset + edit.newText.length), text.slice(edit.offset + edit.length));
+          // And only the bytes of those values: the text between the edits is the same.
+          const edits = change.edits[0].edits;
+          assert.equal(edits.length, moved.size);
+          let at = 0;
+          let shift = 0;
+          for (const edit of [...edits].sort((a, b) => a.offset - b.offset)) {
+            assert.equal(after.slice(at + shift, edit.offset + shift), text.slice(at, edit.offset));
+            assert.match(edit.newText, /^(pending|in-progress|done)$/);
+            shift += edit.newText.length - edit.length;
+            at = edit.offset + edit.length;
+          }
+          assert.equal(after.slice(at + shift), text.slice(at));
         }
       }
     }

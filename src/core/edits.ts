@@ -171,6 +171,8 @@ export function setCheckboxEdits(text: string, line: number, mark: ' ' | 'x' | '
   // `[~]` is Kiro's mark for a queued task.
   const match = /^(\s*(?:[-*+]|\d+[.)])\s+\[)([ xX~-])\]/.exec(lines[line] ?? '');
   if (!match) throw new PlanEditError(`Line ${line + 1} is not a checkbox line.`);
+  // An editor breaks the line at a lone CR, so it holds more than one task: which checkbox is meant cannot be told.
+  if (/\r(?!$)/.test(lines[line])) throw new PlanEditError(`Line ${line + 1} holds a line break written as a lone CR. Save the file with LF or CRLF line endings, then try again.`);
   const current = match[2];
   if (current === mark || (mark === 'x' && current === 'X') || (mark === 'X' && current === 'x')) return [];
   return [replaceRange(starts, line, match[1].length, match[1].length + 1, mark)];

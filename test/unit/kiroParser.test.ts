@@ -9,6 +9,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { analyzeEpic, nextTask } from '../../src/core/analysis';
+import { PlanEditError, setCheckboxEdits } from '../../src/core/edits';
 import type { Epic, TaskState } from '../../src/core/model';
 import { kiroRequirementIds, kiroRequirementRefs, parseKiroRequirements, parseKiroTasks } from '../../src/core/parse/kiroParser';
 import { validateEpic } from '../../src/core/validate';
@@ -23,6 +24,15 @@ const ids = (epic: Epic) => epic.tasks.map((t) => t.id);
 const edges = (epic: Epic) => epic.dependencies.map((d) => `${d.from}>${d.to}`);
 
 describe('Kiro tasks.md: ugly input', () => {
+  test('a stray lone CR shifts no line after it, and a state edit on its line is refused rather than guessed', () => {
+    const text = '# Implementation Plan\n\n- [ ] 1. Set up\r- [ ] 2. Models\n- [x] 3. Routes\n  - [ ] 3.1 Login\n';
+    const epic = parse(text).epic;
+    // The editor shows the CR as a line break; the plan's lines are counted by LF, as every edit counts them.
+    assert.deepEqual(epic.tasks.map((t) => [t.id, t.state, t.range.line]), [['1', 'open', 2], ['2', 'open', 2], ['3', 'done', 3], ['3.1', 'open', 4]]);
+    assert.throws(() => setCheckboxEdits(text, 2, 'x'), (e: Error) => e instanceof PlanEditError && /lone CR/.test(e.message));
+    assert.deepEqual(setCheckboxEdits(text, 4, 'x'), [{ offset: text.indexOf('- [ ] 3.1') + 3, length: 1, newText: 'x' }]);
+  });
+
   test('CRLF and a byte-order mark change nothing but the line breaks', () => {
     const text = '# Implementation Plan\n\n- [ ] 1. Set up\n  - detail\n- [x] 1.1 Create folders\n';
     const plain = parse(text);

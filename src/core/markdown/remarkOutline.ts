@@ -28,6 +28,7 @@ export function remarkOutline(source: string): Outline {
   // remark's offsets skip a byte-order mark; without it, slices and columns agree.
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   const root = (processor ??= createProcessor()).parse(text) as Root;
+  const lines = loneCrs(text);
   const headings: OutlineHeading[] = [];
   const items: OutlineItem[] = [];
   const code: OutlineCode[] = [];
@@ -35,17 +36,17 @@ export function remarkOutline(source: string): Outline {
   for (const node of root.children) {
     switch (node.type) {
       case 'heading':
-        headings.push(toHeading(text, node));
+        headings.push(toHeading(text, lines, node));
         break;
       case 'list':
-        for (const item of node.children) items.push(toItem(text, item, isOrdered(node)));
+        for (const item of node.children) items.push(toItem(text, lines, item, isOrdered(node)));
         break;
       case 'code':
         // An indented code block has no fence and is not something plan files use.
-        if (isFenced(text, node)) code.push(toCode(node));
+        if (isFenced(text, node)) code.push(toCode(lines, node));
         break;
       case 'paragraph':
-        paragraphs.push({ line: startLine(node), endLine: endLine(node) });
+        paragraphs.push({ line: startLine(lines, node), endLine: endLine(lines, node) });
         break;
       default:
         break;
@@ -54,7 +55,7 @@ export function remarkOutline(source: string): Outline {
   return { headings, items, code, paragraphs };
 }
 
-function toHeading(text: string, node: Heading): OutlineHeading {
+function toHeading(text: string, lines: LoneCrs, node: Heading): OutlineHeading {
   const first = node.children[0];
   const last = node.children[node.children.length - 1];
   const from = first?.position?.start.offset;
@@ -62,18 +63,18 @@ function toHeading(text: string, node: Heading): OutlineHeading {
   return {
     depth: node.depth,
     text: from === undefined || to === undefined ? '' : text.slice(from, to),
-    line: startLine(node),
+    line: startLine(lines, node),
     column: columnOf(text, startOffset(node)),
   };
 }
 
-function toItem(text: string, node: ListItem, ordered: boolean): OutlineItem {
+function toItem(text: string, lines: LoneCrs, node: ListItem, ordered: boolean): OutlineItem {
   const markerOffset = startOffset(node);
   const checked = typeof node.checked === 'boolean' ? node.checked : null;
   const children: OutlineItem[] = [];
   for (const child of node.children) {
     if (child.type === 'list') {
-      for (const grandchild of child.children) children.push(toItem(text, grandchild, isOrdered(child)));
+      for (const grandchild of child.children) children.push(toItem(text, lines, grandchild, isOrdered(child)));
     }
   }
   const first = node.children[0];
@@ -83,7 +84,7 @@ function toItem(text: string, node: ListItem, ordered: boolean): OutlineItem {
     const from = paragraphTextStart(text, first, checked !== null);
     // Text that starts on a later line than the marker is not the item's line text: a
     // range built from it would point at the wrong line.
-    if (from !== undefined && lineOf(text, from) === startLine(node)) {
+    if (from !== undefined && lineOf(text, from) === startLine(lines, node)) {
       const paragraphEnd = first.position?.end.offset ?? text.length;
       let to = from;
       while (to < paragraphEnd && text[to] !== '\n' && text[to] !== '\r') to++;
@@ -92,7 +93,7 @@ function toItem(text: string, node: ListItem, ordered: boolean): OutlineItem {
     }
   }
   return {
-    line: startLine(node),
+    line: startLine(lines, node),
     column: columnOf(text, markerOffset),
     ordered,
     checked,
@@ -120,10 +121,10 @@ function isOrdered(list: List): boolean {
   return list.ordered === true;
 }
 
-function toCode(node: Code): OutlineCode {
+function toCode(lines: LoneCrs, node: Code): OutlineCode {
   // micromark keeps CRLF inside code values; a CRLF twin of a file must outline the same.
   const value = node.value.includes('\r') ? node.value.replace(/\r\n?/g, '\n') : node.value;
-  return { lang: node.lang ?? null, value, line: startLine(node), endLine: endLine(node) };
+  return { lang: node.lang ?? null, value, line: startLine(lines, node), endLine: endLine(lines, node) };
 }
 
 function isFenced(text: string, node: Code): boolean {
@@ -148,12 +149,41 @@ function startOffset(node: RootContent | ListItem): number {
   return node.position?.start.offset ?? 0;
 }
 
-function startLine(node: RootContent | ListItem): number {
-  return (node.position?.start.line ?? 1) - 1;
+/**
+ * The offsets of the lone CRs (a CR not followed by LF) of the text being outlined, when
+ * it has any. remark counts a lone CR as a line ending, as CommonMark does, but the
+ * parsers and the edits count lines by LF alone (a CRLF ends one line); each lone CR
+ * before a position is taken off remark's line, so that a stray CR does not shift every
+ * line after it.
+ */
+type LoneCrs = readonly number[] | undefined;
+
+function loneCrs(text: string): LoneCrs {
+  const out: number[] = [];
+  for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) if (text[i + 1] !== '\n') out.push(i);
+  return out.length > 0 ? out : undefined;
 }
 
-function endLine(node: RootContent): number {
-  return (node.position?.end.line ?? 1) - 1;
+/** How many lone CRs lie before `offset`. */
+function crsBefore(crs: readonly number[], offset: number): number {
+  let low = 0;
+  let high = crs.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (crs[mid] < offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+function startLine(crs: LoneCrs, node: RootContent | ListItem): number {
+  const line = (node.position?.start.line ?? 1) - 1;
+  return crs ? line - crsBefore(crs, node.position?.start.offset ?? 0) : line;
+}
+
+function endLine(crs: LoneCrs, node: RootContent): number {
+  const line = (node.position?.end.line ?? 1) - 1;
+  return crs ? line - crsBefore(crs, node.position?.end.offset ?? 0) : line;
 }
 
 /** Columns are derived from offsets so that they count UTF-16 units whatever remark does with tabs. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ContextKeys } from './common/commands';
+import type { PlanCodeActions } from './features/diagnostics/planCodeActions';
 import { registerPlanCodeActions } from './features/diagnostics/planCodeActions';
 import { PlanDiagnostics } from './features/diagnostics/planDiagnostics';
 import type { Explorer } from './features/explorer/registerExplorer';
@@ -40,6 +41,8 @@ export interface AutoPmApi {
   readonly explorer: Explorer;
   readonly statusBar: EpicStatusBar;
   readonly diagnostics: PlanDiagnostics;
+  /** The lightbulb's provider, whose actions carry what VS Code's command leaves out (the preview flags). */
+  readonly codeActions: PlanCodeActions;
   readonly graphs: GraphPanels;
   readonly sprints: SprintPanels;
   readonly boards: BoardPanels;
@@ -106,11 +109,11 @@ export function activate(context: vscode.ExtensionContext): AutoPmApi {
   const claude = registerClaude(context, { workspace, editor, notifier, log, version });
 
   context.subscriptions.push(new PlanLanguageFeatures(workspace));
-  registerPlanCodeActions(context, { workspace, editor, notifier, log });
+  const codeActions = registerPlanCodeActions(context, { workspace, editor, notifier, log });
 
   const activationMs = performance.now() - started;
   log.info(`[Extension] activated in ${activationMs.toFixed(1)} ms`);
-  return { workspace, explorer, statusBar, diagnostics, graphs, sprints, boards, reports, sync, pull, claude, devLoop, activeTask, notifier, links, logUri: context.logUri, activationMs, indexStartedDuringActivation: workspace.hasStartedBuild };
+  return { workspace, explorer, statusBar, diagnostics, codeActions, graphs, sprints, boards, reports, sync, pull, claude, devLoop, activeTask, notifier, links, logUri: context.logUri, activationMs, indexStartedDuringActivation: workspace.hasStartedBuild };
 }
 
 export function deactivate(): void {

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/common/commands';
-import { closeAllEditors, eventually, fileUri } from './helpers';
+import { api, closeAllEditors, eventually, fileUri } from './helpers';
 
 const DIR = '.claude/epics/fix-shop';
 
@@ -126,5 +126,63 @@ suite('Quick fixes', () => {
     const id = /^(\d+)/.exec(label)?.[1];
     assert.ok(id, label);
     await eventually(() => assert.equal(fs.readFileSync(uri.fsPath, 'utf8'), FILES['002.md'].replace('[001, 007]', `[001, ${id}]`)), 15000);
+  });
+
+  test('a fix that renames a file and edits others waits in the refactor preview, and changes nothing until it is applied there', async () => {
+    // Its own epic: `02.md` reads as task 2, which `002.md` already is.
+    const dup = '.claude/epics/fix-dup';
+    const files: Record<string, string> = {
+      'epic.md': ['---', 'name: fix-dup', 'status: in-progress', '---', '', '# Epic: fix-dup', '', '## Tasks Created', '- [ ] 001.md - Setup', '- [ ] 002.md - API', '- [ ] 02.md - Docs', '- [ ] 003.md - Tests', ''].join('\n'),
+      '001.md': task('Setup', 'open'),
+      '002.md': task('API', 'open', '[001]'),
+      '02.md': task('Docs', 'open'),
+      '003.md': task('Tests', 'open', '[02]'),
+    };
+    fs.mkdirSync(fileUri(dup).fsPath, { recursive: true });
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(fileUri(`${dup}/${name}`).fsPath, text);
+    const onDisk = () => Object.fromEntries(fs.readdirSync(fileUri(dup).fsPath).sort().map((name) => [name, fs.readFileSync(fileUri(`${dup}/${name}`).fsPath, 'utf8')]));
+    try {
+      const uri = fileUri(`${dup}/02.md`);
+      await vscode.window.showTextDocument(uri);
+      const duplicate = await diagnosticOn(uri, 'task-duplicate-id', 1);
+      const actions = await codeActions(uri, duplicate.range, vscode.CodeActionKind.QuickFix.value);
+      assert.deepEqual(actions.map((a) => a.title), ['Renumber 02.md to 004.md']);
+      // VS Code's command hands back the edits without their metadata, so the action whose
+      // edit is applied is the provider's own, as the lightbulb applies it.
+      const { codeActions: provider } = await api();
+      const own = provider.provideCodeActions(await vscode.workspace.openTextDocument(uri), duplicate.range, { diagnostics: [duplicate], only: vscode.CodeActionKind.QuickFix, triggerKind: vscode.CodeActionTriggerKind.Invoke });
+      assert.deepEqual(own.map((a) => a.title), ['Renumber 02.md to 004.md']);
+      const edit = own[0].edit!;
+      // Two files edited (entries() leaves out the rename).
+      assert.deepEqual(edit.entries().map(([u]) => vscode.workspace.asRelativePath(u, false)).sort(), [`${dup}/003.md`, `${dup}/epic.md`]);
+
+      let settled: boolean | undefined;
+      const applying = Promise.resolve(vscode.workspace.applyEdit(edit)).then((ok) => (settled = ok));
+      // The preview is open: nothing has been written or renamed yet.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.equal(settled, undefined, 'the edit was applied without the preview');
+      assert.deepEqual(onDisk(), files);
+      // The preview lists each file unticked, for the user to tick (the edits need confirmation), then apply.
+      await vscode.commands.executeCommand('refactorPreview.focus');
+      await vscode.commands.executeCommand('list.collapseAll');
+      await vscode.commands.executeCommand('list.focusFirst');
+      for (let row = 0; row < 3; row++) {
+        if (row > 0) await vscode.commands.executeCommand('list.focusDown');
+        await vscode.commands.executeCommand('refactorPreview.toggleCheckedState');
+      }
+      await vscode.commands.executeCommand('refactorPreview.apply');
+      await eventually(() => assert.equal(settled, true), 15000);
+      await applying;
+      const text = async (name: string) => (await vscode.workspace.openTextDocument(fileUri(`${dup}/${name}`))).getText();
+      assert.equal(fs.existsSync(uri.fsPath), false, '02.md was renamed');
+      assert.equal(await text('004.md'), files['02.md']);
+      assert.equal(await text('003.md'), files['003.md'].replace('[02]', '[004]'));
+      assert.equal(await text('epic.md'), files['epic.md'].replace('- [ ] 02.md - Docs', '- [ ] 004.md - Docs'));
+      await eventually(() => assert.ok(!vscode.languages.getDiagnostics(fileUri(`${dup}/004.md`)).some((d) => d.code === 'task-duplicate-id')), 15000);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.saveAll');
+      await closeAllEditors();
+      fs.rmSync(fileUri(dup).fsPath, { recursive: true, force: true });
+    }
   });
 });

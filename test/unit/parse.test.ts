@@ -215,4 +215,27 @@ describe('mermaid dependency blocks', () => {
     assert.deepEqual(edges.map((e) => `${e.from}>${e.to}@${e.line}`), ['A>B@11', 'B>C@11', 'D>E@13', 'E>F@13', 'G>H@14', 'I>J@15', 'I>K@15', 'N>O@18']);
     assert.deepEqual([edges[0].column, edges[0].endColumn], [2, 32]);
   });
+
+  test('links written without spaces, classes, quoted labels holding brackets, hexagons and mermaid 11 shapes', async () => {
+    const { parseMermaidEdges } = await import('../../src/core/parse/mermaidEdges');
+    const lines = [
+      'T1-->T7',
+      'T1-.->T7',
+      'T1==>T7',
+      'T7:::done --> T2',
+      'T7[Docs]:::done --> T2',
+      'T7("Write (the) docs") --> T2',
+      'T7["[draft] docs"] --> T2',
+      'T7{{Hex}} --> T2',
+      'T7((Circle)) --> T2',
+      'T7([Stadium]) --> T2',
+      'T7@{ shape: rect, label: "Docs" } --> T2',
+      'api-gateway --> T2',
+      'T1---T7',
+    ];
+    assert.deepEqual(
+      lines.map((line) => parseMermaidEdges(line, 0).map((e) => `${e.from}>${e.to}`).join(' ')),
+      ['T1>T7', 'T1>T7', 'T1>T7', 'T7>T2', 'T7>T2', 'T7>T2', 'T7>T2', 'T7>T2', 'T7>T2', 'T7>T2', 'T7>T2', 'api-gateway>T2', ''],
+    );
+  });
 });

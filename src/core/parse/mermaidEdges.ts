@@ -8,8 +8,24 @@ export interface MermaidEdge {
   readonly endColumn: number;
 }
 
-// A node: an id, optionally followed by a shape with a label: T1[...], T1(...), T1{...}, T1((...)), T1>...].
-const NODE = String.raw`([A-Za-z0-9_][\w-]*)\s*(?:\[\[[^\]]*\]\]|\[\([^)]*\)\]|\(\([^)]*\)\)|\[[^\]]*\]|\([^)]*\)|\{[^}]*\}|>[^\]]*\])?`;
+// A node: an id, optionally followed by a shape with a label (T1[...], T1(...), T1{...},
+// T1((...)), T1{{...}}, T1>...], T1@{ ... }, each also with a quoted label that may hold
+// the shape's own brackets) and a `:::class`. A hyphen belongs to the id only when no
+// link starts with it, so `T1-->T2` is two nodes, as mermaid reads it.
+const SHAPES = [
+  String.raw`\[\["[^"]*"\]\]`, String.raw`\[\[[^\]]*\]\]`,
+  String.raw`\[\("[^"]*"\)\]`, String.raw`\[\([^)]*\)\]`,
+  String.raw`\(\(\("[^"]*"\)\)\)`, String.raw`\(\(\([^)]*\)\)\)`,
+  String.raw`\(\("[^"]*"\)\)`, String.raw`\(\([^)]*\)\)`,
+  String.raw`\(\["[^"]*"\]\)`, String.raw`\(\[[^\]]*\]\)`,
+  String.raw`\{\{"[^"]*"\}\}`, String.raw`\{\{[^}]*\}\}`,
+  String.raw`\["[^"]*"\]`, String.raw`\[[^\]]*\]`,
+  String.raw`\("[^"]*"\)`, String.raw`\([^)]*\)`,
+  String.raw`\{"[^"]*"\}`, String.raw`\{[^}]*\}`,
+  String.raw`>"[^"]*"\]`, String.raw`>[^\]]*\]`,
+  String.raw`@\{[^}]*\}`,
+];
+const NODE = String.raw`([A-Za-z0-9_](?:\w|-(?![-.>]))*)\s*(?:${SHAPES.join('|')})?(?::::[\w-]+)?`;
 // A link between node groups. Group 1 is set for an arrow (`-->`, `-.->`, `==>`, an
 // inline `-- label -->`); links without an arrowhead (`---`, `===`, `-.-`, `~~~`) say
 // nothing about order. Either may carry a `|label|`.

@@ -9,10 +9,10 @@ import { yamlModule } from './yamlModule';
 import type { Epic, Task, TaskState } from './model';
 import { isToolFormat } from './model';
 import { setToolTaskStateChange, toolFormatError } from './toolFormatEdits';
-import type { Frontmatter, FrontmatterKey } from './frontmatter';
+import type { Frontmatter } from './frontmatter';
 import { findFrontmatter } from './frontmatter';
 import { findKey, numericId } from './parse/common';
-import { commentStart } from './yamlLines';
+import { valueSpan } from './yamlLines';
 import type { ParsedEpicFile } from './parse/directoryParser';
 import { CONFLICTS_KEYS, DEPENDS_KEYS, parseEpicFile, parseTaskFile, taskResolver } from './parse/directoryParser';
 import { ISSUE_SUFFIX, parseSingleFileEpic } from './parse/singleFileEpicParser';
@@ -85,33 +85,6 @@ export function formatYamlValue(value: string | number | boolean | null | readon
   if (Array.isArray(value)) return `[${value.map((v) => formatYamlValue(v)).join(', ')}]`;
   if (value === null) return '';
   return yamlModule().stringify(value, { lineWidth: 0 }).trimEnd();
-}
-
-/** Where a key's written value sits on its line: the scalar, without a trailing comment. */
-function valueSpan(line: string, key: FrontmatterKey): [start: number, end: number] {
-  const start = key.valueColumn;
-  const rest = line.slice(start);
-  if (rest.startsWith('"') || rest.startsWith("'")) {
-    const quote = rest[0];
-    for (let i = 1; i < rest.length; i++) {
-      if (quote === '"' && rest[i] === '\\') {
-        i++;
-        continue;
-      }
-      if (rest[i] === quote) {
-        if (quote === "'" && rest[i + 1] === "'") {
-          i++;
-          continue;
-        }
-        return [start, start + i + 1];
-      }
-    }
-    return [start, line.length];
-  }
-  // The comment rule the parser reads by: in a title, `#12` is part of the value.
-  const comment = commentStart(rest, key.key);
-  const value = comment === -1 ? rest : rest.slice(0, comment);
-  return [start, start + value.trimEnd().length];
 }
 
 /**
@@ -201,8 +174,9 @@ export function isoNow(date: Date = new Date()): string {
 
 /**
  * Sets a task's state. Single-file layout: the task line's checkbox (`[ ]`, `[-]`,
- * `[x]`). Directory layout: the task file's `status` and `updated`, the task's line in
- * the `epic.md` checklist, and the epic's `progress` field when it has one.
+ * `[x]`), and a frontmatter `progress` field when the file has one. Directory layout: the
+ * task file's `status` and `updated`, the task's line in the `epic.md` checklist, and the
+ * epic's `progress` field when it has one.
  */
 export function setTaskStateChange(epic: Epic, taskId: string, state: TaskState, read: ReadText, now: string): PlanChange {
   const task = findTask(epic, taskId);
@@ -211,7 +185,12 @@ export function setTaskStateChange(epic: Epic, taskId: string, state: TaskState,
     const text = read(epic.path);
     const current = singleFileTaskLine(epic.path, text, taskId);
     const edits = setCheckboxEdits(text, current.range.line, checkboxMarkFor(state));
-    return edits.length === 0 ? NO_CHANGE : { edits: [{ path: epic.path, edits }], creates: [], renames: [] };
+    if (edits.length === 0) return NO_CHANGE;
+    // The file's tasks as it says now, not as indexed: the count has to fit the text edited.
+    const tasks = parseSingleFileEpic(epic.path, text).epic.tasks;
+    const done = tasks.filter((t) => (t.id === taskId ? state === 'done' : t.state === 'done')).length;
+    edits.push(...progressEdits(text, done, tasks.length));
+    return { edits: [{ path: epic.path, edits }], creates: [], renames: [] };
   }
 
   const fileEdits: FileEdit[] = [];
@@ -365,11 +344,8 @@ export function nextTaskFileId(epic: Epic): string {
   return String(number).padStart(3, '0');
 }
 
-function appendTaskFile(epic: Epic, newTask: NewTask, title: string, read: ReadText, now: string): PlanChange & { taskId: string } {
-  const dir = epic.dir!;
-  const taskId = nextTaskFileId(epic);
-  const path = joinPath(dir, `${taskId}.md`);
-  const deps = newTask.dependsOn ?? [];
+/** A new open task file, as the command-line tools write one: the frontmatter they read, then empty sections to fill in. */
+export function newTaskFileText(title: string, newTask: Omit<NewTask, 'title' | 'group'>, now: string, eol: '\n' | '\r\n'): string {
   const frontmatter = [
     '---',
     `name: ${formatYamlValue(title)}`,
@@ -377,12 +353,19 @@ function appendTaskFile(epic: Epic, newTask: NewTask, title: string, read: ReadT
     `created: ${now}`,
     `updated: ${now}`,
     'github:',
-    `depends_on: ${formatYamlValue(deps)}`,
+    `depends_on: ${formatYamlValue(newTask.dependsOn ?? [])}`,
     'parallel: true',
     'conflicts_with: []',
     ...(newTask.estimate ? [`estimate: ${formatYamlValue(newTask.estimate)}`] : []),
     '---',
   ];
+  return [...frontmatter, '', `# Task: ${title}`, '', '## Description', '', '## Acceptance Criteria', '', '- [ ] ', ''].join(eol);
+}
+
+function appendTaskFile(epic: Epic, newTask: NewTask, title: string, read: ReadText, now: string): PlanChange & { taskId: string } {
+  const dir = epic.dir!;
+  const taskId = nextTaskFileId(epic);
+  const path = joinPath(dir, `${taskId}.md`);
   let eol: '\n' | '\r\n' = '\n';
   let epicText: string | undefined;
   try {
@@ -391,7 +374,7 @@ function appendTaskFile(epic: Epic, newTask: NewTask, title: string, read: ReadT
   } catch {
     epicText = undefined;
   }
-  const content = [...frontmatter, '', `# Task: ${title}`, '', '## Description', '', '## Acceptance Criteria', '', '- [ ] ', ''].join(eol);
+  const content = newTaskFileText(title, newTask, now, eol);
   const edits: FileEdit[] = [];
   if (epicText !== undefined) {
     const file = parseEpicFile(epic.path, epicText);

@@ -63,7 +63,11 @@ export type DiagnosticCode =
   | 'checklist-missing-task'
   | 'prd-unknown'
   | 'epic-empty'
-  | 'status-contradicts-tasks';
+  | 'status-contradicts-tasks'
+  /** An epic's `progress:` value that its tasks no longer bear out. */
+  | 'progress-stale'
+  /** A Kiro task's `_Requirements:_` line names a number its spec's requirements.md does not define. */
+  | 'requirement-unknown';
 
 export interface Diagnostic {
   readonly path: string;
@@ -128,6 +132,19 @@ export type DiagnosticData =
       readonly code: 'status-contradicts-tasks';
       /** What the tasks say of the plan. */
       readonly tasksState: PlanState;
+    }
+  | {
+      readonly code: 'progress-stale';
+      /** The value as read (`40%`, `40`). */
+      readonly written: string;
+      /** What the tasks give, as edits.ts writes it. */
+      readonly percent: number;
+    }
+  | {
+      readonly code: 'requirement-unknown';
+      readonly taskId: string;
+      /** The requirement number as written (`4.3`). */
+      readonly ref: string;
     };
 
 export interface Section {
@@ -261,6 +278,8 @@ export interface Epic {
   readonly state: PlanState;
   /** Where the status value is written (in `epic.md` for the directory layout). */
   readonly statusRange?: Range;
+  /** Where a frontmatter `progress` value is written, quotes included, for diagnostics about it. */
+  readonly progressRange?: Range;
   /** The PRD it is based on, as written (`PRD-001`, `task-api`). */
   readonly prd?: string;
   readonly start?: string;

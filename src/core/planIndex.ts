@@ -6,12 +6,13 @@ import type { ParsedEpicFile, ParsedMappingFile, ParsedTaskFile, ParsedUpdateFil
 import { assembleDirectoryEpic, isTaskFileName, parseEpicFile, parseMappingFile, parseTaskFile, updateFileOf } from './parse/directoryParser';
 import { parsePrd } from './parse/prdParser';
 import { parseSingleFileEpic } from './parse/singleFileEpicParser';
-import { parseKiroRequirements, parseKiroTasks } from './parse/kiroParser';
+import type { KiroRequirementRef } from './parse/kiroParser';
+import { kiroRequirementIds, kiroRequirementRefs, parseKiroRequirements, parseKiroTasks, unknownRequirementDiagnostics } from './parse/kiroParser';
 import { isSpecKitTasks, parseSpecKitSpec, parseSpecKitTasks } from './parse/specKitParser';
 import { parseTaskMasterFile } from './parse/taskMasterParser';
 import type { ParsedSprintFile, Sprint, SprintPlan } from './sprint';
 import { buildSprintPlan, parseSprintFile } from './sprint';
-import { baseName, comparePaths, joinPath } from './text';
+import { baseName, comparePaths, dirName, joinPath } from './text';
 import { toolFormatOfRoot } from './toolRoots';
 export { isToolRoot } from './toolRoots';
 import { epicsOfPrd } from './progress';
@@ -73,7 +74,13 @@ type FileRole =
   | { readonly kind: 'tool-epics'; readonly format: ToolFormat };
 
 type Parsed =
-  | { readonly kind: 'prd'; readonly prd: Prd; readonly diagnostics: readonly Diagnostic[] }
+  | {
+      readonly kind: 'prd';
+      readonly prd: Prd;
+      readonly diagnostics: readonly Diagnostic[];
+      /** Kiro's requirements.md: the requirement numbers it defines, which its tasks.md refers to. */
+      readonly requirementIds?: ReadonlySet<string>;
+    }
   | { readonly kind: 'single-epic'; readonly epic: Epic; readonly diagnostics: readonly Diagnostic[] }
   | { readonly kind: 'epic-md'; readonly dir: string; readonly file: ParsedEpicFile }
   | { readonly kind: 'task'; readonly dir: string; readonly file: ParsedTaskFile }
@@ -81,7 +88,13 @@ type Parsed =
   | { readonly kind: 'update'; readonly dir: string; readonly file: ParsedUpdateFile }
   | { readonly kind: 'sprint'; readonly file: ParsedSprintFile }
   /** A file of another tool that holds epics: Kiro's or Spec Kit's tasks.md (one), Task Master's tasks.json (one per tag). */
-  | { readonly kind: 'tool-epics'; readonly epics: readonly Epic[]; readonly diagnostics: readonly Diagnostic[] };
+  | {
+      readonly kind: 'tool-epics';
+      readonly epics: readonly Epic[];
+      readonly diagnostics: readonly Diagnostic[];
+      /** Kiro's tasks.md: its `_Requirements:_` references, checked against requirements.md when either changes. */
+      readonly requirementRefs?: readonly KiroRequirementRef[];
+    };
 
 const PRD_ROLE: FileRole = { kind: 'prd' };
 const SINGLE_EPIC_ROLE: FileRole = { kind: 'single-epic' };
@@ -530,12 +543,35 @@ export class PlanIndex {
       out.push(...(this.epicDiagnostics.get(key) ?? []));
       let checks = this.validation.get(key);
       if (!checks) {
-        checks = validateEpic(this.analysis(epic), this.prds);
+        // Kept until the epic's file or any PRD changes (see apply), so requirements.md counts too.
+        checks = [...validateEpic(this.analysis(epic), this.prds), ...this.requirementChecks(epic)];
         this.validation.set(key, checks);
       }
       out.push(...checks);
     }
     return sortDiagnostics(out);
+  }
+
+  /** A Kiro spec's references to requirements its requirements.md does not define; none when it has no requirements.md. */
+  private requirementChecks(epic: Epic): Diagnostic[] {
+    if (epic.layout !== 'kiro' || epic.dir === undefined) return [];
+    const tasks = this.cache.get(epic.path)?.parsed;
+    const refs = tasks?.kind === 'tool-epics' ? tasks.requirementRefs : undefined;
+    if (refs === undefined || refs.length === 0) return [];
+    const defined = this.requirementIdsIn(epic.dir);
+    return defined === undefined ? [] : unknownRequirementDiagnostics(epic.path, refs, defined);
+  }
+
+  /** The requirement numbers of the requirements.md in a Kiro spec folder, however its name is cased. */
+  private requirementIdsIn(dir: string): ReadonlySet<string> | undefined {
+    const idsOf = (path: string) => {
+      const parsed = this.cache.get(path)?.parsed;
+      return parsed?.kind === 'prd' ? parsed.requirementIds : undefined;
+    };
+    const usual = idsOf(joinPath(dir, 'requirements.md'));
+    if (usual !== undefined) return usual;
+    for (const [path, role] of this.roles) if (role.kind === 'tool-prd' && role.format === 'kiro' && dirName(path) === dir) return idsOf(path);
+    return undefined;
   }
 
   /** The epics based on a PRD. */
@@ -608,7 +644,11 @@ function parseByRole(path: string, text: string, role: FileRole): Parsed {
     case 'sprint':
       return { kind: 'sprint', file: parseSprintFile(path, text) };
     case 'tool-prd': {
-      const { prd, diagnostics } = role.format === 'kiro' ? parseKiroRequirements(path, text) : parseSpecKitSpec(path, text);
+      if (role.format === 'kiro') {
+        const { prd, diagnostics } = parseKiroRequirements(path, text);
+        return { kind: 'prd', prd, diagnostics, requirementIds: kiroRequirementIds(text) };
+      }
+      const { prd, diagnostics } = parseSpecKitSpec(path, text);
       return { kind: 'prd', prd, diagnostics };
     }
     case 'tool-epics':
@@ -623,7 +663,11 @@ function parseToolEpics(path: string, text: string, format: ToolFormat): Parsed 
   }
   // A `specs/<name>/tasks.md` without Spec Kit's task lines belongs to some other tool.
   if (format === 'spec-kit' && !isSpecKitTasks(text)) return { kind: 'tool-epics', epics: [], diagnostics: [] };
-  const { epic, diagnostics } = format === 'kiro' ? parseKiroTasks(path, text) : parseSpecKitTasks(path, text);
+  if (format === 'kiro') {
+    const { epic, diagnostics } = parseKiroTasks(path, text);
+    return { kind: 'tool-epics', epics: [epic], diagnostics, requirementRefs: kiroRequirementRefs(text, epic.tasks) };
+  }
+  const { epic, diagnostics } = parseSpecKitTasks(path, text);
   return { kind: 'tool-epics', epics: [epic], diagnostics };
 }
 

@@ -14,6 +14,31 @@ export function percentOf(done: number, total: number): number {
   return total === 0 ? 0 : Math.round((done / total) * 100);
 }
 
+/** A `progress` value an epic's frontmatter writes, read as a percentage. */
+export interface WrittenPercent {
+  readonly value: number;
+  /** Written with `%`; a bare whole number (`40`) means a percent too. */
+  readonly sign: boolean;
+}
+
+/**
+ * Reads a `progress` value as a percentage: `40%`, `40 %`, `42.5%`, or a bare whole
+ * number (`40`). A bare fraction (`0.4`) may mean 0.4% or 40%, and words (`n/a`, `TBD`)
+ * or an empty value are no percentage at all: those give undefined, and nothing is said
+ * about them, since there is no telling what their author meant.
+ */
+export function writtenPercent(value: unknown): WrittenPercent | undefined {
+  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+  const match = /^(\d+(?:\.\d+)?)(\s*%)?$/.exec(text);
+  if (!match || (match[2] === undefined && match[1].includes('.'))) return undefined;
+  return { value: Number(match[1]), sign: match[2] !== undefined };
+}
+
+/** Whether a written percentage says what the tasks do, to the whole percent the edits write (`33.3%` for 1 of 3 does). */
+export function percentInStep(written: WrittenPercent, percent: number): boolean {
+  return Math.round(written.value) === percent;
+}
+
 export function progressOf(tasks: readonly Task[]): Progress {
   let done = 0;
   let inProgress = 0;

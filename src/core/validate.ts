@@ -1,7 +1,7 @@
 import type { Counts, EpicAnalysis } from './analysis';
 import type { Diagnostic, Epic, PlanState, Prd, Range, Task } from './model';
 import { diagnostic, numericId } from './parse/common';
-import { belongsToSomePrd, progressOf, stateOfTasks } from './progress';
+import { belongsToSomePrd, percentInStep, progressOf, stateOfTasks, writtenPercent } from './progress';
 import { isAbandonedStatus, planStateLabel } from './status';
 import { comparePaths } from './text';
 
@@ -93,11 +93,33 @@ export function validateEpic(analysis: EpicAnalysis, prds: readonly Prd[] | unde
 
   const contradiction = statusContradiction(epic, analysis.counts, 'tasks');
   if (contradiction) out.push(contradiction);
+  const stale = staleProgress(epic);
+  if (stale) out.push(stale);
 
   if (prds !== undefined && epic.prd !== undefined && !belongsToSomePrd(epic, prds)) {
     out.push(diagnostic(epic.path, epic.range, 'warning', 'prd-unknown', `This epic is based on "${epic.prd}", but no PRD by that name was found.`));
   }
   return out;
+}
+
+/**
+ * A frontmatter `progress` the tasks no longer bear out, as when files are edited by hand.
+ * Only information: AutoPM shows the progress the tasks give, never the written one. An
+ * epic with no tasks yet gives no figure to hold the value to.
+ */
+function staleProgress(epic: Epic): Diagnostic | undefined {
+  if (epic.progressRange === undefined || epic.tasks.length === 0) return undefined;
+  const value = epic.metadata['progress'];
+  const written = writtenPercent(value);
+  // The same count edits.ts writes when a task is completed from the editor.
+  const { done, total, percent } = progressOf(epic.tasks);
+  if (written === undefined || percentInStep(written, percent)) return undefined;
+  const shown = String(value).trim();
+  return diagnostic(epic.path, epic.progressRange, 'info', 'progress-stale', `The progress says ${shown}, but ${done} of ${total} tasks are done (${percent}%).`, {
+    code: 'progress-stale',
+    written: shown,
+    percent,
+  });
 }
 
 interface StatusedPlan {

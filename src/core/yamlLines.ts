@@ -118,3 +118,33 @@ export function isTitleKey(key: string): boolean {
 export function commentStart(value: string, key: string | undefined): number {
   return key !== undefined && TITLE_KEYS.test(key) ? value.search(/(?:^|\s)#(?!\d)/) : value.search(/(?:^|\s)#/);
 }
+
+/**
+ * Where a key's written value sits on its line: the scalar with its quotes, without a
+ * trailing comment. The edits write values there, and diagnostics about a value point at it.
+ */
+export function valueSpan(line: string, key: { readonly key: string; readonly valueColumn: number }): [start: number, end: number] {
+  const start = key.valueColumn;
+  const rest = line.slice(start);
+  if (rest.startsWith('"') || rest.startsWith("'")) {
+    const quote = rest[0];
+    for (let i = 1; i < rest.length; i++) {
+      if (quote === '"' && rest[i] === '\\') {
+        i++;
+        continue;
+      }
+      if (rest[i] === quote) {
+        if (quote === "'" && rest[i + 1] === "'") {
+          i++;
+          continue;
+        }
+        return [start, start + i + 1];
+      }
+    }
+    return [start, line.length];
+  }
+  // The comment rule the parser reads by: in a title, `#12` is part of the value.
+  const comment = commentStart(rest, key.key);
+  const value = comment === -1 ? rest : rest.slice(0, comment);
+  return [start, start + value.trimEnd().length];
+}

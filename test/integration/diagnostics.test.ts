@@ -49,6 +49,8 @@ suite('Diagnostics, hovers and completion', () => {
           '.claude/epics/bad/003.md:1 Warning task-missing-title',
           '.claude/epics/bad/epic.md:10 Warning checklist-mismatch',
           '.claude/epics/bad/epic.md:12 Warning checklist-mismatch',
+          // `progress: 10%` with none of its three tasks done.
+          '.claude/epics/bad/epic.md:4 Information progress-stale',
           '.claude/epics/bad/epic.md:7 Information checklist-missing-task',
           'epics/epic-002-broken.md:1 Warning prd-unknown',
           'epics/epic-002-broken.md:10 Error dependency-cycle',
@@ -62,7 +64,7 @@ suite('Diagnostics, hovers and completion', () => {
           'prds/prd-009-untitled.md:1 Warning frontmatter-missing',
         ]),
       );
-      assert.equal(await vscode.commands.executeCommand(Commands.validatePlans), 21);
+      assert.equal(await vscode.commands.executeCommand(Commands.validatePlans), 22);
 
       // A duplicated task id is a problem, and still a row of its own with an id of its own.
       const { explorer } = await api();

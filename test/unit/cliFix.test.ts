@@ -53,7 +53,7 @@ describe('autopm validate --fix', () => {
     ].join('\n')), text);
     const summary = text.slice(text.indexOf('Would fix'));
     assert.equal(summary, [
-      'Would fix 8 problems in 5 files (dry run: nothing written):',
+      'Would fix 9 problems in 5 files (dry run: nothing written):',
       `  ${PAYMENTS}/3.md:7  Write 2 for 001, its number since the sync  [dependency-renamed]`,
       `  ${PAYMENTS}/3.md:7  Write 4 for 003, its number since the sync  [dependency-renamed]`,
       `  ${PAYMENTS}/4.md:2  Quote the value of \`name\`: "Data layer: models, storage"  [frontmatter-malformed]`,
@@ -61,6 +61,8 @@ describe('autopm validate --fix', () => {
       `  ${PAYMENTS}/4.md:10  Keep \`updated\` on line 10 (the one read) and delete line 5  [frontmatter-malformed]`,
       `  ${PAYMENTS}/5.md:8  Write 3 for 002, its number since the sync  [dependency-renamed]`,
       `  ${PAYMENTS}/6.md:7  Write 5 for 004, its number since the sync  [dependency-renamed]`,
+      // `progress: 40%` was written for the five listed tasks; 7.md makes it 2 of 6.
+      `  ${PAYMENTS}/epic.md:6  Set progress to 33%  [progress-stale]`,
       `  ${PAYMENTS}/epic.md:11  Add task 7 to the checklist  [checklist-missing-task]`,
       '',
       'No fix:',
@@ -86,6 +88,7 @@ describe('autopm validate --fix', () => {
       .replace('name: Data layer: models, storage', 'name: "Data layer: models, storage"')
       .replace('updated: 2026-03-04T16:00:00Z\n', '')
       .replace('depends_on: ["001"]', 'depends_on: ["2"]'));
+    assert.match(after.get(`${PAYMENTS}/epic.md`)!, /\nprogress: 33%\n/);
 
     const again = await run(dir, false);
     assert.equal(again.code, 0);
@@ -112,7 +115,7 @@ describe('autopm validate --fix', () => {
     const code = await main(['validate', dir, '--fix', '--no-cache'], c.io);
     assert.equal(code, 1);
     const text = c.out.join('\n');
-    assert.match(text, /^Fixed 2 problems in 2 files:\n {2}\.claude\/epics\/bad\/epic\.md:7 {2}Add task 003 to the checklist {2}\[checklist-missing-task\]\n {2}epics\/epic-002-broken\.md:16 {2}Remove the dependency of T4 on itself {2}\[dependency-self\]$/m);
+    assert.match(text, /^Fixed 3 problems in 2 files:\n {2}\.claude\/epics\/bad\/epic\.md:4 {2}Set progress to 0% {2}\[progress-stale\]\n {2}\.claude\/epics\/bad\/epic\.md:7 {2}Add task 003 to the checklist {2}\[checklist-missing-task\]\n {2}epics\/epic-002-broken\.md:16 {2}Remove the dependency of T4 on itself {2}\[dependency-self\]$/m);
     assert.ok(text.includes([
       '  .claude/epics/bad/002.md:4:1  Task 002 depends on 077, which is not a task of epic bad. It stays blocked until the reference is fixed.  [dependency-dangling]',
       '      - Remove the dependency on 077',
@@ -122,7 +125,7 @@ describe('autopm validate --fix', () => {
     const check = capture();
     assert.equal(await main(['validate', dir, '--json', '--no-cache'], check.io), 1);
     const codes = (JSON.parse(check.out.join('\n')) as { diagnostics: Array<{ code: string }> }).diagnostics.map((d) => d.code);
-    assert.ok(!codes.includes('dependency-self') && !codes.includes('checklist-missing-task'), codes.join(', '));
+    assert.ok(!codes.includes('dependency-self') && !codes.includes('checklist-missing-task') && !codes.includes('progress-stale'), codes.join(', '));
     assert.ok(codes.includes('dependency-cycle') && codes.includes('dependency-dangling'));
   });
 
@@ -135,7 +138,7 @@ describe('autopm validate --fix', () => {
     const report = JSON.parse(c.out.join('\n')) as { dryRun: boolean; changed: Array<{ path: string; diff: string }>; fixed: Array<{ code: string }>; needsChoice: Array<{ code: string; fixes: string[] }> };
     assert.equal(report.dryRun, true);
     assert.deepEqual(report.changed.map((f) => f.path), ['.claude/epics/bad/epic.md', 'epics/epic-002-broken.md']);
-    assert.deepEqual(report.fixed.map((f) => f.code), ['checklist-missing-task', 'dependency-self']);
+    assert.deepEqual(report.fixed.map((f) => f.code), ['progress-stale', 'checklist-missing-task', 'dependency-self']);
     assert.ok(report.needsChoice.some((n) => n.code === 'task-duplicate-id' && n.fixes[0] === 'Renumber this task to T5'));
     assert.deepEqual(filesOf(dir), before);
   });

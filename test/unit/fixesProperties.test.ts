@@ -77,6 +77,7 @@ async function checkSafeFix(ws: Workspace, d: Diagnostic, fix: Fix): Promise<voi
     case 'dependency-renamed':
     case 'checklist-missing-task':
     case 'status-contradicts-tasks':
+    case 'progress-stale':
       assert.deepEqual(meaning(after), meaning(ws));
       break;
     case 'dependency-self':
@@ -117,10 +118,12 @@ describe('the safe fixes of the fixtures', () => {
         'frontmatter-malformed: Keep `updated` on line 10 (the one read) and delete line 5',
         'dependency-renamed: Write 3 for 002, its number since the sync',
         'dependency-renamed: Write 5 for 004, its number since the sync',
+        // `progress: 40%` was written for the five listed tasks; 7.md makes it 2 of 6.
+        'progress-stale: Set progress to 33%',
         'checklist-missing-task: Add task 7 to the checklist',
       ]);
       const { passes, end } = await checkWorkspace(ws);
-      assert.deepEqual(passes, [8, 0]);
+      assert.deepEqual(passes, [9, 0]);
       // What is left needs a person: an empty task file.
       assert.deepEqual(end.diagnostics.map((d) => `${d.path.split('/').pop()} ${d.code}`), ['7.md frontmatter-missing']);
       const task = (n: number) => end.files.get(`.claude/epics/payments/${n}.md`)!;
@@ -134,8 +137,9 @@ describe('the safe fixes of the fixtures', () => {
   test('the broken and the contradicting fixtures: what is safe gets fixed, the rest waits for a choice', async () => {
     const broken = await workspaceOf(filesOf(join(fixturesDir, 'broken')));
     const { passes, end } = await checkWorkspace(broken);
-    assert.deepEqual(passes, [2, 0]);
-    assert.deepEqual(safeFixes(broken.plan, broken.diagnostics).fixes.map((f) => f.title), ['Add task 003 to the checklist', 'Remove the dependency of T4 on itself']);
+    assert.deepEqual(passes, [3, 0]);
+    // bad/epic.md says `progress: 10%` with none of its tasks done.
+    assert.deepEqual(safeFixes(broken.plan, broken.diagnostics).fixes.map((f) => f.title), ['Set progress to 0%', 'Add task 003 to the checklist', 'Remove the dependency of T4 on itself']);
     // Every diagnostic left either has fixes that need a choice, or none.
     for (const d of end.diagnostics) assert.ok(fixesFor(d, end.plan).every((f) => !f.safe), d.message);
 

@@ -22,6 +22,8 @@ test('broken files become diagnostics on the right lines, and the index keeps wo
     '.claude/epics/bad/002.md:4 error dependency-dangling',
     '.claude/epics/bad/003.md:1 warning frontmatter-missing',
     '.claude/epics/bad/003.md:1 warning task-missing-title',
+    // `progress: 10%` with none of its three tasks done.
+    '.claude/epics/bad/epic.md:4 info progress-stale',
     '.claude/epics/bad/epic.md:7 info checklist-missing-task',
     '.claude/epics/bad/epic.md:10 warning checklist-mismatch',
     '.claude/epics/bad/epic.md:12 warning checklist-mismatch',

@@ -105,7 +105,7 @@ const PARALLEL = /\s*\(parallel[^)]*\)\s*$/i;
  * named by its file where the others are named by their issues: a `#7` would name an
  * issue that may not exist.
  */
-function checklistLineLike(line: string, entry: Entry, task: Task): string | undefined {
+export function checklistLineLike(line: string, entry: Entry, task: Pick<Task, 'id' | 'issue' | 'title' | 'state' | 'parallel'>): string | undefined {
   const box = CHECKBOX.exec(line);
   if (!box) return undefined;
   const rest = line.slice(box[0].length);

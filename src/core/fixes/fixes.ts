@@ -19,8 +19,12 @@ import { checklistMismatchFixes, checklistMissingTaskFixes } from './checklistFi
 import { cycleFixes, danglingFixes, mermaidUnknownNodeFixes, renamedFixes, selfFixes } from './dependencyFixes';
 import { duplicateIdFixes } from './duplicateIdFixes';
 import { frontmatterFixes } from './frontmatterFixes';
+import { mermaidAddTaskFixes } from './mermaidFixes';
 import { isEmptyChange, joinChanges } from './fixText';
+import { progressStaleFixes } from './progressFixes';
+import { requirementUnknownFixes } from './requirementFixes';
 import { statusContradictsFixes, statusUnknownFixes } from './statusFixes';
+import { toolFormatDrafts } from './toolFormatFixes';
 
 /** One answer of a fix that needs a choice: a task to depend on instead, a status word. */
 export interface FixOption {
@@ -57,6 +61,8 @@ export interface FixPlan {
   readonly read: ReadText;
   /** An epic's analysis, when one is kept (the index caches them); else it is worked out when a fix needs it. */
   readonly analysis?: (epic: Epic) => EpicAnalysis;
+  /** ISO time for the `created` of a file a fix writes; the time the fix is computed when absent. */
+  readonly now?: string;
 }
 
 /** A fix as a family of fixes makes it; `fixesFor` adds the code and whether to preview it. */
@@ -88,11 +94,11 @@ export function fixesFor(diagnostic: Diagnostic, plan: FixPlan): Fix[] {
   const data = diagnostic.data;
   if (data === undefined || data.code !== diagnostic.code) return [];
   const context = contextOf(diagnostic.path, plan);
-  // Other tools' files are only read and their task states set; no fix edits them yet.
-  if (context.epic && isToolFormat(context.epic.layout)) return [];
   let drafts: FixDraft[];
   try {
-    drafts = draftsFor(diagnostic, data, context);
+    // The families below know AutoPM's own layouts only: other tools' files get their own fixes.
+    const tool = context.epic && isToolFormat(context.epic.layout) ? toolFormatDrafts(diagnostic, data, context) : undefined;
+    drafts = tool ?? draftsFor(diagnostic, data, context);
   } catch (error) {
     if (error instanceof PlanEditError) return [];
     throw error;
@@ -118,6 +124,8 @@ function draftsFor(d: Diagnostic, data: DiagnosticData, context: FixContext): Fi
       return statusUnknownFixes(d, data, context);
     case 'status-contradicts-tasks':
       return statusContradictsFixes(d, data, context);
+    case 'progress-stale':
+      return progressStaleFixes(d, data, context);
     case 'checklist-mismatch':
       return checklistMismatchFixes(d, data, context);
     case 'checklist-missing-task':
@@ -131,9 +139,11 @@ function draftsFor(d: Diagnostic, data: DiagnosticData, context: FixContext): Fi
     case 'dependency-cycle':
       return cycleFixes(d, data, context);
     case 'mermaid-unknown-node':
-      return mermaidUnknownNodeFixes(d, data, context);
+      return [...mermaidUnknownNodeFixes(d, data, context), ...mermaidAddTaskFixes(d, data, context)];
     case 'task-duplicate-id':
       return duplicateIdFixes(d, data, context);
+    case 'requirement-unknown':
+      return requirementUnknownFixes(d, data, context);
   }
 }
 

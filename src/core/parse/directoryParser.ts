@@ -21,7 +21,7 @@ import {
   sectionEndLine,
   stringField,
 } from './common';
-import { frontmatterDiagnostics, statusDiagnostic, statusRange } from './fileDiagnostics';
+import { frontmatterDiagnostics, frontmatterValueRange, statusDiagnostic, statusRange } from './fileDiagnostics';
 import { mermaidNodeToTask } from './singleFileEpicParser';
 import { parseMermaidEdges } from './mermaidEdges';
 
@@ -34,6 +34,7 @@ export interface ParsedEpicFile {
   readonly titleLength: number;
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly statusRange?: Range;
+  readonly progressRange?: Range;
   readonly checklist: ReadonlyArray<{
     ref: string;
     /** How the line names its task: an issue (`#1235`, `[#1235](url)`), a file (`001.md`, `001`), or `Task 1`. */
@@ -235,6 +236,7 @@ export function parseEpicFile(path: string, text: string): ParsedEpicFile {
   const mermaid = outline.code
     .filter((c) => c.lang?.toLowerCase() === 'mermaid')
     .flatMap((c) => parseMermaidEdges(c.value, c.line + 1));
+  const progressRange = frontmatterValueRange(fm, lines, 'progress');
 
   return {
     path,
@@ -244,6 +246,7 @@ export function parseEpicFile(path: string, text: string): ParsedEpicFile {
     titleLength: lines.at(titleLine).length ?? 0,
     metadata,
     ...(status !== undefined && statusLine !== undefined ? { statusRange: statusRange(statusLine, lines.at(statusLine), status) } : {}),
+    ...(progressRange ? { progressRange } : {}),
     checklist,
     mermaid,
     diagnostics,
@@ -602,6 +605,7 @@ export function assembleDirectoryEpic(
     status,
     state: state ?? 'not-started',
     ...(epicFile?.statusRange ? { statusRange: epicFile.statusRange } : {}),
+    ...(epicFile?.progressRange ? { progressRange: epicFile.progressRange } : {}),
     prd: stringField(metadata, 'prd', 'based_on'),
     start: stringField(metadata, 'created', 'start', 'start_date'),
     target: stringField(metadata, 'target', 'target_date', 'due'),

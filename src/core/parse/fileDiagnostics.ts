@@ -1,7 +1,9 @@
 import type { Diagnostic, Range, Severity } from '../model';
 import type { Frontmatter } from '../frontmatter';
 import { lineRange } from '../model';
-import { diagnostic, metadataKey } from './common';
+import type { Lines } from '../text';
+import { valueSpan } from '../yamlLines';
+import { diagnostic, findKey, metadataKey } from './common';
 
 /** One diagnostic per frontmatter problem, on the line YAML reported. */
 export function frontmatterDiagnostics(path: string, fm: Frontmatter): Diagnostic[] {
@@ -53,6 +55,18 @@ export function statusRange(line: number, lineText: string | undefined, status: 
   const text = lineText ?? '';
   const at = text.indexOf(status);
   return { line, column: at === -1 ? 0 : at, endLine: line, endColumn: at === -1 ? text.length : at + status.length };
+}
+
+/**
+ * Where a frontmatter key's value is written on its line, quotes included, or the key
+ * itself when the value is not on that line (an empty range would be hard to see);
+ * undefined when the block has no such key.
+ */
+export function frontmatterValueRange(fm: Frontmatter | undefined, lines: Lines, key: string): Range | undefined {
+  const entry = findKey(fm, key);
+  if (!entry) return undefined;
+  const [start, end] = valueSpan(lines.at(entry.line), entry);
+  return start < end ? lineRange(entry.line, start, end) : lineRange(entry.line, 0, entry.valueColumn);
 }
 
 export function statusDiagnostic(

@@ -245,13 +245,13 @@ const REQUIREMENTS_LINE = /^[_*]*requirements?[_*]*\s*:\s*[_*]*\s*(.*?)\s*[_*]*$
 
 /**
  * The requirement references of each task in a tasks.md, for checking them against
- * requirements.md (see kiroRequirementIds). The model keeps no field for them.
+ * requirements.md (see kiroRequirementIds). The model keeps no field for them. `tasks`,
+ * when the caller has just parsed the same text, spares parsing it again.
  */
-export function kiroRequirementRefs(source: string): KiroRequirementRef[] {
+export function kiroRequirementRefs(source: string, tasks?: readonly Pick<Task, 'id' | 'range'>[]): KiroRequirementRef[] {
   const text = stripBom(source);
   const lines = linesOf(text);
-  const { epic } = parseKiroTasks('tasks.md', text);
-  const taskOnLine = new Map(epic.tasks.map((t) => [t.range.line, t.id]));
+  const taskOnLine = new Map((tasks ?? parseKiroTasks('tasks.md', text).epic.tasks).map((t) => [t.range.line, t.id]));
   const out: KiroRequirementRef[] = [];
   const visit = (items: readonly OutlineItem[], taskId: string | undefined) => {
     for (const item of items) {
@@ -277,28 +277,68 @@ function refsOf(list: string, taskId: string, item: OutlineItem, lineText: strin
   return out;
 }
 
+/** A requirement or acceptance criterion requirements.md defines, with its words. */
+export interface KiroRequirement {
+  /** `3` for `### Requirement 3`, `3.1` for its first numbered acceptance criterion. */
+  readonly id: string;
+  /** The heading's title after its number, or the criterion's text; '' when there is none. */
+  readonly text: string;
+}
+
 /**
  * The requirement numbers a requirements.md defines: `3` for `### Requirement 3`, and
  * `3.1`, `3.2`... for its numbered acceptance criteria.
  */
 export function kiroRequirementIds(source: string): ReadonlySet<string> {
+  return new Set(kiroRequirements(source).map((r) => r.id));
+}
+
+/** What kiroRequirementIds reads, in document order, with the words that go with each number. */
+export function kiroRequirements(source: string): KiroRequirement[] {
   const text = stripBom(source);
   const lines = linesOf(text);
   const outline = parseOutline(text);
-  const ids = new Set<string>();
+  const out: KiroRequirement[] = [];
+  const seen = new Set<string>();
+  const add = (id: string, words: string) => {
+    if (!seen.has(id)) out.push({ id, text: words });
+    seen.add(id);
+  };
   const requirements = outline.headings
-    .map((h, index) => ({ h, index, number: /^requirement\s+(\d+(?:\.\d+)*)\b/i.exec(h.text.trim())?.[1] }))
-    .filter((r): r is { h: OutlineHeading; index: number; number: string } => r.number !== undefined);
-  for (const { h, index, number } of requirements) {
-    ids.add(number);
+    .map((h, index) => ({ h, index, match: /^requirement\s+(\d+(?:\.\d+)*)\b\s*[:.—–-]?\s*(.*)$/i.exec(h.text.trim()) }))
+    .filter((r): r is { h: OutlineHeading; index: number; match: RegExpExecArray } => r.match !== null);
+  for (const { h, index, match } of requirements) {
+    const number = match[1];
+    add(number, match[2].trim());
     const end = nextHeadingLine(outline, index, h.depth, lines.count);
     for (const item of outline.items) {
       if (!item.ordered || item.line <= h.line || item.line >= end) continue;
       const criterion = /^\s*(\d+)[.)]/.exec(lines.at(item.line));
-      if (criterion) ids.add(`${number}.${Number(criterion[1])}`);
+      if (criterion) add(`${number}.${Number(criterion[1])}`, item.text.trim());
     }
   }
-  return ids;
+  return out;
+}
+
+// A number such as `4.3`; a reference written some other way (`NFR-2`) is not checked.
+const REQUIREMENT_NUMBER = /^\d+(?:\.\d+)*$/;
+
+/**
+ * A warning on each numbered reference in a tasks.md that requirements.md does not
+ * define. A requirements.md that defines no number at all is written some way this does
+ * not read, so then nothing is reported rather than every reference.
+ */
+export function unknownRequirementDiagnostics(path: string, refs: readonly KiroRequirementRef[], defined: ReadonlySet<string>): Diagnostic[] {
+  if (defined.size === 0) return [];
+  return refs
+    .filter((r) => REQUIREMENT_NUMBER.test(r.ref) && !defined.has(r.ref))
+    .map((r) =>
+      diagnostic(path, r.range, 'warning', 'requirement-unknown', `Task ${r.taskId} refers to requirement ${r.ref}, which requirements.md does not define.`, {
+        code: 'requirement-unknown',
+        taskId: r.taskId,
+        ref: r.ref,
+      }),
+    );
 }
 
 /** The line of the next heading of the same or a higher level, or the line count. */

@@ -18,7 +18,7 @@ import {
   NO_IDS,
 } from './common';
 import type { TaskReference } from './common';
-import { frontmatterDiagnostics, statusDiagnostic, statusRange } from './fileDiagnostics';
+import { frontmatterDiagnostics, frontmatterValueRange, statusDiagnostic, statusRange } from './fileDiagnostics';
 import { parseMermaidEdges } from './mermaidEdges';
 
 export interface ParsedEpic {
@@ -288,6 +288,8 @@ export function parseSingleFileEpic(path: string, source: string): ParsedEpic {
     );
   }
   const titleLine = h1?.line ?? 0;
+  // Only a frontmatter `progress` is checked against the tasks: that is the one the edits keep in step.
+  const progressRange = frontmatterValueRange(fm, lines, 'progress');
   const epic: Epic = {
     kind: 'epic',
     id,
@@ -298,6 +300,7 @@ export function parseSingleFileEpic(path: string, source: string): ParsedEpic {
     status,
     state: state ?? 'not-started',
     ...(status !== undefined && statusLine !== undefined ? { statusRange: statusRange(statusLine, lines.at(statusLine), status) } : {}),
+    ...(progressRange ? { progressRange } : {}),
     prd: stringField(metadata, 'based_on', 'prd'),
     start: stringField(metadata, 'start_date', 'start', 'created'),
     target: stringField(metadata, 'target', 'target_date', 'due', 'deadline'),

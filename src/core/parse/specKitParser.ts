@@ -88,8 +88,9 @@ function openPhase(h: OutlineHeading, depth: number, phases: Phase[]): void {
 }
 
 const MARKER = /^\[(P|US\d+)\]\s*/i;
-// `(depends on T005)`, `depends on T005, T006`, `blocked by T2 and T3`.
-const DEPENDS_CLAUSE = /(\(\s*)?\b(?:depends\s+(?:on|upon)|blocked\s+by|requires)\s*:?\s*(T\d+(?:\s*(?:,|&|\band\b)\s*T\d+)*)\s*(\))?/i;
+// `(depends on T005)`, `depends on T005, T006`, `blocked by T2 and T3`. The quick fixes
+// find a reference again with it (src/core/fixes/toolFormatFixes.ts).
+export const DEPENDS_CLAUSE = /(\(\s*)?\b(?:depends\s+(?:on|upon)|blocked\s+by|requires)\s*:?\s*(T\d+(?:\s*(?:,|&|\band\b)\s*T\d+)*)\s*(\))?/i;
 
 function readTaskLine(item: OutlineItem, lines: Lines, phase: number): SpecKitLine | undefined {
   const lineText = lines.at(item.line);

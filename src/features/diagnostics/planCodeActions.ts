@@ -181,7 +181,8 @@ export class PlanCodeActions implements vscode.CodeActionProvider {
 export function registerPlanCodeActions(context: vscode.ExtensionContext, services: PlanCodeActionServices): PlanCodeActions {
   const provider = new PlanCodeActions(services);
   context.subscriptions.push(
-    vscode.languages.registerCodeActionsProvider([{ language: 'markdown' }, { language: 'yaml' }], provider, { providedCodeActionKinds: PlanCodeActions.kinds }),
+    // Task Master's tasks.json under whichever JSON language the editor gives it; a file that is no plan gets no actions.
+    vscode.languages.registerCodeActionsProvider([{ language: 'markdown' }, { language: 'yaml' }, { pattern: '**/tasks.json' }], provider, { providedCodeActionKinds: PlanCodeActions.kinds }),
     vscode.commands.registerCommand(Commands.applyFixChoice, (args: FixChoiceArgs) => provider.applyChoice(args)),
   );
   return provider;

@@ -180,9 +180,60 @@ suite('Quick fixes', () => {
       assert.equal(await text('epic.md'), files['epic.md'].replace('- [ ] 02.md - Docs', '- [ ] 004.md - Docs'));
       await eventually(() => assert.ok(!vscode.languages.getDiagnostics(fileUri(`${dup}/004.md`)).some((d) => d.code === 'task-duplicate-id')), 15000);
     } finally {
+      // A refactoring saves the files it edited, a moment after it is applied: wait for that
+      // before removing them, or a late save writes them back.
       await vscode.commands.executeCommand('workbench.action.files.saveAll');
+      await eventually(() => assert.deepEqual(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.path), []), 10000);
       await closeAllEditors();
       fs.rmSync(fileUri(dup).fsPath, { recursive: true, force: true });
+      const { workspace } = await api();
+      await eventually(() => assert.ok(!workspace.epics().some((e) => e.epic.path.startsWith(dup)) && !fs.existsSync(fileUri(dup).fsPath)), 10000);
+    }
+  });
+
+  test('a stale progress: value is set to what the tasks say, and a mermaid node with no task can be added as a task', async () => {
+    const dir = '.claude/epics/fix-progress';
+    const epicText = ['---', 'name: fix-progress', 'status: in-progress', 'progress: 50%', '---', '', '# Epic: fix-progress', '', '## Tasks Created', '- [x] 001.md - Setup', '- [ ] 002.md - API', '- [ ] 003.md - Docs', ''].join('\n');
+    const single = 'epics/epic-090-mermaid.md';
+    const singleText = ['# Epic 090: Mermaid ghost', '', '**Status:** In progress', '', '## Tasks', '', '- [ ] **Task 1:** First', '- [ ] **Task 2:** Second', '', '## Dependencies', '', '```mermaid', 'graph TD', '    T1 --> T2', '    T7[Task 7: Write the docs] --> T2', '```', ''].join('\n');
+    fs.mkdirSync(fileUri(dir).fsPath, { recursive: true });
+    fs.writeFileSync(fileUri(`${dir}/epic.md`).fsPath, epicText);
+    fs.writeFileSync(fileUri(`${dir}/001.md`).fsPath, task('Setup', 'closed'));
+    fs.writeFileSync(fileUri(`${dir}/002.md`).fsPath, task('API', 'open'));
+    fs.writeFileSync(fileUri(`${dir}/003.md`).fsPath, task('Docs', 'open'));
+    fs.writeFileSync(fileUri(single).fsPath, singleText);
+    try {
+      const epicUri = fileUri(`${dir}/epic.md`);
+      const document = await vscode.workspace.openTextDocument(epicUri);
+      await vscode.window.showTextDocument(document);
+      const stale = await diagnosticOn(epicUri, 'progress-stale', 3);
+      assert.equal(stale.severity, vscode.DiagnosticSeverity.Information);
+      const actions = await codeActions(epicUri, stale.range, vscode.CodeActionKind.QuickFix.value);
+      assert.deepEqual(actions.map((a) => [a.title, a.isPreferred ?? false]), [['Set progress to 33%', true]]);
+      assert.ok(await vscode.workspace.applyEdit(actions[0].edit!));
+      assert.equal(document.getText(), epicText.replace('progress: 50%', 'progress: 33%'));
+      await eventually(() => assert.ok(!vscode.languages.getDiagnostics(epicUri).some((d) => d.code === 'progress-stale')), 15000);
+      await vscode.commands.executeCommand('undo');
+      assert.equal(document.getText(), epicText);
+      await diagnosticOn(epicUri, 'progress-stale', 3);
+
+      const singleUri = fileUri(single);
+      const singleDocument = await vscode.workspace.openTextDocument(singleUri);
+      await vscode.window.showTextDocument(singleDocument);
+      const ghost = await diagnosticOn(singleUri, 'mermaid-unknown-node', 14);
+      const ghostActions = await codeActions(singleUri, ghost.range, vscode.CodeActionKind.QuickFix.value);
+      const add = ghostActions.find((a) => /^Add the task T7/.test(a.title));
+      assert.ok(add, JSON.stringify(ghostActions.map((a) => a.title)));
+      assert.ok(await vscode.workspace.applyEdit(add.edit!));
+      assert.equal(singleDocument.getText(), singleText.replace('- [ ] **Task 2:** Second\n', '- [ ] **Task 2:** Second\n- [ ] **Task 7:** Write the docs\n'));
+      await eventually(() => assert.ok(!vscode.languages.getDiagnostics(singleUri).some((d) => d.code === 'mermaid-unknown-node')), 15000);
+      const { workspace } = await api();
+      await eventually(() => assert.deepEqual(workspace.epics().find((e) => e.epic.path === single)?.epic.tasks.map((t) => [t.id, t.title]), [['T1', 'First'], ['T2', 'Second'], ['T7', 'Write the docs']]));
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      await closeAllEditors();
+      fs.rmSync(fileUri(dir).fsPath, { recursive: true, force: true });
+      fs.rmSync(fileUri(single).fsPath, { force: true });
     }
   });
 });

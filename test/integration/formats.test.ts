@@ -175,6 +175,61 @@ suite("Other tools' formats: Kiro, Spec Kit and Task Master in the real editor",
     await eventually(() => assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'AutoPM'), []));
   });
 
+  test('the lightbulb in tasks.json removes a dangling dependency, changing only that entry, and undo brings it back', async () => {
+    const json = before.get(TASK_MASTER)!;
+    const broken = replacedAfter(json, '"title": "Send reminder notifications"', '"dependencies": [', '"dependencies": [42, ');
+    fs.writeFileSync(path.join(folderUri().fsPath, TASK_MASTER), broken);
+    const uri = fileUri(TASK_MASTER);
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const problem = await eventually(() => {
+      const found = vscode.languages.getDiagnostics(uri).find((d) => d.source === 'AutoPM' && d.code === 'dependency-dangling');
+      assert.ok(found);
+      return found;
+    });
+    const actions = await eventually(async () => {
+      const all = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, problem.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
+      const ours = all.filter((a) => a.diagnostics?.some((d) => d.source === 'AutoPM') ?? true).filter((a) => a.edit || a.command?.command.startsWith('autopm.'));
+      assert.ok(ours.length > 0);
+      return ours;
+    });
+    const remove = actions.find((a) => a.edit && /42/.test(a.title));
+    assert.ok(remove, JSON.stringify(actions.map((a) => a.title)));
+    assert.ok(await vscode.workspace.applyEdit(remove.edit!));
+    assert.equal(document.getText(), json);
+    await eventually(() => assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'AutoPM'), []));
+    await vscode.commands.executeCommand('undo');
+    assert.equal(document.getText(), broken);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  test("a Kiro task's reference to a requirement requirements.md does not define is a warning on that number, and its fix removes it", async () => {
+    const kiro = before.get(KIRO)!;
+    const broken = replaced(kiro, '  - _Requirements: 1.2_', '  - _Requirements: 1.2, 9.4_');
+    fs.writeFileSync(path.join(folderUri().fsPath, KIRO), broken);
+    const uri = fileUri(KIRO);
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const line = lineOf(broken, '_Requirements: 1.2, 9.4_');
+    const problem = await eventually(() => {
+      const found = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'AutoPM');
+      assert.deepEqual(found.map((d) => [d.code, d.range.start.line, d.severity]), [['requirement-unknown', line, vscode.DiagnosticSeverity.Warning]]);
+      return found[0];
+    });
+    assert.equal(document.getText(problem.range), '9.4');
+    const actions = await eventually(async () => {
+      const all = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, problem.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
+      assert.ok(all.some((a) => a.edit));
+      return all;
+    });
+    const remove = actions.find((a) => a.edit && /Remove/.test(a.title))!;
+    assert.ok(remove, JSON.stringify(actions.map((a) => a.title)));
+    assert.ok(await vscode.workspace.applyEdit(remove.edit!));
+    assert.equal(document.getText(), kiro);
+    await eventually(() => assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'AutoPM'), []));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   test('with these folders left out of the plan roots, "No plans found" names the format it saw', async () => {
     const { workspace } = await api();
     const config = vscode.workspace.getConfiguration('autopm');
@@ -251,6 +306,8 @@ suite("Other tools' formats: Kiro, Spec Kit and Task Master in the real editor",
 
   test('moving cards on the board edits Spec Kit and Task Master files in their own formats', async () => {
     const panel = (await vscode.commands.executeCommand<BoardPanel>(Commands.openBoard, { folder: folderUri().toString() }))!;
+    // The host answers a move once the page has said it is ready.
+    await eventually(() => assert.ok(panel.trace.some((t) => t.direction === 'fromWebview' && t.message.type === 'ready')), 15000);
     const model = await eventually(() => {
       const last = panel.trace.filter((t) => t.message.type === 'board').map((t) => t.message as BoardUpdateMessage).at(-1);
       assert.ok(last);
@@ -270,7 +327,6 @@ suite("Other tools' formats: Kiro, Spec Kit and Task Master in the real editor",
     await panel.handle({ type: 'moveCard', key: keyOf(model, 'Add offline check-ins that sync later'), to: 'done' });
     const taskMaster = replacedAfter(before.get(TASK_MASTER)!, '"title": "Add offline check-ins that sync later"', '"status": "pending"', '"status": "done"');
     await eventually(() => assert.deepEqual(changed(), { [SPEC_KIT]: specKit, [TASK_MASTER]: taskMaster }));
-    // The answers reach the page once it has said ready.
     await eventually(() => assert.deepEqual(results(), ['moved', 'moved']));
   });
 });

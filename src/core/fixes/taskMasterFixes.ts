@@ -171,9 +171,18 @@ export function dependencyListEdits(text: string, value: Node, remove: ReadonlyS
     if (!remove.has(a)) continue;
     let b = a;
     while (remove.has(b + 1)) b++;
-    // A run of entries at the start goes up to the next entry; any other, from the entry before it.
-    const from = a === 0 ? entries[0].offset : end(entries[a - 1]);
-    const to = a === 0 ? entries[b + 1].offset : end(entries[b]);
+    // A run of entries at the start goes with the comma after it (and its line, when the
+    // run starts a line of its own); any other run, from the entry before it.
+    let from = end(entries[a - 1] ?? entries[0]);
+    let to = end(entries[b]);
+    if (a === 0) {
+      const open = value.offset + 1;
+      const lineBreak = text.slice(open, entries[0].offset).lastIndexOf('\n');
+      const comma = text.indexOf(',', end(entries[b]));
+      from = lineBreak === -1 ? entries[0].offset : open + lineBreak - (text[open + lineBreak - 1] === '\r' ? 1 : 0);
+      to = comma + 1;
+      if (lineBreak === -1) while (text[to] === ' ' || text[to] === '\t') to++;
+    }
     for (let i = a === 0 ? a : a - 1; i < (a === 0 ? b + 1 : b); i++) {
       if (!SEPARATOR.test(text.slice(end(entries[i]), entries[i + 1].offset))) return undefined;
     }

@@ -10,6 +10,7 @@
  */
 import type { Dependency, Diagnostic, DiagnosticData, Epic } from '../model';
 import type { PlanChange } from '../edits';
+import type { EpicAnalysis } from '../analysis';
 import { analyzeEpic } from '../analysis';
 import { parseMermaidEdges } from '../parse/mermaidEdges';
 import { mermaidNodeToTask } from '../parse/singleFileEpicParser';
@@ -85,18 +86,27 @@ export function renamedFixes(d: Diagnostic, data: Data<'dependency-renamed'>, co
   return edits ? [{ title: `Write ${data.taskId} for ${data.written}, its number since the sync`, change: fileChange(d.path, edits), safe: true, preferred: true }] : [];
 }
 
-export function cycleFixes(d: Diagnostic, data: Data<'dependency-cycle'>, context: FixContext): FixDraft[] {
-  const epic = context.epic;
-  if (!epic) return [];
-  const cycle = (context.plan.analysis?.(epic) ?? analyzeEpic(epic)).cycles.find((c) => c.includes(data.from) && c.includes(data.to));
+/**
+ * The edges of the cycle a `dependency-cycle` diagnostic is on, each once: the
+ * diagnostic's own first, then in the order the plan declares them. [] when the cycle is
+ * gone.
+ */
+export function cycleEdges(epic: Epic, analysis: EpicAnalysis, data: Data<'dependency-cycle'>): Array<[from: string, to: string]> {
+  const cycle = analysis.cycles.find((c) => c.includes(data.from) && c.includes(data.to));
   if (!cycle) return [];
   const members = new Set(cycle);
-  // Each edge once, this diagnostic's first, then in the order the plan declares them.
   const edges: Array<[from: string, to: string]> = [[data.from, data.to]];
   for (const dep of epic.dependencies) {
     if (dep.from === dep.to || !members.has(dep.from) || !members.has(dep.to)) continue;
     if (!edges.some(([f, t]) => f === dep.from && t === dep.to)) edges.push([dep.from, dep.to]);
   }
+  return edges;
+}
+
+export function cycleFixes(d: Diagnostic, data: Data<'dependency-cycle'>, context: FixContext): FixDraft[] {
+  const epic = context.epic;
+  if (!epic) return [];
+  const edges = cycleEdges(epic, context.plan.analysis?.(epic) ?? analyzeEpic(epic), data);
   const out: FixDraft[] = [];
   for (const [from, to] of edges) {
     const change = removeDeclarations(epic, declarations(epic, from, to, d), context);

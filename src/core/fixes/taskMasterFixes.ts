@@ -13,6 +13,7 @@
  */
 import type { Node } from 'jsonc-parser';
 import { analyzeEpic } from '../analysis';
+import { cycleEdges } from './dependencyFixes';
 import type { TextEdit } from '../edits';
 import { applyEdits } from '../edits';
 import type { Diagnostic, DiagnosticData, Epic } from '../model';
@@ -323,15 +324,7 @@ function selfFixes(d: Diagnostic, data: Data<'dependency-self'>, file: TaskMaste
 function cycleFixes(d: Diagnostic, data: Data<'dependency-cycle'>, file: TaskMasterText, tag: TaskMasterTag): FixDraft[] {
   const epic = epicOf(d.path, file, tag);
   if (!epic) return [];
-  const cycle = analyzeEpic(epic).cycles.find((c) => c.includes(data.from) && c.includes(data.to));
-  if (!cycle) return [];
-  const members = new Set(cycle);
-  // Each edge once, this diagnostic's first, then in the order the file declares them.
-  const edges: Array<[from: string, to: string]> = [[data.from, data.to]];
-  for (const dep of epic.dependencies) {
-    if (dep.from === dep.to || !members.has(dep.from) || !members.has(dep.to)) continue;
-    if (!edges.some(([f, t]) => f === dep.from && t === dep.to)) edges.push([dep.from, dep.to]);
-  }
+  const edges = cycleEdges(epic, analyzeEpic(epic), data);
   const out: FixDraft[] = [];
   for (const [from, to] of edges) {
     // The first task with an id is the one scheduled: its list is the one that makes the cycle.

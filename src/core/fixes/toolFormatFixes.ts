@@ -15,6 +15,7 @@
  * meant, there is no fix.
  */
 import { analyzeEpic } from '../analysis';
+import { cycleEdges } from './dependencyFixes';
 import type { TextEdit } from '../edits';
 import { applyEdits } from '../edits';
 import type { Diagnostic, DiagnosticCode, DiagnosticData, Epic, Task, ToolFormat } from '../model';
@@ -289,14 +290,7 @@ function candidates(epic: Epic, to: string, written: string): Task[] {
 }
 
 function specKitCycle(data: Data<'dependency-cycle'>, file: MarkdownFile, epic: Epic): FixDraft[] {
-  const cycle = analyzeEpic(epic).cycles.find((c) => c.includes(data.from) && c.includes(data.to));
-  if (!cycle) return [];
-  const members = new Set(cycle);
-  const edges: Array<[from: string, to: string]> = [[data.from, data.to]];
-  for (const dep of epic.dependencies) {
-    if (dep.from === dep.to || !members.has(dep.from) || !members.has(dep.to)) continue;
-    if (!edges.some(([f, t]) => f === dep.from && t === dep.to)) edges.push([dep.from, dep.to]);
-  }
+  const edges = cycleEdges(epic, analyzeEpic(epic), data);
   const out: FixDraft[] = [];
   for (const [from, to] of edges) {
     // Only a written reference can go, and only from the task that is scheduled (the first with its id).

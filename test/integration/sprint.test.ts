@@ -192,4 +192,26 @@ suite('Sprints in the editor', () => {
     await sprints.serializer.deserializeWebviewPanel(stray, { scope: { folder: 42 } });
     await eventually(() => assert.ok(disposed, 'a panel restored from unusable state stays open'));
   });
+
+  test("a sprint file's problems are in the Problems panel on their lines, and go when they are fixed", async () => {
+    const broken = sprintText().replace('- team-calendar:45', '- team-calendar:999').replace(`end: ${day(3)}`, 'end: next friday');
+    await writeText(SPRINT_FILE, broken);
+    const uri = fileUri(SPRINT_FILE);
+    const lines = broken.split('\n');
+    await eventually(() =>
+      assert.deepEqual(
+        vscode.languages
+          .getDiagnostics(uri)
+          .filter((d) => d.source === 'AutoPM')
+          .map((d) => [d.code, d.range.start.line])
+          .sort((a, b) => Number(a[1]) - Number(b[1])),
+        [
+          ['sprint-date-unreadable', lines.indexOf('end: next friday')],
+          ['sprint-unresolved-reference', lines.indexOf('- team-calendar:999')],
+        ],
+      ),
+    );
+    await writeText(SPRINT_FILE, sprintText());
+    await eventually(() => assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'AutoPM'), []));
+  });
 });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Diagnostic, Severity } from '../../core/model';
+import type { SprintProblem } from '../../core/sprint';
 import { Disposable } from '../../common/lifecycle';
 import type { FolderPlans, PlanWorkspace } from '../../services/planWorkspace';
 import { toVscodeRange } from '../presentation';
@@ -14,6 +15,13 @@ export function toVscodeDiagnostic(diagnostic: Diagnostic): vscode.Diagnostic {
   const result = new vscode.Diagnostic(toVscodeRange(diagnostic.range), diagnostic.message, SEVERITY[diagnostic.severity]);
   result.source = 'AutoPM';
   result.code = diagnostic.code;
+  return result;
+}
+
+export function toVscodeSprintProblem(problem: SprintProblem): vscode.Diagnostic {
+  const result = new vscode.Diagnostic(toVscodeRange(problem.range), problem.message, SEVERITY[problem.severity]);
+  result.source = 'AutoPM';
+  result.code = `sprint-${problem.kind}`;
   return result;
 }
 
@@ -46,11 +54,15 @@ export class PlanDiagnostics extends Disposable {
 
   private publish(folder: FolderPlans): void {
     const byPath = new Map<string, vscode.Diagnostic[]>();
-    for (const diagnostic of folder.index.diagnostics()) {
-      let list = byPath.get(diagnostic.path);
-      if (!list) byPath.set(diagnostic.path, (list = []));
-      list.push(toVscodeDiagnostic(diagnostic));
-    }
+    const add = (path: string, diagnostic: vscode.Diagnostic) => {
+      let list = byPath.get(path);
+      if (!list) byPath.set(path, (list = []));
+      list.push(diagnostic);
+    };
+    for (const diagnostic of folder.index.diagnostics()) add(diagnostic.path, toVscodeDiagnostic(diagnostic));
+    // Sprint files are plan files too: what in them cannot be read as meant is shown in place.
+    const plan = folder.index.sprintPlan;
+    for (const problem of [...plan.problems, ...plan.sprints.flatMap((s) => s.problems)]) add(problem.path, toVscodeSprintProblem(problem));
     const uris = [...byPath.keys()].map((path) => folder.uriOf(path));
     const keep = new Set(uris.map((u) => u.toString()));
     for (const old of this.reported.get(folder.key) ?? []) if (!keep.has(old.toString())) this.collection.delete(old);

@@ -67,7 +67,9 @@ export type DiagnosticCode =
   /** An epic's `progress:` value that its tasks no longer bear out. */
   | 'progress-stale'
   /** A Kiro task's `_Requirements:_` line names a number its spec's requirements.md does not define. */
-  | 'requirement-unknown';
+  | 'requirement-unknown'
+  /** Two epics of one folder have one id, which sprint lists and the command line cannot tell apart. */
+  | 'epic-duplicate-id';
 
 export interface Diagnostic {
   readonly path: string;

@@ -2,6 +2,7 @@ import type { EpicAnalysis } from './analysis';
 import { analyzeEpic } from './analysis';
 import type { Diagnostic, Epic, PlanDocuments, Prd, ToolFormat } from './model';
 import { epicRef } from './model';
+import { diagnostic } from './parse/common';
 import type { ParsedEpicFile, ParsedMappingFile, ParsedTaskFile, ParsedUpdateFile } from './parse/directoryParser';
 import { assembleDirectoryEpic, isTaskFileName, parseEpicFile, parseMappingFile, parseTaskFile, updateFileOf } from './parse/directoryParser';
 import { parsePrd } from './parse/prdParser';
@@ -549,6 +550,7 @@ export class PlanIndex {
       }
       out.push(...checks);
     }
+    out.push(...duplicateEpicIds(this.allEpics));
     return sortDiagnostics(out);
   }
 
@@ -671,4 +673,23 @@ function parseToolEpics(path: string, text: string, format: ToolFormat): Parsed 
   return { kind: 'tool-epics', epics: [epic], diagnostics };
 }
 
-
+/**
+ * Two epics of one folder with one id (a single-file epic and a directory epic of the
+ * same name, two Task Master files with a `master` tag): sprint lists and the command
+ * line name tasks `id:task`, which cannot tell them apart, so each later one says so.
+ */
+function duplicateEpicIds(epics: readonly Epic[]): Diagnostic[] {
+  const first = new Map<string, Epic>();
+  const out: Diagnostic[] = [];
+  for (const epic of epics) {
+    const earlier = first.get(epic.id);
+    if (!earlier) {
+      first.set(epic.id, epic);
+      continue;
+    }
+    out.push(
+      diagnostic(epic.path, epic.range, 'warning', 'epic-duplicate-id', `Epic id "${epic.id}" is also the id of ${epicRef(earlier)}. Sprint lists (${epic.id}:T1) mean the first of the two; on the command line, name this one by its file (${epicRef(epic)}).`),
+    );
+  }
+  return out;
+}

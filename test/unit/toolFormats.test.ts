@@ -129,6 +129,37 @@ describe("other tools' formats in the index", () => {
   });
 });
 
+describe('two epics with one id', () => {
+  test('the later one says so on its title, naming the other and the file that names it; the first, and epics with ids of their own, say nothing', async () => {
+    const json = filesOf(join(FIXTURE, '.taskmaster')).get('tasks/tasks.json')!;
+    const single = '# Epic: Checkout\n\n## Tasks\n\n- [ ] **Task 1:** Cart\n';
+    const dir = '---\nname: checkout\nstatus: open\n---\n\n# Epic: Checkout\n\n## Tasks\n- [ ] 001.md - Cart\n';
+    const fs = new MemoryFileSystem({
+      '.taskmaster/tasks/tasks.json': json,
+      'app/.taskmaster/tasks/tasks.json': json,
+      'epics/checkout.md': single,
+      '.claude/epics/checkout/epic.md': dir,
+      '.claude/epics/checkout/001.md': '---\nname: Cart\nstatus: open\n---\n\n# Task: Cart\n',
+    });
+    const index = new PlanIndex(fs, ['.taskmaster', 'app/.taskmaster', 'epics', '.claude/epics']);
+    await index.build();
+    const found = index.diagnostics().filter((d) => d.code === 'epic-duplicate-id');
+    const laterOf = (id: string) => index.allEpics.filter((e) => e.id === id).slice(1);
+    assert.deepEqual(
+      found.map((d) => [d.path, d.range.line, d.severity]).sort(),
+      [...laterOf('master'), ...laterOf('mobile-app'), ...laterOf('checkout')].map((e) => [e.path, e.range.line, 'warning']).sort(),
+    );
+    assert.equal(found.length, 3);
+    const master = found.find((d) => d.message.includes('"master"'))!;
+    const [first, second] = index.allEpics.filter((e) => e.id === 'master');
+    assert.equal(master.message, `Epic id "master" is also the id of ${epicRef(first)}. Sprint lists (master:T1) mean the first of the two; on the command line, name this one by its file (${epicRef(second)}).`);
+    // One file alone has no such problem.
+    const alone = new PlanIndex(new MemoryFileSystem({ '.taskmaster/tasks/tasks.json': json }), ['.taskmaster']);
+    await alone.build();
+    assert.deepEqual(alone.diagnostics().filter((d) => d.code === 'epic-duplicate-id'), []);
+  });
+});
+
 describe("state edits in other tools' files", () => {
   const now = '2026-12-03T12:00:00Z';
 

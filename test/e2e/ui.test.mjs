@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { openViewContainer, runCommand, waitForNotification } from '../harness/vscodeHarness.mjs';
 import { plain, repo, TIMEOUT, uiSession, until } from '../harness/uiSession.mjs';
+import * as dom from '../harness/workbenchDom.mjs';
 
 const EPIC_FILE = 'epics/epic-001-link-shortener.md';
 const TASK_6 = '**Task 6:** Single sign-on for the management API';
@@ -35,39 +36,11 @@ const ui = uiSession('ui', {
 const { shoot, watched } = ui;
 let page;
 let workspace;
-
-/** The side-bar section of a view, by its name. */
-const viewPane = (name) => page.locator('.sidebar .pane', {
-  has: page.locator(`.pane-header[aria-label="${name} Section"]`),
-});
-
-/**
- * Runs in the page: the CodeLens row of the editor line that contains `text`, as its index
- * among the editor's CodeLens rows and its text, or undefined while that line is not shown.
- * A line's CodeLens sits in a view zone right above it (view zones and lines are positioned
- * apart, so the DOM order says nothing): it is the row whose bottom is nearest above the line.
- */
-function lensAboveLine(text) {
-  const plainText = (node) => node.textContent.replaceAll('\u00a0', ' ').replace(/\s+/g, ' ').trim();
-  const editor = document.querySelector('.editor-instance');
-  const line = [...(editor?.querySelectorAll('.view-lines .view-line') ?? [])].find((node) => plainText(node).includes(text));
-  if (!line) return undefined;
-  const top = line.getBoundingClientRect().top;
-  let found;
-  [...editor.querySelectorAll('.codelens-decoration')].forEach((lens, index) => {
-    const { bottom } = lens.getBoundingClientRect();
-    if (bottom <= top + 1 && (!found || bottom > found.bottom)) found = { bottom, index, text: plainText(lens) };
-  });
-  return found && { index: found.index, text: found.text };
-}
-
-
-/** Waits until the CodeLens row above the line containing `lineText` reads `lensText`; returns its index. */
-async function waitForLens(lineText, lensText) {
-  const lens = await until(() => page.evaluate(lensAboveLine, lineText), (found) => found?.text === lensText,
-    `"${lensText}" above "${lineText}"`);
-  return lens.index;
-}
+const viewPane = (name) => dom.viewPane(page, name);
+const rowsOf = (view) => dom.rowsOf(page, view);
+const waitForLens = (lineText, lensText) => dom.waitForLens(page, lineText, lensText);
+const goToLine = (line) => dom.goToLine(page, line);
+const { lineNumberOf } = dom;
 
 const statusItem = () => page.locator('.statusbar-item[id$="autopm.epicProgress"]');
 
@@ -80,24 +53,6 @@ async function waitForStatusText(text) {
   await until(async () => (await statusItem().count()) === 1 && await statusText(), (shown) => shown === text,
     `the status bar to read "${text}"`);
 }
-
-
-/** The label and description of every row a side-bar view shows. */
-const rowsOf = (view) => viewPane(view).locator('.monaco-list-row').evaluateAll((nodes) => nodes.map((node) => [
-  node.querySelector('.label-name').textContent.trim(),
-  node.querySelector('.label-description')?.textContent.trim(),
-]));
-
-/** Puts the cursor at the start of a 1-based line of the active editor, through Go to Line. */
-async function goToLine(line) {
-  await page.keyboard.press('Control+G');
-  await page.locator('.quick-input-widget input').fill(`:${line}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: `go to line ${line}` }).waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.statusbar-item[id="status.editor.selection"]', { hasText: `Ln ${line},` }).waitFor({ timeout: TIMEOUT });
-}
-
-const lineNumberOf = (text, needle) => text.split('\n').findIndex((line) => line.includes(needle)) + 1;
 
 
 before(watched(async () => {

@@ -1,6 +1,6 @@
 import type { EpicAnalysis, TaskAnalysis } from './analysis';
 import { issueUrl } from './issues';
-import type { TaskDisplayState } from './model';
+import type { Epic, TaskDisplayState } from './model';
 import { epicRef } from './model';
 
 /**
@@ -107,6 +107,48 @@ function waitsFor(state: TaskAnalysis, tasks: ReadonlyMap<string, TaskAnalysis>)
     .map((b) => (b.reason === 'unknown' ? `${b.taskId} (missing)` : b.reason === 'cycle' && tasks.has(b.taskId) ? `${b.taskId} (cycle)` : b.taskId));
 }
 
+/** The subgraph (group index) each shown task is drawn in, as buildGraph draws them: a task in two groups is in the first. */
+function groupOfShown(groups: Epic['groups'], shown: ReadonlyMap<string, unknown>): Map<string, number> {
+  const out = new Map<string, number>();
+  groups.forEach((group, index) => {
+    for (const id of group.taskIds) if (shown.has(id) && !out.has(id)) out.set(id, index);
+  });
+  return out;
+}
+
+/** Fewer edges than this between two groups are drawn one by one. */
+const BARRIER_MIN_EDGES = 6;
+
+/**
+ * Where every last task of one group leads to every first task of another (a Spec Kit
+ * phase of parallel tasks waiting for the whole phase before it), n × m lines would hide
+ * the plan: one link between the two subgraphs says the same. Edges on the critical path
+ * are still drawn one by one, so that it can be drawn heavier.
+ */
+function groupBarriers(edges: ReadonlyArray<[string, string]>, groupOf: ReadonlyMap<string, number>, critical: (from: string, to: string) => boolean): { links: Array<[number, number]>; covered: Set<string> } {
+  const between = new Map<string, Array<[string, string]>>();
+  for (const [from, to] of edges) {
+    const a = groupOf.get(from);
+    const b = groupOf.get(to);
+    if (a === undefined || b === undefined || a === b) continue;
+    const key = `${a}>${b}`;
+    let list = between.get(key);
+    if (!list) between.set(key, (list = []));
+    list.push([from, to]);
+  }
+  const links: Array<[number, number]> = [];
+  const covered = new Set<string>();
+  for (const [key, list] of between) {
+    const froms = new Set(list.map(([f]) => f));
+    const tos = new Set(list.map(([, t]) => t));
+    if (list.length < BARRIER_MIN_EDGES || froms.size < 2 || tos.size < 2 || list.length !== froms.size * tos.size) continue;
+    const [a, b] = key.split('>').map(Number);
+    links.push([a, b]);
+    for (const [from, to] of list) if (!critical(from, to)) covered.add(`${from}->${to}`);
+  }
+  return { links, covered };
+}
+
 /**
  * The graph of the given epics: one epic draws its groups as subgraphs; several epics
  * draw one subgraph each (a PRD's epics together), their groups nested inside.
@@ -181,17 +223,27 @@ export function buildGraph(analyses: readonly EpicAnalysis[], options: GraphOpti
     if (several) lines.push('    end');
 
     const onPath = new Map(analysis.criticalPath.map((id, i) => [id, i]));
+    const critical = (from: string, to: string) => {
+      const at = onPath.get(from);
+      return at !== undefined && onPath.get(to) === at + 1;
+    };
     const seen = new Set<string>();
+    const edges: Array<[from: string, to: string]> = [];
     for (const [id, t] of shown) {
       for (const dep of t.task.dependsOn) {
         const link = `${dep}->${id}`;
         if (!shown.has(dep) || seen.has(link)) continue;
         seen.add(link);
-        const from = onPath.get(dep);
-        if (from !== undefined && onPath.get(id) === from + 1) criticalLinks.push(links.length);
-        links.push(`    ${keyOf(dep)} --> ${keyOf(id)}`);
+        edges.push([dep, id]);
       }
     }
+    const barriers = groupBarriers(edges, groupOfShown(epic.groups, shown), critical);
+    for (const [from, to] of edges) {
+      if (barriers.covered.has(`${from}->${to}`)) continue;
+      if (critical(from, to)) criticalLinks.push(links.length);
+      links.push(`    ${keyOf(from)} --> ${keyOf(to)}`);
+    }
+    for (const [from, to] of barriers.links) links.push(`    ${prefix}g${from} --> ${prefix}g${to}`);
     epic.milestones.forEach((milestone) => {
       const key = `${prefix}ms_${mermaidNodeId(milestone.id)}`;
       for (const id of new Set(milestone.taskIds)) if (shown.has(id)) links.push(`    ${keyOf(id)} -.-> ${key}`);

@@ -277,6 +277,15 @@ suite("Other tools' formats: Kiro, Spec Kit and Task Master in the real editor",
     assert.deepEqual([posted.report.kind === 'epic' && posted.report.id, posted.report.kind === 'epic' && posted.report.ready.map((t) => t.id)], ['mobile-app', []]);
   });
 
+  test("a Spec Kit feature's graph draws every task, with one link where a whole phase waits for the one before", async () => {
+    const graph = (await vscode.commands.executeCommand<GraphPanel>('autopm.showGraph', { folder: folderUri().toString(), epicPath: SPEC_KIT }))!;
+    const drawn = await rendered(graph, 1);
+    assert.equal(drawn.error, undefined);
+    assert.equal(drawn.nodes, 15);
+    const update = graph.trace.filter((t) => t.message.type === 'graph').map((t) => t.message as GraphUpdateMessage).at(-1)!;
+    assert.match(update.model.source, /\n {4}g0 --> g1\n/);
+  });
+
   test('hovering a dependency in tasks.json shows the task it names (a sibling, inside a subtask list); a title shows its own task', async () => {
     const uri = fileUri(TASK_MASTER);
     const json = before.get(TASK_MASTER)!;

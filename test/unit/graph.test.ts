@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { analyzeEpic } from '../../src/core/analysis';
 import { buildGraph, mermaidNodeId } from '../../src/core/graph';
 import { parseSingleFileEpic } from '../../src/core/parse/singleFileEpicParser';
+import { parseSpecKitTasks } from '../../src/core/parse/specKitParser';
 import { examplesDir, indexOf, read } from './helpers';
 
 const EPIC_001 = 'epics/epic-001-link-shortener.md';
@@ -64,6 +65,28 @@ describe('dependency graph model', () => {
     const index = await indexOf(examplesDir);
     const calendar = index.allEpics.find((e) => e.id === 'team-calendar')!;
     assert.equal(buildGraph([index.analysis(calendar)]).nodes.filter((n) => n.kind === 'task').length, calendar.tasks.length);
+  });
+
+  test('a phase of parallel tasks waiting for the whole phase before it is one link between the two subgraphs; the critical path keeps its own link', () => {
+    const lines = ['# Tasks: Big', '', '## Phase 1: Setup', ''];
+    for (let i = 1; i <= 8; i++) lines.push(`- [ ] T${String(i).padStart(3, '0')} [P] Setup ${i}`);
+    lines.push('', '## Phase 2: Build', '');
+    for (let i = 9; i <= 14; i++) lines.push(`- [ ] T${String(i).padStart(3, '0')} [P] Build ${i}`);
+    lines.push('', '## Phase 3: Polish', '', '- [ ] T015 Polish', '');
+    const epic = parseSpecKitTasks('specs/001-big/tasks.md', lines.join('\n')).epic;
+    assert.equal(epic.dependencies.length, 8 * 6 + 6);
+    const analysis = analyzeEpic(epic);
+    const graph = buildGraph([analysis]);
+    const drawn = graph.source.split('\n').filter((l) => l.includes('-->')).map((l) => l.trim());
+    const [first, second] = analysis.criticalPath;
+    // 48 lines between the first two phases become one; the six into the last phase stay (fewer than the threshold).
+    assert.deepEqual(drawn.filter((l) => /^g\d/.test(l)), ['g0 --> g1']);
+    assert.deepEqual(drawn.filter((l) => !/^g\d/.test(l)).sort(), [`${first} --> ${second}`, ...['T009', 'T010', 'T011', 'T012', 'T013', 'T014'].map((t) => `${t} --> T015`)].sort());
+    assert.equal(graph.linkCount, 8);
+    // The heavier critical link is still the one from the first phase into the second.
+    assert.deepEqual(graph.criticalLinks.map((i) => drawn[i]), drawn.filter((l) => l === `${first} --> ${second}` || (l.endsWith('--> T015') && analysis.criticalPath.includes(l.slice(0, 4)))));
+    // The hover still says what each task waits for: the model keeps every edge.
+    assert.equal(graph.nodes.find((n) => n.id === 'T009')!.waitsFor.length, 8);
   });
 
   test('dependencies on tasks the epic does not have draw no link and are named as missing', () => {

@@ -45,6 +45,8 @@ export interface AutoPmApi {
   readonly codeActions: PlanCodeActions;
   readonly graphs: GraphPanels;
   readonly sprints: SprintPanels;
+  /** Today's date and the current sprint, read again at midnight. */
+  readonly currentSprint: CurrentSprint;
   readonly boards: BoardPanels;
   readonly reports: ReportPanels;
   readonly sync: EpicSync;
@@ -99,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): AutoPmApi {
   const statusBar = registerEpicStatus(context, workspace, activeEpic, currentSprint);
   const history = new PlanHistoryService(workspace, log);
   context.subscriptions.push(history);
-  const panelServices = { extensionUri: context.extensionUri, workspace, links, log, history };
+  const panelServices = { extensionUri: context.extensionUri, workspace, links, log, history, onDidChangeDay: currentSprint.onDidChangeDay };
   const graphs = registerGraph(context, panelServices);
   const sprints = registerSprint(context, { ...panelServices, sprints: currentSprint, editor, notifier });
   // The board moves cards with the task commands' own code, so it needs what they need.
@@ -113,7 +115,7 @@ export function activate(context: vscode.ExtensionContext): AutoPmApi {
 
   const activationMs = performance.now() - started;
   log.info(`[Extension] activated in ${activationMs.toFixed(1)} ms`);
-  return { workspace, explorer, statusBar, diagnostics, codeActions, graphs, sprints, boards, reports, sync, pull, claude, devLoop, activeTask, notifier, links, logUri: context.logUri, activationMs, indexStartedDuringActivation: workspace.hasStartedBuild };
+  return { workspace, explorer, statusBar, diagnostics, codeActions, graphs, sprints, currentSprint, boards, reports, sync, pull, claude, devLoop, activeTask, notifier, links, logUri: context.logUri, activationMs, indexStartedDuringActivation: workspace.hasStartedBuild };
 }
 
 export function deactivate(): void {

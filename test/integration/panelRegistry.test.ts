@@ -51,7 +51,7 @@ suite('Panel registry', () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
     const log = vscode.window.createOutputChannel('AutoPM registry tests', { log: true });
     // The test host never writes a page, so it reads no history.
-    services = { extensionUri: extension.extensionUri, workspace, links, log, history: undefined as never };
+    services = { extensionUri: extension.extensionUri, workspace, links, log, history: undefined as never, onDidChangeDay: new vscode.EventEmitter<void>().event };
   });
 
   setup(() => {

@@ -82,6 +82,31 @@ suite('Status report panels', () => {
     assert.equal(second.tasks.find((t) => t.id === 'T6')?.state, 'done');
   });
 
+  test('a new day is read again: every open report builds itself for the new date, and the sprint follows', async () => {
+    const { reports, currentSprint } = await api();
+    const epic = reports.show({ kind: 'epic', folder: folderUri().toString(), epicPath: EPIC_001 });
+    await drawn(epic, 1);
+    // Opened over the epic's, which stays open behind it.
+    const project = reports.show({ kind: 'project', folder: folderUri().toString() });
+    await drawn(project, 1);
+    // The date is the machine's, so it is the same day here: what is checked is that each
+    // open report is built again when the day is read, as the midnight timer reads it.
+    const built: string[] = [];
+    for (const [name, panel] of [['epic', epic], ['project', project]] as const) {
+      const update = panel.update.bind(panel);
+      panel.update = (always: boolean) => (built.push(name), update(always));
+    }
+    let changed = 0;
+    const listener = currentSprint.onDidChange(() => changed++);
+    try {
+      currentSprint.readDay();
+      await eventually(() => assert.deepEqual(built.sort(), ['epic', 'project']));
+      assert.equal(changed, 1);
+    } finally {
+      listener.dispose();
+    }
+  });
+
   test('Export as Markdown writes the same report with links relative to where it is saved', async () => {
     const { reports } = await api();
     const panel = reports.show({ kind: 'epic', folder: folderUri().toString(), epicPath: EPIC_001 });

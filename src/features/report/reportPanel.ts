@@ -67,6 +67,8 @@ export class ReportPanel extends PanelHost<ReportToWebview, ReportFromWebview> {
     this.followPlans(scope.folder, () => this.update(false));
     // A commit changes the burndown without changing a plan file.
     this._register(services.history.onDidChange(() => void this.update(false)));
+    // Past midnight the burndown and the standup count one day more.
+    this._register(services.onDidChangeDay(() => void this.update(false)));
     this.load();
   }
 

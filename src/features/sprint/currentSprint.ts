@@ -39,6 +39,10 @@ export class CurrentSprint extends Disposable {
   /** The day changed or the pinned sprint setting did; the index's own changes come from the workspace. */
   readonly onDidChange = this._onDidChange.event;
 
+  private readonly _onDidChangeDay = this._register(new vscode.EventEmitter<void>());
+  /** The local day changed: a report's burndown runs to today. */
+  readonly onDidChangeDay = this._onDidChangeDay.event;
+
   constructor(private readonly workspace: PlanWorkspace) {
     super();
     this._register(
@@ -54,10 +58,16 @@ export class CurrentSprint extends Disposable {
     if (this.midnight) clearTimeout(this.midnight);
     this.midnight = setTimeout(() => {
       if (this.isDisposed) return;
-      this.day = localIsoDate(new Date());
       this.scheduleMidnight();
-      this._onDidChange.fire();
+      this.readDay();
     }, msToMidnight(new Date()));
+  }
+
+  /** Reads today's date again and tells the views, as the midnight timer does. */
+  readDay(): void {
+    this.day = localIsoDate(new Date());
+    this._onDidChange.fire();
+    this._onDidChangeDay.fire();
   }
 
   get today(): string {

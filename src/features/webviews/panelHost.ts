@@ -27,6 +27,8 @@ export interface PanelServices {
   readonly log: vscode.LogOutputChannel;
   /** When tasks were done, for burndowns. */
   readonly history: PlanHistoryService;
+  /** Fires when the local day changes, for views that count days up to today. */
+  readonly onDidChangeDay: vscode.Event<void>;
 }
 
 /** The last messages kept per panel: enough to see a conversation, bounded for long sessions. */

@@ -29,6 +29,9 @@ describe('Kiro tasks.md: ugly input', () => {
     const epic = parse(text).epic;
     // The editor shows the CR as a line break; the plan's lines are counted by LF, as every edit counts them.
     assert.deepEqual(epic.tasks.map((t) => [t.id, t.state, t.range.line]), [['1', 'open', 2], ['2', 'open', 2], ['3', 'done', 3], ['3.1', 'open', 4]]);
+    // Columns count from the line's start too, not from the CR.
+    const line = text.split('\n')[2];
+    assert.deepEqual(epic.tasks.slice(0, 2).map((t) => [t.range.column, t.range.endColumn]), [[line.indexOf('[ ] 1.'), line.length], [line.indexOf('[ ] 2.'), line.length]]);
     assert.throws(() => setCheckboxEdits(text, 2, 'x'), (e: Error) => e instanceof PlanEditError && /lone CR/.test(e.message));
     assert.deepEqual(setCheckboxEdits(text, 4, 'x'), [{ offset: text.indexOf('- [ ] 3.1') + 3, length: 1, newText: 'x' }]);
   });

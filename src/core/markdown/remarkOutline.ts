@@ -188,8 +188,9 @@ function endLine(crs: LoneCrs, node: RootContent): number {
 
 /** Columns are derived from offsets so that they count UTF-16 units whatever remark does with tabs. */
 function columnOf(text: string, offset: number): number {
+  // Lines are counted by LF (see LoneCrs), so a column is too: a lone CR is inside its line.
   let i = offset;
-  while (i > 0 && text[i - 1] !== '\n' && text[i - 1] !== '\r') i--;
+  while (i > 0 && text[i - 1] !== '\n') i--;
   return offset - i;
 }
 

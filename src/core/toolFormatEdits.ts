@@ -37,7 +37,9 @@ function taskMasterEdits(epic: Epic, taskId: string, state: TaskState, text: str
   if (state !== 'done' || own.length === 0) return own;
   // Task Master's own set-status closes a parent's subtasks with it; the file should read as if it had.
   const subtasks = epics.find((e) => e.id === epic.id)!.tasks.filter((t) => t.id.startsWith(`${taskId}.`) && !t.id.slice(taskId.length + 1).includes('.'));
-  return [...own, ...subtasks.filter((t) => t.state !== 'done').flatMap((t) => setTaskMasterStatusEdits(text, epic.id, t.id, 'done'))];
+  // An id written twice names its first task only, as every edit finds it: each is set once.
+  const open = new Set(subtasks.filter((t) => t.state !== 'done').map((t) => t.id));
+  return [...own, ...[...open].flatMap((id) => setTaskMasterStatusEdits(text, epic.id, id, 'done'))];
 }
 
 /** Sets a task's state in a Kiro, Spec Kit or Task Master file. */

@@ -241,6 +241,15 @@ describe("state edits in other tools' files", () => {
     }
   });
 
+  test('closing a parent whose two subtasks share an id sets that id once, as every edit finds it', async () => {
+    const json = '{"master":{"tasks":[{"id":1,"title":"One","status":"pending","subtasks":[{"id":1,"title":"A","status":"pending"},{"id":1,"title":"B","status":"pending"}]}]}}';
+    const fs = new MemoryFileSystem({ '.taskmaster/tasks/tasks.json': json });
+    const index = new PlanIndex(fs, DEFAULT_PLAN_ROOTS);
+    await index.build();
+    const change = setTaskStateChange(index.epic('master')!, '1', 'done', (p) => fs.files.get(p)!, now);
+    assert.equal(applied(fs, change).get('.taskmaster/tasks/tasks.json'), json.replace('"status":"pending"', '"status":"done"').replace('"status":"pending"', '"status":"done"'));
+  });
+
   test("the hand-off to Claude Code takes a Task Master task's own words, and no other task's", async () => {
     const { fs, index } = await indexed();
     const epic = index.epic('master')!;

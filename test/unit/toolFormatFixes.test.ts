@@ -134,7 +134,7 @@ describe('Task Master: a dependency on no task', () => {
     const d = ws.diagnostics.find((x) => x.code === 'dependency-dangling')!;
     const choice = fixesFor(d, ws.plan).find((f) => f.title === 'Depend on another task…')!;
     assert.equal(choice.safe, false);
-    assert.equal(choice.choice!.placeholder, 'The task task 5 depends on instead of 12');
+    assert.equal(choice.choice!.placeholder, 'The task that task 5 depends on instead of 12');
     // Not 5 itself, not 2 (5 waits for it already); 11 and 10 nearest 12, then 1, then 2's subtask.
     assert.deepEqual(
       choice.choice!.options.map((o) => [o.label, o.detail]),

@@ -250,7 +250,7 @@ function danglingFixes(d: Diagnostic, data: Data<'dependency-dangling'>, file: T
     title: 'Depend on another task…',
     change: fileChange(d.path, []),
     safe: false,
-    choice: { placeholder: `The task task ${data.to} depends on instead of ${data.from}`, options },
+    choice: { placeholder: `The task that task ${data.to} depends on instead of ${data.from}`, options },
   });
   return out;
 }
@@ -387,6 +387,8 @@ function duplicateIdFixes(d: Diagnostic, data: Data<'task-duplicate-id'>, file: 
   const task = nodeAt(file, d, same.slice(1));
   const idNode = task ? valueOf(task.props.get('id')) : undefined;
   if (!task || !idNode) return [];
+  // Subtasks that write their parent's number into their own id (`"5.1"`) would name the old parent.
+  if (nodes.some((t) => t.parent === task && valueOf(t.props.get('id'))?.type === 'string' && String(valueOf(t.props.get('id'))!.value).includes('.'))) return [];
   const parent = task.parent?.id;
   const siblings = nodes.filter((t) => t.parent === task.parent && t.id !== undefined);
   const own = (id: string) => (parent === undefined ? id : id.slice(parent.length + 1));

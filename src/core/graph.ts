@@ -122,11 +122,24 @@ const BARRIER_MIN_EDGES = 6;
 /**
  * Where every last task of one group leads to every first task of another (a Spec Kit
  * phase of parallel tasks waiting for the whole phase before it), n × m lines would hide
- * the plan: one link between the two subgraphs says the same. Edges on the critical path
- * are still drawn one by one, so that it can be drawn heavier.
+ * the plan: one link between the two subgraphs says the same. That holds only when the
+ * lines between the two are every pair of their ends, and the ends include every last
+ * task of the one and every first task of the other. Edges on the critical path are
+ * still drawn one by one, so that it can be drawn heavier.
  */
 function groupBarriers(edges: ReadonlyArray<[string, string]>, groupOf: ReadonlyMap<string, number>, critical: (from: string, to: string) => boolean): { links: Array<[number, number]>; covered: Set<string> } {
   const between = new Map<string, Array<[string, string]>>();
+  // A group's last tasks lead to no task of their own group; its first tasks wait for none.
+  const leadsInside = new Set<string>();
+  const waitsInside = new Set<string>();
+  for (const [from, to] of edges) {
+    if (groupOf.get(from) !== undefined && groupOf.get(from) === groupOf.get(to)) {
+      leadsInside.add(from);
+      waitsInside.add(to);
+    }
+  }
+  const members = (group: number) => [...groupOf].filter(([, g]) => g === group).map(([id]) => id);
+  const holdsAll = (set: ReadonlySet<string>, ids: readonly string[]) => ids.every((id) => set.has(id));
   for (const [from, to] of edges) {
     const a = groupOf.get(from);
     const b = groupOf.get(to);
@@ -143,6 +156,9 @@ function groupBarriers(edges: ReadonlyArray<[string, string]>, groupOf: Readonly
     const tos = new Set(list.map(([, t]) => t));
     if (list.length < BARRIER_MIN_EDGES || froms.size < 2 || tos.size < 2 || list.length !== froms.size * tos.size) continue;
     const [a, b] = key.split('>').map(Number);
+    // Each task of B then waits, directly or through B's first tasks, for each last task of
+    // A and so for all of A: "the one box waits for the other" says no more than the lines.
+    if (!holdsAll(froms, members(a).filter((id) => !leadsInside.has(id))) || !holdsAll(tos, members(b).filter((id) => !waitsInside.has(id)))) continue;
     links.push([a, b]);
     for (const [from, to] of list) if (!critical(from, to)) covered.add(`${from}->${to}`);
   }

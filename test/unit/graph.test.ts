@@ -89,6 +89,17 @@ describe('dependency graph model', () => {
     assert.equal(graph.nodes.find((n) => n.id === 'T009')!.waitsFor.length, 8);
   });
 
+  test('no box-to-box link where a last task of the one group leads nowhere: the other does not wait for it', () => {
+    const deps = '  - **Depends on:** Task 1, Task 2\n';
+    const analysis = epicOf(
+      `### A\n- [ ] **Task 1:** One\n- [ ] **Task 2:** Two\n- [ ] **Task 3:** Three\n  - **Depends on:** Task 1\n\n### B\n` +
+        `- [ ] **Task 4:** Four\n${deps}- [ ] **Task 5:** Five\n${deps}- [ ] **Task 6:** Six\n${deps}`,
+    );
+    const drawn = buildGraph([analysis]).source.split('\n').filter((l) => l.includes('-->')).map((l) => l.trim());
+    assert.deepEqual(drawn.filter((l) => /^g\d/.test(l)), []);
+    assert.equal(drawn.length, 7);
+  });
+
   test('dependencies on tasks the epic does not have draw no link and are named as missing', () => {
     const graph = buildGraph([epicOf('- [ ] **Task 1:** One\n  - **Depends on:** Task 9\n')]);
     assert.doesNotMatch(graph.source, /-->/);

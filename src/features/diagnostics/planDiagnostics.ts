@@ -62,7 +62,8 @@ export class PlanDiagnostics extends Disposable {
     for (const diagnostic of folder.index.diagnostics()) add(diagnostic.path, toVscodeDiagnostic(diagnostic));
     // Sprint files are plan files too: what in them cannot be read as meant is shown in place.
     const plan = folder.index.sprintPlan;
-    for (const problem of [...plan.problems, ...plan.sprints.flatMap((s) => s.problems)]) add(problem.path, toVscodeSprintProblem(problem));
+    // A problem of two sprints (one name twice) is on the plan and on each of them: shown once.
+    for (const problem of new Set([...plan.problems, ...plan.sprints.flatMap((s) => s.problems)])) add(problem.path, toVscodeSprintProblem(problem));
     const uris = [...byPath.keys()].map((path) => folder.uriOf(path));
     const keep = new Set(uris.map((u) => u.toString()));
     for (const old of this.reported.get(folder.key) ?? []) if (!keep.has(old.toString())) this.collection.delete(old);

@@ -11,12 +11,13 @@ import { isToolFormat } from './model';
 import { setToolTaskStateChange, toolFormatError } from './toolFormatEdits';
 import type { Frontmatter } from './frontmatter';
 import { findFrontmatter } from './frontmatter';
-import { findKey, numericId } from './parse/common';
+import { findKey, normaliseKeys, numericId } from './parse/common';
 import { valueSpan } from './yamlLines';
 import type { ParsedEpicFile } from './parse/directoryParser';
 import { CONFLICTS_KEYS, DEPENDS_KEYS, parseEpicFile, parseTaskFile, taskResolver } from './parse/directoryParser';
 import { ISSUE_SUFFIX, parseSingleFileEpic } from './parse/singleFileEpicParser';
-import { percentOf } from './progress';
+import type { WrittenPercent } from './progress';
+import { percentInStep, percentOf, writtenPercent } from './progress';
 import { checkboxMarkFor, directoryStatusFor } from './status';
 import { detectEol, joinPath, lineStartOffsets, splitLines } from './text';
 
@@ -234,9 +235,50 @@ function epicFileEdits(epic: Epic, read: ReadText, make: (file: ParsedEpicFile, 
 
 /** `progress: 42%` kept in step, when the epic has that field. */
 export function progressEdits(text: string, done: number, total: number): TextEdit[] {
+  return progressValueEdits(text, percentOf(done, total)) ?? [];
+}
+
+/** A percentage with nothing but blanks and a `%` around its number, as most files write it. */
+const PLAIN_PERCENT = /^(\s*)(\d+(?:\.\d+)?)(\s*%?\s*)$/;
+
+/** The frontmatter's `progress` as AutoPM reads it, when it reads as a percentage. */
+export function writtenProgress(text: string): WrittenPercent | undefined {
   const fm = findFrontmatter(text);
-  if (!findKey(fm, 'progress')) return [];
-  return setFrontmatterFieldEdits(text, 'progress', `${percentOf(done, total)}%`);
+  if (!fm || fm.endLine === -1 || !findKey(fm, 'progress')) return undefined;
+  return writtenPercent(normaliseKeys(fm.data, fm.keys)['progress']);
+}
+
+/**
+ * The frontmatter's `progress` set to `percent` in the form it is written in (`60%`,
+ * `"60%"`, `60 %`, a bare `60`): only the number changes when it can, else the value is
+ * written afresh. [] when it already says `percent`; undefined when the field is missing
+ * or is not a percentage (`n/a`, `TBD` are the team's words, not a number to keep).
+ */
+export function progressValueEdits(text: string, percent: number): TextEdit[] | undefined {
+  const written = writtenProgress(text);
+  if (written === undefined) return undefined;
+  if (percentInStep(written, percent)) return [];
+  const fits = (edits: TextEdit[] | undefined): edits is TextEdit[] => {
+    const after = edits && writtenProgress(applyEdits(text, edits));
+    return after !== undefined && after.sign === written.sign && percentInStep(after, percent);
+  };
+  let edits = progressNumberEdit(text, percent);
+  if (!fits(edits)) edits = setFrontmatterFieldEdits(text, 'progress', `${percent}${written.sign ? '%' : ''}`);
+  return fits(edits) ? edits : undefined;
+}
+
+/** The edit of the number alone, inside its quotes and beside its `%`; undefined when the value is written some other way (over several lines, `4e1`). */
+function progressNumberEdit(text: string, percent: number): TextEdit[] | undefined {
+  const entry = findKey(findFrontmatter(text), 'progress');
+  if (!entry || entry.endLine > entry.line) return undefined;
+  const line = splitLines(text)[entry.line];
+  const [start, end] = valueSpan(line, entry);
+  const quoted = end - start >= 2 && (line[start] === '"' || line[start] === "'") && line[end - 1] === line[start];
+  const from = quoted ? start + 1 : start;
+  const match = PLAIN_PERCENT.exec(line.slice(from, quoted ? end - 1 : end));
+  if (!match) return undefined;
+  const at = lineStartOffsets(text)[entry.line] + from + match[1].length;
+  return [{ offset: at, length: match[2].length, newText: String(percent) }];
 }
 
 // ---------------------------------------------------------------------------------

@@ -245,6 +245,18 @@ describe('completing a task from the editor keeps a single-file progress in step
     applyChange(plain, setTaskStateChange((await workspaceOf(plain)).index.allEpics[0], 'T2', 'done', (p) => plain.get(p)!, '2026-03-10T10:00:00Z'));
     assert.equal(plain.get(SINGLE), singleFile([], 'xx  '));
   });
+
+  test('the progress keeps the form it is written in, and words are left as they are', async () => {
+    const complete = async (progress: string) => {
+      const files = new Map([[SINGLE, singleFile(['status: in-progress', progress], 'x   ')]]);
+      const epic = (await workspaceOf(files)).index.allEpics[0];
+      applyChange(files, setTaskStateChange(epic, 'T2', 'done', (p) => files.get(p)!, '2026-03-10T10:00:00Z'));
+      return files.get(SINGLE);
+    };
+    assert.equal(await complete('progress: "25%"'), singleFile(['status: in-progress', 'progress: "50%"'], 'xx  '));
+    assert.equal(await complete('progress: 25'), singleFile(['status: in-progress', 'progress: 50'], 'xx  '));
+    assert.equal(await complete('progress: n/a'), singleFile(['status: in-progress', 'progress: n/a'], 'xx  '));
+  });
 });
 
 describe('autopm validate --fix', () => {

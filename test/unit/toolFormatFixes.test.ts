@@ -318,17 +318,17 @@ const SPEC_KIT = [
 ].join('\n');
 
 describe('Spec Kit: written references', () => {
-  test('a `(depends on T013)` naming no task: the note goes, safely, and the title stays', async () => {
+  test('a `(depends on T013)` naming no task: the note goes (not unasked), and the title stays', async () => {
     const fixes = await checkFix({
       files: { [SK]: SPEC_KIT },
       code: 'dependency-dangling',
       which: onLine(6),
       title: 'Remove the dependency on T013',
-      safe: true,
+      safe: false,
       after: { [SK]: SPEC_KIT.replace('Configure linting (depends on T013)', 'Configure linting') },
     });
     assert.deepEqual(fixes.map((f) => [f.title, f.safe, f.preferred]), [
-      ['Remove the dependency on T013', true, true],
+      ['Remove the dependency on T013', false, true],
       ['Depend on another task…', false, false],
     ]);
     // T002 waits for nothing; every task of phase 2 waits for it, so only T001 is offered.
@@ -350,10 +350,10 @@ describe('Spec Kit: written references', () => {
       [13, '(blocked by T013, T003)', '(blocked by T003)'],
     ];
     for (const [line, before, after] of cases) {
-      await checkFix({ files: { [SK]: SPEC_KIT }, code: 'dependency-dangling', which: onLine(line), title: 'Remove the dependency on T013', safe: true, after: { [SK]: SPEC_KIT.replace(before, after) } });
+      await checkFix({ files: { [SK]: SPEC_KIT }, code: 'dependency-dangling', which: onLine(line), title: 'Remove the dependency on T013', safe: false, after: { [SK]: SPEC_KIT.replace(before, after) } });
     }
     const last = SPEC_KIT.replace('T001, T013 and T002', 'T001, T002 and T013');
-    await checkFix({ files: { [SK]: last }, code: 'dependency-dangling', which: onLine(10), title: 'Remove the dependency on T013', safe: true, after: { [SK]: last.replace('T001, T002 and T013', 'T001, T002') } });
+    await checkFix({ files: { [SK]: last }, code: 'dependency-dangling', which: onLine(10), title: 'Remove the dependency on T013', safe: false, after: { [SK]: last.replace('T001, T002 and T013', 'T001, T002') } });
   });
 
   test('a clause that ends the line goes with the dash before it', async () => {
@@ -362,7 +362,7 @@ describe('Spec Kit: written references', () => {
       code: 'dependency-dangling',
       which: onLine(11),
       title: 'Remove the dependency on T013',
-      safe: true,
+      safe: false,
       after: { [SK]: SPEC_KIT.replace('Upload service — depends on T013', 'Upload service') },
     });
   });

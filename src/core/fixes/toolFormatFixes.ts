@@ -239,7 +239,8 @@ function specKitDangling(d: Diagnostic, data: Data<'dependency-dangling'>, file:
   if (line === undefined) return [];
   const out: FixDraft[] = [];
   const removal = editClause(file, epic, line, data.to, data.from);
-  if (removal) out.push({ title: `Remove the dependency on ${data.from}`, change: lineChange(file, removal.line, removal.edits), safe: true, preferred: true });
+  // Not safe, as in AutoPM's own layouts: the reference may be a typo for a task, and the note would be lost.
+  if (removal) out.push({ title: `Remove the dependency on ${data.from}`, change: lineChange(file, removal.line, removal.edits), safe: false, preferred: true });
   const options: FixOption[] = [];
   for (const task of candidates(epic, data.to, data.from)) {
     const change = editClause(file, epic, line, data.to, data.from, task.id);

@@ -199,9 +199,9 @@ export function dependencyListEdits(text: string, value: Node, remove: ReadonlyS
 }
 
 /**
- * The edits of one task's dependencies, when the edited text still reads as meant: every
- * other task as it was, and this one's references those it had, less the ones removed,
- * with the new one in place.
+ * The edits of one task's dependencies, when the edited text still reads as meant: valid
+ * JSON, and this task's references those it had, less the ones removed, with the new one
+ * in place. (The edits stay inside this one list, so no other task can change.)
  */
 function editDependencies(file: TaskMasterText, tag: TaskMasterTag, task: TaskMasterTaskNode, remove: ReadonlySet<number>, replace?: { index: number; newText: string; id: string }): TextEdit[] | undefined {
   const { value, entries } = dependencyEntries(task);

@@ -8,7 +8,7 @@
  * bullet, or as a mermaid edge, and the same one in more than one of them: removing it
  * removes every declaration, or the fix is not offered.
  */
-import type { Dependency, Diagnostic, DiagnosticData, Epic } from '../model';
+import type { Dependency, Diagnostic, DiagnosticData, Epic, Task } from '../model';
 import type { PlanChange } from '../edits';
 import type { EpicAnalysis } from '../analysis';
 import { analyzeEpic } from '../analysis';
@@ -23,7 +23,34 @@ import { editDistance } from './editDistance';
 type Data<C extends DiagnosticData['code']> = Extract<DiagnosticData, { code: C }>;
 
 /** The most tasks a "replace with" choice lists, nearest first. */
-const MAX_OPTIONS = 50;
+export const MAX_OPTIONS = 50;
+
+/**
+ * The tasks `to` could depend on instead of a reference that names no task, each id once,
+ * in file order: not itself, not one it waits for already, and not one that waits for it,
+ * directly or through others (that would make a cycle). Each format ranks them its way.
+ */
+export function otherDependencies(epic: Epic, to: string): Task[] {
+  const target = epic.tasks.find((t) => t.id === to);
+  if (!target) return [];
+  const waiting = new Set<string>();
+  const queue = [to];
+  while (queue.length > 0) {
+    const next = queue.pop()!;
+    for (const task of epic.tasks) {
+      if (!waiting.has(task.id) && task.dependsOn.includes(next)) {
+        waiting.add(task.id);
+        queue.push(task.id);
+      }
+    }
+  }
+  const seen = new Set<string>();
+  return epic.tasks.filter((t) => {
+    if (seen.has(t.id)) return false;
+    seen.add(t.id);
+    return t.id !== to && !target.dependsOn.includes(t.id) && !waiting.has(t.id);
+  });
+}
 
 function taskWord(epic: Epic, id: string): string {
   return epic.layout === 'single-file' ? id : `task ${id}`;

@@ -13,7 +13,7 @@
  */
 import type { Node } from 'jsonc-parser';
 import { analyzeEpic } from '../analysis';
-import { cycleEdges } from './dependencyFixes';
+import { cycleEdges, MAX_OPTIONS, otherDependencies } from './dependencyFixes';
 import type { TextEdit } from '../edits';
 import { applyEdits } from '../edits';
 import type { Diagnostic, DiagnosticData, Epic } from '../model';
@@ -35,8 +35,6 @@ import { fileChange } from './fixText';
 
 type Data<C extends DiagnosticData['code']> = Extract<DiagnosticData, { code: C }>;
 
-/** The most tasks a "depend on another task" choice lists, nearest first. */
-const MAX_OPTIONS = 50;
 
 export function taskMasterDrafts(d: Diagnostic, data: DiagnosticData, context: FixContext): FixDraft[] {
   const file = readFile(context.read(d.path));
@@ -256,46 +254,21 @@ function danglingFixes(d: Diagnostic, data: Data<'dependency-dangling'>, file: T
 }
 
 /**
- * The tasks `to` could depend on instead: not itself, not one it waits for already, and
- * not one that waits for it (that would be a cycle). Nearest id first: the nearest task
- * number, then the fewest characters apart (`12` → `10` before `10.1`), then file order.
+ * The tasks `to` could depend on instead (see otherDependencies). Nearest id first: the
+ * nearest task number, then the fewest characters apart (`12` → `10` before `10.1`), then
+ * file order.
  */
 function candidates(epic: Epic, to: string, written: string): Epic['tasks'] {
-  const target = epic.tasks.find((t) => t.id === to);
-  if (!target) return [];
-  const waiting = dependentsOf(epic, to);
   const top = (id: string) => Number(id.split('.')[0]);
   const distance = (id: string) => {
     const a = top(written);
     const b = top(id);
     return Number.isFinite(a) && Number.isFinite(b) ? Math.abs(a - b) : 0;
   };
-  const seen = new Set<string>();
-  return epic.tasks
-    .filter((t) => {
-      if (seen.has(t.id)) return false;
-      seen.add(t.id);
-      return t.id !== to && !target.dependsOn.includes(t.id) && !waiting.has(t.id);
-    })
+  return otherDependencies(epic, to)
     .map((task) => ({ task, near: distance(task.id), chars: editDistance(written, task.id) }))
     .sort((a, b) => a.near - b.near || a.chars - b.chars || a.task.order - b.task.order)
     .map((c) => c.task);
-}
-
-/** Every task that waits for `id`, directly or through others. */
-function dependentsOf(epic: Epic, id: string): Set<string> {
-  const out = new Set<string>();
-  const queue = [id];
-  while (queue.length > 0) {
-    const next = queue.pop()!;
-    for (const task of epic.tasks) {
-      if (!out.has(task.id) && task.dependsOn.includes(next)) {
-        out.add(task.id);
-        queue.push(task.id);
-      }
-    }
-  }
-  return out;
 }
 
 /**

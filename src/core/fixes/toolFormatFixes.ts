@@ -15,7 +15,7 @@
  * meant, there is no fix.
  */
 import { analyzeEpic } from '../analysis';
-import { cycleEdges } from './dependencyFixes';
+import { cycleEdges, MAX_OPTIONS, otherDependencies } from './dependencyFixes';
 import type { TextEdit } from '../edits';
 import { applyEdits } from '../edits';
 import type { Diagnostic, DiagnosticCode, DiagnosticData, Epic, Task, ToolFormat } from '../model';
@@ -36,8 +36,6 @@ type Data<C extends DiagnosticData['code']> = Extract<DiagnosticData, { code: C 
  */
 export const USUAL_FIXES_ON_TOOL_FORMATS: ReadonlyMap<DiagnosticCode, ReadonlySet<ToolFormat>> = new Map([['requirement-unknown', new Set<ToolFormat>(['kiro'])]]);
 
-/** The most tasks a "depend on another task" choice lists, nearest first. */
-const MAX_OPTIONS = 50;
 
 /**
  * The fixes of a diagnostic on another tool's epic: [] for a code no fix is written for
@@ -256,38 +254,14 @@ function specKitDangling(d: Diagnostic, data: Data<'dependency-dangling'>, file:
   return out;
 }
 
-/**
- * The tasks `to` could depend on instead: not itself, not one it waits for already (in
- * writing or by the file's order), and not one that waits for it, which would make a
- * cycle. The nearest number first (`T013` → `T012`), then file order.
- */
+/** The tasks `to` could depend on instead (see otherDependencies): the nearest number first (`T013` → `T012`), then file order. */
 function candidates(epic: Epic, to: string, written: string): Task[] {
-  const target = epic.tasks.find((t) => t.id === to);
-  if (!target) return [];
-  const waiting = new Set<string>();
-  const queue = [to];
-  while (queue.length > 0) {
-    const next = queue.pop()!;
-    for (const task of epic.tasks) {
-      if (!waiting.has(task.id) && task.dependsOn.includes(next)) {
-        waiting.add(task.id);
-        queue.push(task.id);
-      }
-    }
-  }
   const number = (id: string) => Number(/\d+/.exec(id)?.[0] ?? NaN);
   const distance = (id: string) => {
     const gap = Math.abs(number(written) - number(id));
     return Number.isNaN(gap) ? Infinity : gap;
   };
-  const seen = new Set<string>();
-  return epic.tasks
-    .filter((t) => {
-      if (seen.has(t.id)) return false;
-      seen.add(t.id);
-      return t.id !== to && !target.dependsOn.includes(t.id) && !waiting.has(t.id);
-    })
-    .sort((a, b) => distance(a.id) - distance(b.id) || a.order - b.order);
+  return otherDependencies(epic, to).sort((a, b) => distance(a.id) - distance(b.id) || a.order - b.order);
 }
 
 function specKitCycle(data: Data<'dependency-cycle'>, file: MarkdownFile, epic: Epic): FixDraft[] {
